@@ -1,0 +1,76 @@
+"""Geometry helpers: metric lengths, plausibility checks, RFC 7946 normalisation."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import shapely
+from pyproj import Transformer
+from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry.base import BaseGeometry
+from shapely.geometry.polygon import orient
+from shapely.ops import transform
+
+#: VN-2000 / UTM zone 48N: Vietnam's national metric CRS; covers the Red River Delta.
+METRIC_CRS = "EPSG:3405"
+
+#: Vietnam's extent including the offshore islands (lon_min, lat_min, lon_max, lat_max).
+VIETNAM_BBOX = (102.1, 8.3, 117.9, 23.4)
+
+#: Coordinate decimals written to GeoJSON (1e-6 degree ≈ 0.1 m).
+COORDINATE_PRECISION = 6
+
+
+@lru_cache(maxsize=1)
+def _to_metric() -> Transformer:
+    return Transformer.from_crs("EPSG:4326", METRIC_CRS, always_xy=True)
+
+
+def to_metric(geom: BaseGeometry) -> BaseGeometry:
+    """Project a lon/lat geometry to :data:`METRIC_CRS` (metres)."""
+    return transform(_to_metric().transform, geom)
+
+
+def length_km(geom: BaseGeometry | None) -> float | None:
+    """Length of a linear geometry in kilometres, measured in VN-2000 / UTM 48N.
+
+    Returns ``None`` for missing geometries and for points and polygons, whose
+    length is not a property users ask for.
+    """
+    if geom is None or geom.is_empty or not isinstance(geom, (LineString, MultiLineString)):
+        return None
+    return round(to_metric(geom).length / 1000.0, 3)
+
+
+def outside_vietnam(geom: BaseGeometry) -> bool:
+    """True when any vertex of ``geom`` lies outside :data:`VIETNAM_BBOX`."""
+    lon_min, lat_min, lon_max, lat_max = VIETNAM_BBOX
+    coords = shapely.get_coordinates(geom)
+    if coords.size == 0:
+        return False
+    lon, lat = coords[:, 0], coords[:, 1]
+    return bool(((lon < lon_min) | (lon > lon_max) | (lat < lat_min) | (lat > lat_max)).any())
+
+
+def swapped_inside_vietnam(geom: BaseGeometry) -> bool:
+    """True when swapping every (x, y) pair would put ``geom`` inside Vietnam."""
+    swapped = shapely.transform(geom, lambda xy: xy[:, ::-1])
+    return not outside_vietnam(swapped)
+
+
+def normalise_for_geojson(geom: BaseGeometry, precision: int = COORDINATE_PRECISION) -> BaseGeometry:
+    """Round coordinates and wind polygons counter-clockwise, as RFC 7946 §3.1.6 asks.
+
+    Parameters
+    ----------
+    geom
+        A lon/lat geometry.
+    precision
+        Decimal places to keep.
+    """
+    rounded = shapely.transform(geom, lambda xy: xy.round(precision))
+    if isinstance(rounded, Polygon):
+        return orient(rounded, sign=1.0)
+    if isinstance(rounded, MultiPolygon):
+        return MultiPolygon([orient(p, sign=1.0) for p in rounded.geoms])
+    return rounded

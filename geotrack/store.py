@@ -1,0 +1,347 @@
+"""Stores: where the built dataset lives. The GeoPackage is the embedded default.
+
+Every store offers the same small interface (:class:`Store`), so the CLI and
+the app do not care which backend holds the data. A GeoPackage store is one
+file; every write builds the new file beside it and renames it into place
+under an exclusive lock, so a reader or a crash never sees half a write.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import errno
+import fcntl
+import json
+import os
+import time
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Protocol
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geotrack import filters as _filters
+from geotrack.errors import NotFoundError, StoreBusyError, StoreError
+from geotrack.io import PROJECT_ROOT
+from geotrack.model import (
+    CRS,
+    FRAME_COLUMNS,
+    NESTED_COLUMNS,
+    Document,
+    Item,
+    empty_frame,
+    items_to_frame,
+)
+
+SCHEMA_VERSION = 1
+DEFAULT_STORE = PROJECT_ROOT / "store" / "geotrack.gpkg"
+ITEMS_LAYER = "items"
+#: Fields whose changes the history records.
+TRACKED_FIELDS: tuple[str, ...] = (
+    "status",
+    "status_as_of",
+    "status_source",
+    "start_year",
+    "end_year",
+    "deadline_text",
+    "funding",
+    "lead_agency",
+    "geometry",
+)
+HISTORY_COLUMNS: tuple[str, ...] = ("at", "item_id", "field", "old", "new", "actor", "source", "note")
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One recorded change of one field of one item."""
+
+    at: str
+    item_id: str
+    field: str
+    old: str | None
+    new: str | None
+    actor: str
+    source: str | None
+    note: str | None = None
+
+
+class Store(Protocol):
+    """What every backend offers."""
+
+    def exists(self) -> bool:
+        """True when the store has been built."""
+        ...
+
+    def load(self, flt: _filters.Filter | None = None) -> gpd.GeoDataFrame:
+        """The working frame of the items ``flt`` keeps (all items without a filter)."""
+        ...
+
+    def documents(self) -> list[Document]:
+        """The document register."""
+        ...
+
+    def history(self, item_id: str | None = None) -> list[HistoryEntry]:
+        """Recorded changes, oldest first, of one item or of all."""
+        ...
+
+    def meta(self) -> dict[str, str]:
+        """Build metadata: schema version, when built, the data fingerprint."""
+        ...
+
+    def replace_all(
+        self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
+        meta: Mapping[str, str] | None = None,
+    ) -> list[HistoryEntry]:
+        """Replace every item (a build), recording what changed; return the new history rows."""
+        ...
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+
+
+def _encode(value: Any) -> str | None:
+    """Serialise a tracked value for the history table (JSON, stable key order)."""
+    if value is None:
+        return None
+    if hasattr(value, "wkt"):
+        return str(value.wkt)
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def diff_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[str, str, str | None, str | None]]:
+    """Changes between two working frames: ``(item_id, field, old, new)`` per tracked field.
+
+    Added items appear with field ``"item"`` and old ``None``; removed ones with new ``None``.
+    """
+    old_rows = {r["id"]: r for r in old.to_dict("records")}
+    new_rows = {r["id"]: r for r in new.to_dict("records")}
+    changes: list[tuple[str, str, str | None, str | None]] = []
+    for item_id, row in new_rows.items():
+        before = old_rows.get(item_id)
+        if before is None:
+            changes.append((item_id, "item", None, "added"))
+            continue
+        for field in TRACKED_FIELDS:
+            a, b = _encode(before.get(field)), _encode(row.get(field))
+            if a != b:
+                changes.append((item_id, field, a, b))
+    for item_id in old_rows.keys() - new_rows.keys():
+        changes.append((item_id, "item", "present", None))
+    return changes
+
+
+def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Turn a stored items table (nested columns as JSON text) into the working frame."""
+    gdf = gpd.GeoDataFrame(raw, geometry="geometry", crs=CRS) if "geometry" in raw else gpd.GeoDataFrame(raw)
+    for column in NESTED_COLUMNS:
+        gdf[column] = gdf[column].map(lambda v: json.loads(v) if isinstance(v, str) and v else ([] if column != "funding" else {}))
+    for column in ("start_year", "end_year"):
+        gdf[column] = gdf[column].astype("Int64").astype(object).where(gdf[column].notna(), None)
+    for column in ("stated_length_km", "length_km"):
+        gdf[column] = gdf[column].astype(object).where(gdf[column].notna(), None)
+    text_columns = [c for c in FRAME_COLUMNS if c not in NESTED_COLUMNS and c not in ("geometry", "start_year", "end_year", "stated_length_km", "length_km")]
+    for column in text_columns:
+        gdf[column] = gdf[column].astype(object).where(gdf[column].notna(), None)
+    ordered = [*FRAME_COLUMNS[:-1], "search_text", "geometry"] if "search_text" in gdf else list(FRAME_COLUMNS)
+    return gdf[ordered]
+
+
+def encode_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The stored form of a working frame: nested columns as JSON text, plus ``search_text``."""
+    out = gdf.copy()
+    out.insert(len(out.columns) - 1, "search_text", [_filters.search_text(r) for r in gdf.to_dict("records")])
+    for column in NESTED_COLUMNS:
+        out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
+    for column in ("start_year", "end_year"):
+        out[column] = pd.array(out[column].tolist(), dtype="Int64")
+    for column in ("stated_length_km", "length_km"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out
+
+
+class GeoPackageStore:
+    """The embedded store: one GeoPackage file (QGIS and ArcGIS open it as it is).
+
+    Layers: ``items`` (every item, nested fields as JSON text), and the plain
+    tables ``documents``, ``history`` and ``meta``.
+
+    Parameters
+    ----------
+    path
+        The ``.gpkg`` file.
+    lock_timeout
+        Seconds a writer waits for another writer before :class:`StoreBusyError`.
+    """
+
+    def __init__(self, path: Path | str = DEFAULT_STORE, *, lock_timeout: float = 30.0):
+        self.path = Path(path)
+        self.lock_timeout = lock_timeout
+
+    def __repr__(self) -> str:
+        return f"GeoPackageStore({str(self.path)!r})"
+
+    # -- reading ------------------------------------------------------------
+    def exists(self) -> bool:
+        return self.path.is_file()
+
+    def _require(self) -> None:
+        if not self.exists():
+            raise StoreError(f"{self.path}: no store here; run 'geotrack build' first")
+
+    def _read_table(self, layer: str) -> pd.DataFrame:
+        self._require()
+        try:
+            return pyogrio.read_dataframe(self.path, layer=layer, read_geometry=False)
+        except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
+            raise StoreError(f"{self.path}: cannot read layer {layer!r}: {exc}") from exc
+
+    def meta(self) -> dict[str, str]:
+        table = self._read_table("meta")
+        return dict(zip(table["key"], table["value"], strict=True))
+
+    def _check_version(self) -> None:
+        version = self.meta().get("schema_version")
+        if version != str(SCHEMA_VERSION):
+            raise StoreError(f"{self.path}: store schema version {version!r}, this geotrack reads {SCHEMA_VERSION}; rebuild it")
+
+    def load(self, flt: _filters.Filter | None = None) -> gpd.GeoDataFrame:
+        self._require()
+        self._check_version()
+        where = _sql_where(flt) if flt else None
+        try:
+            raw = pyogrio.read_dataframe(self.path, layer=ITEMS_LAYER, where=where)
+        except Exception as exc:
+            raise StoreError(f"{self.path}: cannot read the items: {exc}") from exc
+        gdf = decode_frame(raw) if len(raw) else empty_frame()
+        return _filters.apply(gdf, flt) if flt else gdf
+
+    def documents(self) -> list[Document]:
+        return [Document.from_record({**r, "implements": json.loads(r["implements"] or "[]")})
+                for r in _records(self._read_table("documents"))]
+
+    def history(self, item_id: str | None = None) -> list[HistoryEntry]:
+        rows = _records(self._read_table("history"))
+        entries = [HistoryEntry(**{k: r[k] for k in HISTORY_COLUMNS}) for r in rows]
+        return [e for e in entries if item_id is None or e.item_id == item_id]
+
+    def get(self, item_id: str) -> gpd.GeoDataFrame:
+        """The one-row working frame of an item.
+
+        Raises
+        ------
+        NotFoundError
+            If no item has that id.
+        """
+        frame = self.load(_filters.Filter(ids=(item_id,)))
+        if frame.empty:
+            raise NotFoundError(f"no item with id {item_id!r}")
+        return frame
+
+    # -- writing ------------------------------------------------------------
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        lock_path = self.path.with_name(self.path.name + ".lock")
+        with open(lock_path, "a+") as lock:
+            deadline = time.monotonic() + self.lock_timeout
+            while True:
+                try:
+                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except OSError as exc:
+                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
+                        raise
+                    if time.monotonic() >= deadline:
+                        raise StoreBusyError(
+                            f"{self.path}: store busy — another process is writing it (waited {self.lock_timeout:g} s)"
+                        ) from exc
+                    time.sleep(0.05)
+            try:
+                yield
+            finally:
+                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+
+    def _write(self, gdf: gpd.GeoDataFrame, documents: Sequence[Document], history: pd.DataFrame,
+               meta: Mapping[str, str]) -> None:
+        tmp = self.path.with_name(f".{self.path.stem}.{os.getpid()}.tmp.gpkg")
+        tmp.unlink(missing_ok=True)
+        try:
+            stored = encode_frame(gdf)
+            pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
+                                    layer_options={"SPATIAL_INDEX": "YES"})
+            docs = pd.DataFrame([{**d.to_record(), "implements": json.dumps(list(d.implements))} for d in documents],
+                                columns=["number", "type", "title", "issuer", "date", "implements", "file", "url", "notes"])
+            pyogrio.write_dataframe(docs, tmp, layer="documents", driver="GPKG", append=True)
+            hist = history.reindex(columns=HISTORY_COLUMNS).astype(object)
+            if hist.empty:  # GDAL needs a row to learn column types; write one and delete it
+                hist = pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")])
+                pyogrio.write_dataframe(hist, tmp, layer="history", driver="GPKG", append=True)
+                _execute(tmp, "DELETE FROM history")
+            else:
+                pyogrio.write_dataframe(hist.astype("string"), tmp, layer="history", driver="GPKG", append=True)
+            meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
+            pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
+            with open(tmp, "rb+") as fh:
+                os.fsync(fh.fileno())
+            os.replace(tmp, self.path)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+    def _history_frame(self) -> pd.DataFrame:
+        if not self.exists():
+            return pd.DataFrame(columns=HISTORY_COLUMNS)
+        return self._read_table("history")
+
+    def replace_all(
+        self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
+        meta: Mapping[str, str] | None = None,
+    ) -> list[HistoryEntry]:
+        new = items_to_frame(items)
+        with self._locked():
+            old = self.load() if self.exists() else empty_frame()
+            history = self._history_frame()
+            at = _now()
+            entries = [HistoryEntry(at, i, f, a, b, actor, source) for i, f, a, b in diff_frames(old, new)]
+            history = pd.concat([history, pd.DataFrame([e.__dict__ for e in entries], columns=HISTORY_COLUMNS)],
+                                ignore_index=True) if entries else history
+            full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **(meta or {})}
+            self._write(new, documents, history, full_meta)
+        return entries
+
+
+def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a plain table as dicts, missing values as ``None``."""
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def _execute(path: Path, sql: str) -> None:
+    import sqlite3
+
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.execute(sql)
+        con.commit()
+
+
+def _sql_where(flt: _filters.Filter) -> str | None:
+    """The part of a filter that SQL can answer on the items table (the rest runs in Python)."""
+    clauses = []
+    for column, values in (("mode", flt.modes), ("status", flt.statuses), ("id", flt.ids)):
+        if values:
+            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            clauses.append(f"{column} IN ({quoted})")
+    if flt.deadline_min is not None:
+        clauses.append(f"end_year >= {int(flt.deadline_min)}")
+    if flt.deadline_max is not None:
+        clauses.append(f"end_year <= {int(flt.deadline_max)}")
+    return " AND ".join(clauses) or None
+
+
+def open_store(location: str | Path | None = None) -> Store:
+    """The store at ``location`` (a path or URL), else ``$GEOTRACK_STORE``, else the default GeoPackage."""
+    location = location or os.environ.get("GEOTRACK_STORE") or DEFAULT_STORE
+    return GeoPackageStore(location)
