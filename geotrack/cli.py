@@ -10,12 +10,13 @@ from pathlib import Path
 
 import geopandas as gpd
 
-from geotrack import __version__, export as _export
+from geotrack import __version__
+from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.errors import GeotrackError, ValidationError
 from geotrack.filters import Filter, parse_csv_list
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
-from geotrack.store import open_store
+from geotrack.store import Store, open_store
 from geotrack.validate import check_dataset, errors_only
 
 
@@ -52,7 +53,7 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
     )
 
 
-def _ensure_store(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def _ensure_store(args: argparse.Namespace) -> Store:
     store = open_store(args.store)
     if not store.exists():
         raise GeotrackError(f"no store at {getattr(store, 'path', args.store)}; run 'geotrack build' first")
@@ -115,7 +116,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
-    row = store.get(args.item_id).to_dict("records")[0]  # type: ignore[attr-defined]
+    row = store.get(args.item_id).to_dict("records")[0]
     print(json.dumps(_export.feature_properties(row), ensure_ascii=False, indent=2))
     return 0
 

@@ -87,7 +87,7 @@ class Filter:
 
     def with_(self, **changes: Any) -> Filter:
         """Return a copy with some fields changed (sequences become tuples)."""
-        clean = {k: tuple(v) if isinstance(v, (list, set)) else v for k, v in changes.items()}
+        clean: dict[str, Any] = {k: tuple(v) if isinstance(v, list | set) else v for k, v in changes.items()}
         return replace(self, **clean)
 
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import numpy as np
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
 from shapely.geometry.base import BaseGeometry
 from shapely.geometry.polygon import orient
-from shapely.ops import transform
 
 #: VN-2000 / UTM zone 48N: Vietnam's national metric CRS; covers the Red River Delta.
 METRIC_CRS = "EPSG:3405"
@@ -28,7 +28,13 @@ def _to_metric() -> Transformer:
 
 def to_metric(geom: BaseGeometry) -> BaseGeometry:
     """Project a lon/lat geometry to :data:`METRIC_CRS` (metres)."""
-    return transform(_to_metric().transform, geom)
+    transformer = _to_metric()
+
+    def _project(xy: np.ndarray) -> np.ndarray:
+        x, y = transformer.transform(xy[:, 0], xy[:, 1])
+        return np.column_stack([x, y])
+
+    return shapely.transform(geom, _project)
 
 
 def length_km(geom: BaseGeometry | None) -> float | None:

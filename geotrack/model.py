@@ -123,7 +123,8 @@ class Commitment:
     @classmethod
     def from_record(cls, record: Mapping[str, Any]) -> Commitment:
         """Build from a record with :data:`COMMITMENT_KEYS`."""
-        return cls(**{k: record.get(k) for k in COMMITMENT_KEYS})
+        values: dict[str, Any] = {k: record.get(k) for k in COMMITMENT_KEYS}
+        return cls(**values)
 
     def to_record(self) -> dict[str, Any]:
         """Return the record form, keys in file order."""
@@ -364,6 +365,24 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     if lengths is None:
         lengths = [length_km(g) for g in gdf.geometry]
     gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
+    return normalise_numbers(gdf)
+
+
+#: Numeric columns that may be missing: kept as Python ``int``/``float`` or ``None`` (never NaN).
+OPTIONAL_INTS: tuple[str, ...] = ("start_year", "end_year")
+OPTIONAL_FLOATS: tuple[str, ...] = ("stated_length_km", "length_km")
+
+
+def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn the optional numeric columns into object columns of Python numbers or ``None``.
+
+    pandas would otherwise make a year column with one gap a float column with NaN,
+    and 2023 would come back as 2023.0.
+    """
+    for columns, cast in ((OPTIONAL_INTS, int), (OPTIONAL_FLOATS, float)):
+        for column in columns:
+            values = [None if _none_if_missing(v) is None else cast(v) for v in gdf[column]]
+            gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
 
 

@@ -31,10 +31,13 @@ from geotrack.model import (
     CRS,
     FRAME_COLUMNS,
     NESTED_COLUMNS,
+    OPTIONAL_FLOATS,
+    OPTIONAL_INTS,
     Document,
     Item,
     empty_frame,
     items_to_frame,
+    normalise_numbers,
 )
 
 SCHEMA_VERSION = 1
@@ -52,6 +55,7 @@ TRACKED_FIELDS: tuple[str, ...] = (
     "lead_agency",
     "geometry",
 )
+DOCUMENT_COLUMNS: tuple[str, ...] = ("number", "type", "title", "issuer", "date", "implements", "file", "url", "notes")
 HISTORY_COLUMNS: tuple[str, ...] = ("at", "item_id", "field", "old", "new", "actor", "source", "note")
 
 
@@ -80,6 +84,10 @@ class Store(Protocol):
         """The working frame of the items ``flt`` keeps (all items without a filter)."""
         ...
 
+    def get(self, item_id: str) -> gpd.GeoDataFrame:
+        """The one-row working frame of an item; :class:`NotFoundError` if there is none."""
+        ...
+
     def documents(self) -> list[Document]:
         """The document register."""
         ...
@@ -101,7 +109,7 @@ class Store(Protocol):
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
 def _encode(value: Any) -> str | None:
@@ -110,6 +118,8 @@ def _encode(value: Any) -> str | None:
         return None
     if hasattr(value, "wkt"):
         return str(value.wkt)
+    if hasattr(value, "item"):  # numpy scalar
+        value = value.item()
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
@@ -139,12 +149,11 @@ def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
     """Turn a stored items table (nested columns as JSON text) into the working frame."""
     gdf = gpd.GeoDataFrame(raw, geometry="geometry", crs=CRS) if "geometry" in raw else gpd.GeoDataFrame(raw)
     for column in NESTED_COLUMNS:
-        gdf[column] = gdf[column].map(lambda v: json.loads(v) if isinstance(v, str) and v else ([] if column != "funding" else {}))
-    for column in ("start_year", "end_year"):
-        gdf[column] = gdf[column].astype("Int64").astype(object).where(gdf[column].notna(), None)
-    for column in ("stated_length_km", "length_km"):
-        gdf[column] = gdf[column].astype(object).where(gdf[column].notna(), None)
-    text_columns = [c for c in FRAME_COLUMNS if c not in NESTED_COLUMNS and c not in ("geometry", "start_year", "end_year", "stated_length_km", "length_km")]
+        empty: Any = {} if column == "funding" else []
+        gdf[column] = [json.loads(v) if isinstance(v, str) and v else empty for v in gdf[column]]
+    normalise_numbers(gdf)
+    text_columns = [c for c in FRAME_COLUMNS
+                    if c not in NESTED_COLUMNS and c not in (*OPTIONAL_INTS, *OPTIONAL_FLOATS, "geometry")]
     for column in text_columns:
         gdf[column] = gdf[column].astype(object).where(gdf[column].notna(), None)
     ordered = [*FRAME_COLUMNS[:-1], "search_text", "geometry"] if "search_text" in gdf else list(FRAME_COLUMNS)
@@ -207,7 +216,9 @@ class GeoPackageStore:
     def _check_version(self) -> None:
         version = self.meta().get("schema_version")
         if version != str(SCHEMA_VERSION):
-            raise StoreError(f"{self.path}: store schema version {version!r}, this geotrack reads {SCHEMA_VERSION}; rebuild it")
+            raise StoreError(
+                f"{self.path}: store schema version {version!r}, this geotrack reads {SCHEMA_VERSION}; rebuild it"
+            )
 
     def load(self, flt: _filters.Filter | None = None) -> gpd.GeoDataFrame:
         self._require()
@@ -275,7 +286,7 @@ class GeoPackageStore:
             pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
                                     layer_options={"SPATIAL_INDEX": "YES"})
             docs = pd.DataFrame([{**d.to_record(), "implements": json.dumps(list(d.implements))} for d in documents],
-                                columns=["number", "type", "title", "issuer", "date", "implements", "file", "url", "notes"])
+                                columns=list(DOCUMENT_COLUMNS))
             pyogrio.write_dataframe(docs, tmp, layer="documents", driver="GPKG", append=True)
             hist = history.reindex(columns=HISTORY_COLUMNS).astype(object)
             if hist.empty:  # GDAL needs a row to learn column types; write one and delete it

@@ -12,10 +12,9 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
-import shapely
 from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
@@ -42,7 +41,7 @@ class Context:
 
     texts: Mapping[str, Sequence[str]]
     corridor_ids: frozenset[str] = frozenset()
-    today: dt.date = dt.date.today()
+    today: dt.date = field(default_factory=dt.date.today)
 
 
 def normalise_space(text: str) -> str:
@@ -128,9 +127,9 @@ def check_record(
     status = record.get("status")
     _check_choice(status, vocab.STATUSES, "status", add)
     as_of = _check_date(record.get("status_as_of"), "status_as_of", add, ctx.today)
-    if status in vocab.STATUSES and status not in DOCUMENT_STATUSES:
-        if not record.get("status_source") or as_of is None:
-            add("status_source", f"status {status!r} goes beyond the documents: give status_source and status_as_of")
+    beyond_documents = status in vocab.STATUSES and status not in DOCUMENT_STATUSES
+    if beyond_documents and (not record.get("status_source") or as_of is None):
+        add("status_source", f"status {status!r} goes beyond the documents: give status_source and status_as_of")
     start = _check_year(record.get("start_year"), "start_year", add)
     end = _check_year(record.get("end_year"), "end_year", add)
     if start is not None and end is not None and end < start:
@@ -152,7 +151,7 @@ def _check_id(value: Any, add: Add) -> None:
     if not isinstance(value, str) or not value:
         add("id", "missing id")
     elif not ID_PATTERN.match(value) or len(value) > 120:
-        add("id", f"id {value[:60]!r} must be a lower-case ASCII slug (a-z, 0-9, single hyphens), at most 120 characters")
+        add("id", f"id {value[:60]!r} must be a lower-case ASCII slug (a-z, 0-9, single hyphens), ≤ 120 characters")
 
 
 def _check_text(record: Mapping[str, Any], key: str, add: Add, *, required: bool) -> None:
@@ -242,7 +241,8 @@ def _check_provinces(provinces: Any, former: Any, add: Add) -> None:
             add("provinces", f"unknown province {name!r}")
         elif canonical != name:
             if name in vocab.FORMER_PROVINCES or vocab.fold(name) != vocab.fold(canonical):
-                add("provinces", f"{name!r} is a former province: write {canonical!r} here and {name!r} in former_provinces")
+                add("provinces",
+                    f"{name!r} is a former province: write {canonical!r} here and {name!r} in former_provinces")
             else:
                 add("provinces", f"write {canonical!r} (the official spelling), not {name!r}")
         current.add(canonical or name)
@@ -285,9 +285,9 @@ def _check_geometry(record: Mapping[str, Any], add: Add) -> BaseGeometry | None:
     mode = record.get("mode")
     if mode in vocab.LINEAR_MODES and not isinstance(geom, (LineString, MultiLineString)):
         add("geometry", f"a {mode} is a linear work: draw a LineString through its waypoints", "warning")
-    if isinstance(geom, LineString) and len(geom.coords) == 2 and precision == "exact":
-        if (geo.length_km(geom) or 0) > 5:
-            add("geometry", "a two-point straight line cannot be an exact route: mark it approximate")
+    two_points = isinstance(geom, LineString) and len(geom.coords) == 2
+    if two_points and precision == "exact" and (geo.length_km(geom) or 0) > 5:
+        add("geometry", "a two-point straight line cannot be an exact route: mark it approximate")
     return geom
 
 
@@ -296,22 +296,37 @@ def parse_geometry(value: Any, add: Add) -> BaseGeometry | None:
     if not isinstance(value, Mapping) or "type" not in value or "coordinates" not in value:
         add("geometry", "must be a GeoJSON geometry mapping with type and coordinates")
         return None
+    positions = list(_positions(value["coordinates"]))
+    if not positions:
+        add("geometry", "empty geometry")
+        return None
+    for position in positions:
+        if not isinstance(position, list | tuple) or len(position) < 2 or not all(
+            isinstance(c, int | float) and not isinstance(c, bool) for c in position
+        ):
+            add("geometry", f"position {position!r} is not [lon, lat] numbers")
+            return None
+        if not all(math.isfinite(c) for c in position):
+            add("geometry", "coordinates must be finite numbers (NaN or Infinity found)")
+            return None
+        if len(position) > 2:
+            add("geometry", "coordinates have a third (Z) value; give [lon, lat] only", "warning")
+            break
+    if value["type"] in ("Polygon", "MultiPolygon"):
+        polygons = [value["coordinates"]] if value["type"] == "Polygon" else value["coordinates"]
+        for rings in polygons:
+            for ring in rings:
+                if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
+                    add("geometry", "a polygon ring must be closed (first position = last) with at least 4 positions")
+                    return None
     try:
         geom = shape(value)
     except Exception as exc:  # shapely raises several types for malformed input
         add("geometry", f"malformed {value.get('type')} geometry: {exc}")
         return None
-    coords = shapely.get_coordinates(geom, include_z=True)
-    if geom.is_empty or coords.size == 0:
+    if geom.is_empty:
         add("geometry", "empty geometry")
         return None
-    if not all(math.isfinite(c) for c in coords.ravel() if not math.isnan(c)) or any(
-        math.isnan(c) for c in coords[:, :2].ravel()
-    ):
-        add("geometry", "coordinates must be finite numbers (NaN or Infinity found)")
-        return None
-    if coords.shape[1] == 3 and not all(math.isnan(z) for z in coords[:, 2]):
-        add("geometry", "coordinates have a third (Z) value; give [lon, lat] only", "warning")
     if isinstance(geom, (LineString, MultiLineString)):
         parts = geom.geoms if isinstance(geom, MultiLineString) else [geom]
         if any(len({tuple(c) for c in part.coords}) < 2 for part in parts):
@@ -321,6 +336,17 @@ def parse_geometry(value: Any, add: Add) -> BaseGeometry | None:
         add("geometry", f"invalid geometry: {explain_validity(geom)}")
         return None
     return geom
+
+
+def _positions(coordinates: Any) -> Iterable[Any]:
+    """Every position in a GeoJSON coordinates array, however deeply nested."""
+    if isinstance(coordinates, list | tuple) and coordinates and not isinstance(coordinates[0], list | tuple):
+        yield coordinates
+    elif isinstance(coordinates, list | tuple):
+        for part in coordinates:
+            yield from _positions(part)
+    else:
+        yield coordinates
 
 
 def _check_length(record: Mapping[str, Any], geom: BaseGeometry | None, add: Add) -> None:
@@ -334,7 +360,8 @@ def _check_length(record: Mapping[str, Any], geom: BaseGeometry | None, add: Add
         add("stated_length_source", "a stated length needs its source")
     drawn = geo.length_km(geom)
     if drawn is not None and abs(drawn - stated) > LENGTH_TOLERANCE * stated:
-        add("geometry", f"drawn length {drawn:.1f} km is more than {LENGTH_TOLERANCE:.0%} from the stated {stated:g} km")
+        add("geometry",
+            f"drawn length {drawn:.1f} km is more than {LENGTH_TOLERANCE:.0%} from the stated {stated:g} km")
 
 
 def _check_sources(sources: Any, add: Add, today: dt.date) -> None:
