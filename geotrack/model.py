@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -371,6 +372,10 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
 #: Numeric columns that may be missing: kept as Python ``int``/``float`` or ``None`` (never NaN).
 OPTIONAL_INTS: tuple[str, ...] = ("start_year", "end_year")
 OPTIONAL_FLOATS: tuple[str, ...] = ("stated_length_km", "length_km")
+#: Scalar text columns: ``None`` when missing, never NaN.
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in FRAME_COLUMNS if c not in (*NESTED_COLUMNS, *OPTIONAL_INTS, *OPTIONAL_FLOATS, "geometry")
+)
 
 
 def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -383,6 +388,8 @@ def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
         for column in columns:
             values = [None if _none_if_missing(v) is None else cast(v) for v in gdf[column]]
             gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
+    for column in TEXT_COLUMNS:
+        gdf[column] = pd.Series([_none_if_missing(v) for v in gdf[column]], index=gdf.index, dtype=object)
     return gdf
 
 
@@ -416,24 +423,43 @@ def geometry_from_json(text: str | None) -> BaseGeometry | None:
 
 
 #: Fields on which the documents that commit to an item can disagree.
-CONFLICT_FIELDS: tuple[str, ...] = ("end_year", "start_year", "lead_agency")
+CONFLICT_FIELDS: tuple[str, ...] = ("deadline", "start_year", "lead_agency")
+
+_AFTER_YEAR = re.compile(r"sau\s+n[aă]m\s+(\d{4})", re.IGNORECASE)
+
+
+def deadline_key(commitment: Mapping[str, Any]) -> str | None:
+    """A comparable form of the deadline a commitment gives: ``"2027"``, ``"after 2030"`` or ``None``.
+
+    "Sau năm 2030" (after 2030) has no end year but is still a deadline that
+    disagrees with "2026-2030".
+    """
+    if commitment.get("end_year") is not None:
+        return str(commitment["end_year"])
+    match = _AFTER_YEAR.search(str(commitment.get("deadline_text") or ""))
+    return f"after {match.group(1)}" if match else None
 
 
 def commitment_conflicts(commitments: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Where the documents disagree: ``{field: {document: value}}`` for fields with ≥ 2 values.
+    """Where the documents disagree: ``{field: {document: value as written}}`` for fields with ≥ 2 values.
 
-    Only values a document actually gives count (a document silent on a deadline
-    does not disagree with one that gives it).
+    ``deadline`` compares :func:`deadline_key`; the others compare the values
+    (case and spacing ignored). Only values a document gives count: a document
+    silent on a deadline does not disagree with one that gives it.
     """
     out: dict[str, dict[str, Any]] = {}
     for key in CONFLICT_FIELDS:
-        by_doc: dict[str, Any] = {}
+        shown: dict[str, Any] = {}
+        compared: dict[str, Any] = {}
         for c in commitments:
-            value = c.get(key)
-            if value is not None and value != "":
-                by_doc.setdefault(str(c.get("document")), value)
-        if len({_comparable(v) for v in by_doc.values()}) > 1:
-            out[key] = by_doc
+            document = str(c.get("document"))
+            value = deadline_key(c) if key == "deadline" else _comparable(c.get(key))
+            if value is None or value == "" or document in compared:
+                continue
+            compared[document] = value
+            shown[document] = (c.get("deadline_text") or c.get("end_year")) if key == "deadline" else c.get(key)
+        if len(set(compared.values())) > 1:
+            out[key] = shown
     return out
 
 

@@ -15,7 +15,7 @@ import fcntl
 import json
 import os
 import time
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Protocol
@@ -23,6 +23,7 @@ from typing import Any, Protocol
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+import shapely
 
 from geotrack import filters as _filters
 from geotrack.errors import NotFoundError, StoreBusyError, StoreError
@@ -30,9 +31,8 @@ from geotrack.io import PROJECT_ROOT
 from geotrack.model import (
     CRS,
     FRAME_COLUMNS,
+    ITEM_KEYS,
     NESTED_COLUMNS,
-    OPTIONAL_FLOATS,
-    OPTIONAL_INTS,
     Document,
     Item,
     empty_frame,
@@ -43,18 +43,12 @@ from geotrack.model import (
 SCHEMA_VERSION = 1
 DEFAULT_STORE = PROJECT_ROOT / "store" / "geotrack.gpkg"
 ITEMS_LAYER = "items"
-#: Fields whose changes the history records.
-TRACKED_FIELDS: tuple[str, ...] = (
-    "status",
-    "status_as_of",
-    "status_source",
-    "start_year",
-    "end_year",
-    "deadline_text",
-    "funding",
-    "lead_agency",
-    "geometry",
-)
+#: Fields whose changes the history records: every field but the id, so that
+#: what the tracker said on any day can be rebuilt (:mod:`geotrack.history`).
+TRACKED_FIELDS: tuple[str, ...] = tuple(k for k in ITEM_KEYS if k != "id")
+#: History ``field`` of a whole item's arrival or removal.
+ITEM_FIELD = "item"
+ADDED = "added"
 DOCUMENT_COLUMNS: tuple[str, ...] = ("number", "type", "title", "issuer", "date", "implements", "file", "url", "notes")
 HISTORY_COLUMNS: tuple[str, ...] = ("at", "item_id", "field", "old", "new", "actor", "source", "note")
 
@@ -107,13 +101,23 @@ class Store(Protocol):
         """Replace every item (a build), recording what changed; return the new history rows."""
         ...
 
+    def apply_changes(
+        self, upserts: Sequence[Item], removals: Sequence[str] = (), *, actor: str, source: str | None,
+        check: Callable[[gpd.GeoDataFrame], None] | None = None,
+    ) -> list[HistoryEntry]:
+        """Add or replace ``upserts`` and remove ``removals`` in one all-or-nothing write.
+
+        ``check`` sees the resulting frame before anything is written and raises to refuse it.
+        """
+        ...
+
 
 def _now() -> str:
     return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
 
 
-def _encode(value: Any) -> str | None:
-    """Serialise a tracked value for the history table (JSON, stable key order)."""
+def encode_value(value: Any) -> str | None:
+    """Serialise a field value for the history table: geometry as WKT, the rest as JSON."""
     if value is None:
         return None
     if hasattr(value, "wkt"):
@@ -123,10 +127,31 @@ def _encode(value: Any) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
 
 
+def decode_value(field: str, text: str | None) -> Any:
+    """Inverse of :func:`encode_value` for ``field``."""
+    if text is None:
+        return None
+    if field == "geometry":
+        return shapely.from_wkt(text)
+    return json.loads(text)
+
+
+def encode_row(row: Mapping[str, Any]) -> str:
+    """A whole item row as JSON (geometry as WKT): what a removal keeps in the history."""
+    return json.dumps({k: encode_value(row.get(k)) for k in ITEM_KEYS}, ensure_ascii=False)
+
+
+def decode_row(text: str) -> dict[str, Any]:
+    """Inverse of :func:`encode_row`."""
+    encoded = json.loads(text)
+    return {k: decode_value(k, v) if k != "id" else json.loads(v) for k, v in encoded.items()}
+
+
 def diff_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[str, str, str | None, str | None]]:
     """Changes between two working frames: ``(item_id, field, old, new)`` per tracked field.
 
-    Added items appear with field ``"item"`` and old ``None``; removed ones with new ``None``.
+    Added items appear with field ``"item"``, old ``None`` and new ``"added"``; removed ones
+    with new ``None`` and the whole removed row (:func:`encode_row`) as old.
     """
     old_rows = {r["id"]: r for r in old.to_dict("records")}
     new_rows = {r["id"]: r for r in new.to_dict("records")}
@@ -134,14 +159,15 @@ def diff_frames(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[tuple[str,
     for item_id, row in new_rows.items():
         before = old_rows.get(item_id)
         if before is None:
-            changes.append((item_id, "item", None, "added"))
+            changes.append((item_id, ITEM_FIELD, None, ADDED))
             continue
         for field in TRACKED_FIELDS:
-            a, b = _encode(before.get(field)), _encode(row.get(field))
+            a, b = encode_value(before.get(field)), encode_value(row.get(field))
             if a != b:
                 changes.append((item_id, field, a, b))
-    for item_id in old_rows.keys() - new_rows.keys():
-        changes.append((item_id, "item", "present", None))
+    for item_id, row in old_rows.items():
+        if item_id not in new_rows:
+            changes.append((item_id, ITEM_FIELD, encode_row(row), None))
     return changes
 
 
@@ -152,10 +178,6 @@ def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
         empty: Any = {} if column == "funding" else []
         gdf[column] = [json.loads(v) if isinstance(v, str) and v else empty for v in gdf[column]]
     normalise_numbers(gdf)
-    text_columns = [c for c in FRAME_COLUMNS
-                    if c not in NESTED_COLUMNS and c not in (*OPTIONAL_INTS, *OPTIONAL_FLOATS, "geometry")]
-    for column in text_columns:
-        gdf[column] = gdf[column].astype(object).where(gdf[column].notna(), None)
     ordered = [*FRAME_COLUMNS[:-1], "search_text", "geometry"] if "search_text" in gdf else list(FRAME_COLUMNS)
     return gdf[ordered]
 
@@ -315,14 +337,44 @@ class GeoPackageStore:
         new = items_to_frame(items)
         with self._locked():
             old = self.load() if self.exists() else empty_frame()
-            history = self._history_frame()
-            at = _now()
-            entries = [HistoryEntry(at, i, f, a, b, actor, source) for i, f, a, b in diff_frames(old, new)]
-            history = pd.concat([history, pd.DataFrame([e.__dict__ for e in entries], columns=HISTORY_COLUMNS)],
-                                ignore_index=True) if entries else history
-            full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **(meta or {})}
-            self._write(new, documents, history, full_meta)
+            return self._commit(old, new, documents, actor=actor, source=source, meta=meta or {})
+
+    def apply_changes(
+        self, upserts: Sequence[Item], removals: Sequence[str] = (), *, actor: str, source: str | None,
+        check: Callable[[gpd.GeoDataFrame], None] | None = None,
+    ) -> list[HistoryEntry]:
+        with self._locked():
+            old = self.load()
+            new = merge_frames(old, items_to_frame(upserts), removals)
+            if check is not None:
+                check(new)
+            meta = {k: v for k, v in self.meta().items() if k not in ("schema_version", "built_at")}
+            return self._commit(old, new, self.documents(), actor=actor, source=source, meta=meta)
+
+    def _commit(self, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, documents: Sequence[Document], *,
+                actor: str, source: str | None, meta: Mapping[str, str]) -> list[HistoryEntry]:
+        """Write ``new`` with the history of its differences from ``old`` (caller holds the lock)."""
+        history = self._history_frame()
+        at = _now()
+        entries = [HistoryEntry(at, i, f, a, b, actor, source) for i, f, a, b in diff_frames(old, new)]
+        if entries:
+            added = pd.DataFrame([e.__dict__ for e in entries], columns=HISTORY_COLUMNS)
+            history = pd.concat([history, added], ignore_index=True) if len(history) else added
+        full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
+        self._write(new, documents, history, full_meta)
         return entries
+
+
+def merge_frames(old: gpd.GeoDataFrame, upserts: gpd.GeoDataFrame, removals: Sequence[str] = ()) -> gpd.GeoDataFrame:
+    """``old`` with rows of ``upserts`` replacing same-id rows in place (new ids appended) and ``removals`` dropped."""
+    replacing = {r["id"]: r for r in upserts.to_dict("records")}
+    gone = set(removals)
+    rows = [replacing.pop(r["id"], r) for r in old.to_dict("records") if r["id"] not in gone]
+    rows.extend(replacing.values())
+    if not rows:
+        return empty_frame()
+    frame = gpd.GeoDataFrame(pd.DataFrame(rows, columns=list(FRAME_COLUMNS)), geometry="geometry", crs=CRS)
+    return normalise_numbers(frame)
 
 
 def _records(table: pd.DataFrame) -> list[dict[str, Any]]:

@@ -93,7 +93,7 @@ def test_conflicting_documents_are_visible():
                                   "deadline_text": "2030", "start_year": None, "end_year": 2030,
                                   "lead_agency": None, "funding_text": None})
     props = feature_properties(_frame(record).to_dict("records")[0])
-    assert props["conflicts"] == {"end_year": {"14/NQ-CP": 2027, "30-NQ/TW": 2030}}
+    assert props["conflicts"] == {"deadline": {"14/NQ-CP": "Đến năm 2027", "30-NQ/TW": "2030"}}
 
 
 def test_item_without_geometry_exports_null_geometry():
@@ -124,3 +124,16 @@ def test_write_atomic_leaves_old_file_on_failure(tmp_path, monkeypatch):
         write_atomic(path, b"new")
     assert path.read_bytes() == b"old"
     assert [p.name for p in tmp_path.iterdir()] == ["f.txt"]
+
+
+def test_after_year_deadline_conflicts_with_a_year_range():
+    from geotrack.model import commitment_conflicts, deadline_key
+
+    a = {"document": "07/NQ-CP", "deadline_text": "2026-2030", "end_year": 2030}
+    b = {"document": "60/KH-UBND", "deadline_text": "Theo quy hoạch (sau năm 2030)", "end_year": None}
+    silent = {"document": "14/NQ-CP", "deadline_text": None, "end_year": None}
+    assert deadline_key(b) == "after 2030"
+    assert commitment_conflicts([a, b, silent]) == {
+        "deadline": {"07/NQ-CP": "2026-2030", "60/KH-UBND": "Theo quy hoạch (sau năm 2030)"}
+    }
+    assert commitment_conflicts([a, silent]) == {}
