@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__
+from geotrack import __version__, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.errors import GeotrackError, ValidationError
-from geotrack.filters import Filter, parse_csv_list
+from geotrack.filters import Filter, apply, parse_csv_list
+from geotrack.importer import describe, plan_import, read_import
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
-from geotrack.store import Store, open_store
-from geotrack.validate import check_dataset, errors_only
+from geotrack.model import Item, frame_to_items
+from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, Store, open_store
+from geotrack.validate import Context, check_dataset, check_record, errors_only
 
 
 def _add_filter_args(parser: argparse.ArgumentParser) -> None:
@@ -33,6 +37,8 @@ def _add_filter_args(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--deadline-after", type=int, metavar="YEAR", help="deadline in or after YEAR")
     group.add_argument("--search", default="", help="free text; Vietnamese diacritics ignored")
     group.add_argument("--id", action="append", dest="ids", help="item id")
+    group.add_argument("--near-corridor", type=float, metavar="KM",
+                       help="with --corridor: also items within KM km of the corridor's line")
 
 
 def filter_from_args(args: argparse.Namespace) -> Filter:
@@ -50,6 +56,7 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
         deadline_max=high,
         search=args.search or "",
         ids=parse_csv_list(args.ids),
+        corridor_km=args.near_corridor,
     )
 
 
@@ -93,9 +100,20 @@ def _table(gdf: gpd.GeoDataFrame) -> str:
     return "\n".join([line(headers), line(tuple("-" * w for w in widths)), *map(line, rows)])
 
 
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
+
+
 def cmd_list(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
-    gdf = store.load(filter_from_args(args))
+    flt = filter_from_args(args)
+    if args.as_of is not None:
+        gdf = apply(history.as_of(store.load(), store.history(), args.as_of), flt)
+    else:
+        gdf = store.load(flt)
     if args.json:
         props = [_export.feature_properties(r) for r in gdf.to_dict("records")]
         print(json.dumps(props, ensure_ascii=False, indent=2))
@@ -121,6 +139,104 @@ def cmd_show(args: argparse.Namespace) -> int:
     return 0
 
 
+def _context(args: argparse.Namespace) -> Context:
+    dataset = read_dataset(args.data, args.layers)
+    return Context(dataset.texts, dataset.corridor_ids)
+
+
+def _print_entries(entries: list[HistoryEntry]) -> None:
+    for e in entries:
+        detail = "added" if e.new == ADDED else ("removed" if e.field == ITEM_FIELD else f"{e.old} → {e.new}")
+        label = "" if e.field == ITEM_FIELD else f" {e.field}:"
+        print(f"{e.at}  {e.item_id}{label} {detail}  (by {e.actor}; source: {e.source or '—'}"
+              f"{'; ' + e.note if e.note else ''})")
+
+
+def cmd_update(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    record = _stored_record(store, args.item_id)
+    changes = {k: v for k, v in (("status", args.status), ("status_as_of", args.as_of and args.as_of.isoformat()),
+                                 ("status_source", args.source), ("start_year", args.start_year),
+                                 ("end_year", args.end_year), ("deadline_text", args.deadline_text),
+                                 ("lead_agency", args.lead_agency)) if v is not None}
+    if not changes:
+        raise GeotrackError("nothing to update: give --status, --end-year, --deadline-text, …")
+    record.update(changes)
+    ctx = _context(args)
+    problems = errors_only(check_record(record, ctx, source="geotrack update", index=0))
+    if problems:
+        raise ValidationError(problems)
+    entries = store.apply_changes([Item.from_record(record)], actor=args.actor, source=args.source)
+    _print_entries(entries)
+    print(f"{len(entries)} change(s) recorded")
+    return 0
+
+
+def _stored_record(store: Store, item_id: str) -> dict[str, Any]:
+    """The stored item as a record (the form data files and validation use)."""
+    return frame_to_items(store.get(item_id))[0].to_record()
+
+
+def cmd_history(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    if args.item_id:
+        store.get(args.item_id)
+    _print_entries(store.history(args.item_id))
+    return 0
+
+
+def cmd_changes(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    entries = history.changes_since(store.history(), args.since)
+    _print_entries(entries)
+    print(f"{len(entries)} change(s) since {args.since.isoformat()}")
+    return 0
+
+
+def cmd_overdue(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    today = args.today or dt.date.today()
+    gdf = history.overdue(store.load(filter_from_args(args)), today)
+    print(_table(gdf))
+    print(f"\n{len(gdf)} item(s) past their deadline and not complete (as of {today.isoformat()})")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    found = history.conflicts(store.load(filter_from_args(args)))
+    for item_id, fields in found:
+        print(item_id)
+        for name, by_doc in fields.items():
+            print(f"    {name}: " + "; ".join(f"{doc}: {value}" for doc, value in by_doc.items()))
+    print(f"{len(found)} item(s) whose documents disagree")
+    return 0
+
+
+def cmd_lengths(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    table = history.lengths_by_mode(store.load(filter_from_args(args)))
+    print(table.to_string(index=False))
+    return 0
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    store = _ensure_store(args)
+    records, read_problems = read_import(Path(args.file))
+    plan = plan_import(records, read_problems, store.load(), _context(args), source=args.file,
+                       remove_missing=args.remove_missing)
+    if plan.errors:
+        raise ValidationError(plan.problems)
+    print(describe(plan))
+    if args.dry_run:
+        print("dry run: nothing written")
+        return 0
+    removals = [c.item_id for c in plan.changes if c.kind == "removed"]
+    entries = store.apply_changes(plan.items(), removals, actor=args.actor, source=args.source or args.file)
+    print(f"applied: {len(entries)} change(s) recorded")
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geotrack`` command."""
     parser = argparse.ArgumentParser(prog="geotrack", description=__doc__)
@@ -141,6 +257,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("list", help="list items matching the filters")
     _add_filter_args(p)
     p.add_argument("--json", action="store_true", help="JSON (the export schema's properties)")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="what the tracker said at the end of DATE")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("export", help="export the items matching the filters")
@@ -152,6 +269,47 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("show", help="one item with all its fields and commitments")
     p.add_argument("item_id")
     p.set_defaults(func=cmd_show)
+
+    p = sub.add_parser("update", help="change an item's status, deadline or agency, recording the change")
+    p.add_argument("item_id")
+    p.add_argument("--status", help="new status")
+    p.add_argument("--as-of", type=_date, metavar="DATE", help="date the new status was true")
+    p.add_argument("--source", help="URL or document backing the change")
+    p.add_argument("--start-year", type=int)
+    p.add_argument("--end-year", type=int)
+    p.add_argument("--deadline-text", help="deadline wording verbatim")
+    p.add_argument("--lead-agency")
+    p.add_argument("--actor", required=True, help="your name, recorded in the history")
+    p.set_defaults(func=cmd_update)
+
+    p = sub.add_parser("history", help="recorded changes of one item (or all)")
+    p.add_argument("item_id", nargs="?")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("changes", help="changes recorded since a date")
+    p.add_argument("--since", type=_date, required=True, metavar="DATE")
+    p.set_defaults(func=cmd_changes)
+
+    p = sub.add_parser("overdue", help="items past their deadline and not complete")
+    _add_filter_args(p)
+    p.add_argument("--today", type=_date, metavar="DATE", help="judge as of DATE (default today)")
+    p.set_defaults(func=cmd_overdue)
+
+    p = sub.add_parser("conflicts", help="items whose documents give different deadlines or agencies")
+    _add_filter_args(p)
+    p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("lengths", help="items and total length (km) per mode, measured in VN-2000 / UTM 48N")
+    _add_filter_args(p)
+    p.set_defaults(func=cmd_lengths)
+
+    p = sub.add_parser("import", help="apply a GIS team's GeoJSON or GeoPackage (all or nothing)")
+    p.add_argument("file")
+    p.add_argument("--dry-run", action="store_true", help="print the change item by item; write nothing")
+    p.add_argument("--remove-missing", action="store_true", help="remove items the file does not hold")
+    p.add_argument("--actor", required=True, help="your name, recorded in the history")
+    p.add_argument("--source", help="what the edits rest on (default: the file name)")
+    p.set_defaults(func=cmd_import)
     return parser
 
 

@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
+from functools import lru_cache
 from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+from shapely.geometry.base import BaseGeometry
 
+from geotrack.geo import within_km
 from geotrack.vocab import fold
 
 
@@ -37,6 +40,10 @@ class Filter:
         names, id, agency, provinces, deadline and document quotes.
     ids
         Item ids.
+    corridor_km
+        With ``corridors``: also keep items whose geometry lies within this many
+        kilometres of a corridor's line (measured in VN-2000 / UTM 48N), not only
+        those whose ``corridors`` attribute names it.
     """
 
     modes: tuple[str, ...] = ()
@@ -49,6 +56,7 @@ class Filter:
     deadline_max: int | None = None
     search: str = ""
     ids: tuple[str, ...] = ()
+    corridor_km: float | None = None
 
     def is_empty(self) -> bool:
         """True when the filter keeps every item."""
@@ -74,9 +82,9 @@ class Filter:
                 raw = ",".join(str(r) for r in raw)
             if raw is None or raw == "":
                 continue
-            if f.name in ("deadline_min", "deadline_max"):
+            if f.name in ("deadline_min", "deadline_max", "corridor_km"):
                 try:
-                    kwargs[f.name] = int(str(raw))
+                    kwargs[f.name] = (float if f.name == "corridor_km" else int)(str(raw))
                 except ValueError:
                     continue
             elif f.name == "search":
@@ -110,8 +118,14 @@ def _any_in(column: pd.Series, wanted: Iterable[str]) -> pd.Series:
     return column.map(lambda values: bool(wanted_set.intersection(values or ())))
 
 
-def mask(gdf: gpd.GeoDataFrame, flt: Filter) -> pd.Series:
-    """Boolean Series: which rows of the working frame ``flt`` keeps."""
+def mask(
+    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None
+) -> pd.Series:
+    """Boolean Series: which rows of the working frame ``flt`` keeps.
+
+    ``corridor_lines`` (corridor id → line) serves :attr:`Filter.corridor_km`; the
+    project's ``layers/corridors.geojson`` is read when it is not given.
+    """
     keep = pd.Series(True, index=gdf.index)
     if flt.ids:
         keep &= gdf["id"].isin(flt.ids)
@@ -120,7 +134,13 @@ def mask(gdf: gpd.GeoDataFrame, flt: Filter) -> pd.Series:
     if flt.statuses:
         keep &= gdf["status"].isin(flt.statuses)
     if flt.corridors:
-        keep &= _any_in(gdf["corridors"], flt.corridors)
+        listed = _any_in(gdf["corridors"], flt.corridors)
+        if flt.corridor_km is not None:
+            lines = corridor_lines if corridor_lines is not None else _default_corridor_lines()
+            for corridor in flt.corridors:
+                if corridor in lines:
+                    listed |= within_km(gdf.geometry, lines[corridor], flt.corridor_km)
+        keep &= listed
     if flt.provinces:
         wanted = {fold(p) for p in flt.provinces}
         places = [[*(a or ()), *(b or ())] for a, b in zip(gdf["provinces"], gdf["former_provinces"], strict=True)]
@@ -143,11 +163,21 @@ def mask(gdf: gpd.GeoDataFrame, flt: Filter) -> pd.Series:
     return keep.fillna(False).astype(bool)
 
 
-def apply(gdf: gpd.GeoDataFrame, flt: Filter) -> gpd.GeoDataFrame:
+def apply(
+    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None
+) -> gpd.GeoDataFrame:
     """Return the rows of the working frame that ``flt`` keeps, in their order."""
     if flt.is_empty():
         return gdf
-    return gdf[mask(gdf, flt)]
+    return gdf[mask(gdf, flt, corridor_lines)]
+
+
+@lru_cache(maxsize=1)
+def _default_corridor_lines() -> dict[str, BaseGeometry]:
+    from geotrack.io import read_corridors
+
+    corridors = read_corridors()
+    return dict(zip(corridors["id"], corridors.geometry, strict=True))
 
 
 def parse_csv_list(values: Sequence[str] | None) -> tuple[str, ...]:

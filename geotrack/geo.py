@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 from pyproj import Transformer
 from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
@@ -80,3 +82,10 @@ def normalise_for_geojson(geom: BaseGeometry, precision: int = COORDINATE_PRECIS
     if isinstance(rounded, MultiPolygon):
         return MultiPolygon([orient(p, sign=1.0) for p in rounded.geoms])
     return rounded
+
+
+def within_km(geometries: gpd.GeoSeries, target: BaseGeometry, km: float) -> pd.Series:
+    """Which of ``geometries`` (lon/lat) lie within ``km`` kilometres of ``target``, measured in metres."""
+    metric = geometries.to_crs(METRIC_CRS)
+    reach = to_metric(target)
+    return metric.distance(reach).le(km * 1000.0).fillna(False).astype(bool)

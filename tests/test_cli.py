@@ -73,3 +73,71 @@ def test_show_and_missing_item(cli, capsys):
 def test_commands_without_store_fail_clearly(cli, capsys):
     assert cli("list") == 1
     assert "geotrack build" in capsys.readouterr().err
+
+
+def test_update_history_and_as_of(cli, capsys):
+    cli("build")
+    capsys.readouterr()
+    assert cli("update", "port-a", "--status", "under_construction", "--as-of", "2026-10-01",
+               "--source", "https://example.org/news", "--actor", "Lan") == 0
+    out = capsys.readouterr().out
+    assert 'status: "planned" → "under_construction"' in out and "by Lan" in out
+    assert cli("history", "port-a") == 0
+    assert "under_construction" in capsys.readouterr().out
+    assert cli("list", "--as-of", "2000-01-01", "--json") == 0
+    assert json.loads(capsys.readouterr().out) == []
+    assert cli("changes", "--since", "2000-01-01") == 0
+    assert "change(s) since 2000-01-01" in capsys.readouterr().out
+
+
+def test_update_refuses_invalid_change_and_keeps_store(cli, tmp_path, capsys):
+    cli("build")
+    before = (tmp_path / "s.gpkg").read_bytes()
+    assert cli("update", "port-a", "--status", "finished", "--actor", "Lan") == 1
+    assert "field status" in capsys.readouterr().err
+    assert cli("update", "port-a", "--status", "operational", "--actor", "Lan") == 1  # no source or date
+    assert "status_source" in capsys.readouterr().err
+    assert (tmp_path / "s.gpkg").read_bytes() == before
+
+
+def test_reports(cli, capsys):
+    cli("build")
+    capsys.readouterr()
+    assert cli("overdue", "--today", "2031-06-01") == 0
+    out = capsys.readouterr().out
+    assert "port-a" in out and "rail-b" not in out
+    assert cli("conflicts") == 0
+    assert "0 item(s) whose documents disagree" in capsys.readouterr().out
+    assert cli("lengths") == 0
+    assert "ring_road" in capsys.readouterr().out
+
+
+def test_import_dry_run_then_apply(cli, tmp_path, capsys):
+    cli("build")
+    out = tmp_path / "all.geojson"
+    cli("export", "-o", str(out))
+    collection = json.loads(out.read_text(encoding="utf-8"))
+    collection["features"][1]["properties"]["end_year"] = 2032
+    out.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
+    capsys.readouterr()
+    before = (tmp_path / "s.gpkg").read_bytes()
+    assert cli("import", str(out), "--dry-run", "--actor", "gis") == 0
+    text = capsys.readouterr().out
+    assert "~ port-a (changed)" in text and "end_year: 2030 → 2032" in text and "dry run" in text
+    assert (tmp_path / "s.gpkg").read_bytes() == before
+    assert cli("import", str(out), "--actor", "gis") == 0
+    capsys.readouterr()
+    assert cli("list", "--id", "port-a", "--json") == 0
+    assert json.loads(capsys.readouterr().out)[0]["end_year"] == 2032
+
+
+def test_bad_import_changes_nothing(cli, tmp_path, capsys):
+    cli("build")
+    bad = tmp_path / "bad.geojson"
+    bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
+                   '{"id": "port-a", "mode": "spaceport"}, "geometry": null}]}', encoding="utf-8")
+    before = (tmp_path / "s.gpkg").read_bytes()
+    assert cli("import", str(bad), "--actor", "gis") == 1
+    err = capsys.readouterr().err
+    assert "bad.geojson" in err and "feature 0" in err and "id port-a" in err and "field mode" in err
+    assert (tmp_path / "s.gpkg").read_bytes() == before

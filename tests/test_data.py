@@ -117,3 +117,16 @@ def test_readme_documents_every_export_field():
     readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
     missing = [name for name in FIELDS if f"| `{name}` |" not in readme]
     assert missing == []
+
+
+def test_ring_road_4_keeps_the_2027_and_2030_deadlines(items):
+    commitments = [c.to_record() for c in items["ring-road-4-capital"].commitments]
+    deadline = commitment_conflicts(commitments)["deadline"]
+    assert "2027" in deadline["14/NQ-CP"] and "2030" in deadline["30-NQ/TW"]
+
+
+def test_former_names_find_items_after_the_2025_mergers(items):
+    formers = {name for item in items.values() for name in item.former_provinces}
+    assert {"Hải Dương", "Thái Bình"} <= formers
+    agencies = {item.lead_agency: item.lead_agency_current for item in items.values() if item.lead_agency}
+    assert agencies.get("Bộ Giao thông vận tải") == "Bộ Xây dựng"

@@ -83,3 +83,16 @@ def test_filter_is_hashable_for_caches():
 def test_parse_csv_list():
     assert parse_csv_list(["a,b", " c ", ""]) == ("a", "b", "c")
     assert parse_csv_list(None) == ()
+
+
+def test_corridor_by_distance_as_well_as_by_attribute(frame):
+    from shapely.geometry import LineString
+
+    lines = {"ec-kunming-laocai-hanoi-haiphong-quangninh": LineString([(106.5, 20.8), (107.0, 20.8)])}
+    by_attribute = Filter(corridors=("ec-kunming-laocai-hanoi-haiphong-quangninh",))
+    assert list(apply(frame, by_attribute, lines)["id"]) == ["rail-x"]
+    # the fixture ports sit at 106.9 E, 20.8 N: on the line; Ring Road 4 is ~80 km away
+    near = by_attribute.with_(corridor_km=5.0)
+    assert list(apply(frame, near, lines)["id"]) == ["port-nam-do-son", "kcn-hai-duong", "rail-x"]
+    assert "ring-road-4-capital" in list(apply(frame, by_attribute.with_(corridor_km=150.0), lines)["id"])
+    assert Filter.from_query(near.to_query()) == near
