@@ -179,7 +179,8 @@ def _transformer(path: Path, crs: ProjCRS | None, features: Sequence[Mapping[str
         for feature in features:
             geometry = feature.get("geometry") if isinstance(feature, Mapping) else None
             coords = _first_position(geometry.get("coordinates") if isinstance(geometry, Mapping) else None)
-            if coords is not None and (abs(coords[0]) > 180 or abs(coords[1]) > 90):
+            # metres are in the thousands; a lat/lon pair, even swapped, stays within ±180
+            if coords is not None and all(map(math.isfinite, coords[:2])) and max(map(abs, coords[:2])) > 360:
                 raise DataFileError(
                     f"{path}: coordinates like {coords[:2]} are projected (metres), but the file declares no CRS; "
                     "export it as WGS 84 (EPSG:4326) or declare its CRS"
