@@ -301,8 +301,10 @@ class GeoPackageStore:
 
     def _write(self, gdf: gpd.GeoDataFrame, documents: Sequence[Document], history: pd.DataFrame,
                meta: Mapping[str, str]) -> None:
+        # the caller holds the write lock, so any temporary file left here is a killed writer's
+        for stale in self.path.parent.glob(f".{self.path.stem}.*.tmp.gpkg*"):
+            stale.unlink(missing_ok=True)
         tmp = self.path.with_name(f".{self.path.stem}.{os.getpid()}.tmp.gpkg")
-        tmp.unlink(missing_ok=True)
         try:
             stored = encode_frame(gdf)
             pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
