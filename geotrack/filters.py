@@ -158,8 +158,11 @@ def mask(
             keep &= end <= flt.deadline_max
     if flt.search.strip():
         needle = fold(flt.search)
-        texts = gdf["search_text"] if "search_text" in gdf else gdf.apply(lambda r: search_text(r.to_dict()), axis=1)
-        keep &= texts.map(lambda t: needle in t)
+        if "search_text" in gdf:
+            texts = list(gdf["search_text"])
+        else:
+            texts = [search_text(r) for r in gdf.to_dict("records")]
+        keep &= pd.Series([needle in t for t in texts], index=gdf.index, dtype=bool)
     return keep.fillna(False).astype(bool)
 
 
