@@ -158,12 +158,15 @@ def mask(
             keep &= end <= flt.deadline_max
     if flt.search.strip():
         needle = fold(flt.search)
-        if "search_text" in gdf:
-            texts = list(gdf["search_text"])
-        else:
-            texts = [search_text(r) for r in gdf.to_dict("records")]
-        keep &= pd.Series([needle in t for t in texts], index=gdf.index, dtype=bool)
+        keep &= pd.Series([needle in t for t in _search_texts(gdf)], index=gdf.index, dtype=bool)
     return keep.fillna(False).astype(bool)
+
+
+def _search_texts(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The stored ``search_text`` column, or the texts computed from the rows."""
+    if "search_text" in gdf:
+        return list(gdf["search_text"])
+    return [search_text(r) for r in gdf.to_dict("records")]
 
 
 def apply(
