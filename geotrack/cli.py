@@ -213,6 +213,13 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_targets(args: argparse.Namespace) -> int:
+    for target in read_dataset(args.data, args.layers).targets:
+        print(f"{target['deadline_year']}  {target['scope']}: {target['text_en']}  "
+              f"({target['document']}, line {target['line']})")
+    return 0
+
+
 def cmd_lengths(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     table = history.lengths_by_mode(store.load(filter_from_args(args)))
@@ -298,6 +305,9 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("conflicts", help="items whose documents give different deadlines or agencies")
     _add_filter_args(p)
     p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("targets", help="region-wide numeric targets with their deadline and citation")
+    p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("lengths", help="items and total length (km) per mode, measured in VN-2000 / UTM 48N")
     _add_filter_args(p)

@@ -59,7 +59,39 @@ def quote_found(quote: str, lines: Sequence[str], line: int) -> bool:
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
     """Check every record of ``dataset`` and the references between records."""
     ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today())
-    return check_records(dataset.records, ctx)
+    return [*check_records(dataset.records, ctx), *check_targets(dataset.targets, ctx)]
+
+
+TARGET_KEYS = ("id", "scope", "topic", "text_en", "deadline_year", "document", "line", "quote")
+
+
+def check_targets(targets: Sequence[Mapping[str, Any]], ctx: Context) -> list[Problem]:
+    """Check region-wide targets (``data/targets.yaml``): fields, ids and citations."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, target in enumerate(targets):
+        target_id = target.get("id") if isinstance(target, Mapping) else None
+
+        def add(field: str, message: str, target_id: Any = target_id, index: int = index) -> None:
+            problems.append(Problem(message, field, target_id, "data/targets.yaml", index))
+
+        if not isinstance(target, Mapping):
+            add("", "not a mapping")
+            continue
+        for key in TARGET_KEYS:
+            if target.get(key) in (None, ""):
+                add(key, "missing")
+        if target_id in seen:
+            add("id", "duplicate id")
+        seen.add(str(target_id))
+        _check_year(target.get("deadline_year"), "deadline_year", add)
+        lines = ctx.texts.get(str(target.get("document")))
+        line = target.get("line")
+        if lines is None:
+            add("document", f"unknown or unstored document {target.get('document')!r}")
+        elif isinstance(line, int) and not quote_found(str(target.get("quote") or ""), lines, line):
+            add("quote", f"quote not found in {target.get('document')} from line {line}")
+    return problems
 
 
 def check_records(records: Sequence[RawRecord], ctx: Context) -> list[Problem]:

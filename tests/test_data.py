@@ -130,3 +130,12 @@ def test_former_names_find_items_after_the_2025_mergers(items):
     assert {"Hải Dương", "Thái Bình"} <= formers
     agencies = {item.lead_agency: item.lead_agency_current for item in items.values() if item.lead_agency}
     assert agencies.get("Bộ Giao thông vận tải") == "Bộ Xây dựng"
+
+
+def test_targets_are_cited_and_kept_apart_from_map_items(dataset):
+    from geotrack.validate import Context, check_targets
+
+    assert len(dataset.targets) >= 5
+    assert check_targets(dataset.targets, Context(dataset.texts)) == []
+    broken = [dict(dataset.targets[0]) | {"quote": "không có câu này"}]
+    assert [p.field for p in check_targets(broken, Context(dataset.texts))] == ["quote"]
