@@ -50,6 +50,19 @@ def length_km(geom: BaseGeometry | None) -> float | None:
     return round(to_metric(geom).length / 1000.0, 3)
 
 
+def lengths_km(geometries: gpd.GeoSeries) -> list[float | None]:
+    """:func:`length_km` of every geometry at once (one vectorised projection)."""
+    if len(geometries) == 0:
+        return []
+    linear = geometries.geom_type.isin(["LineString", "MultiLineString"]) & geometries.notna()
+    out: list[float | None] = [None] * len(geometries)
+    if linear.any():
+        metres = gpd.GeoSeries(geometries[linear], crs="EPSG:4326").to_crs(METRIC_CRS).length
+        for position, value in zip(linear.to_numpy().nonzero()[0], metres, strict=True):
+            out[position] = round(float(value) / 1000.0, 3)
+    return out
+
+
 def outside_vietnam(geom: BaseGeometry) -> bool:
     """True when any vertex of ``geom`` lies outside :data:`VIETNAM_BBOX`."""
     lon_min, lat_min, lon_max, lat_max = VIETNAM_BBOX

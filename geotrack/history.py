@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geotrack import vocab
+from geotrack.geo import lengths_km
 from geotrack.model import CRS, FRAME_COLUMNS, commitment_conflicts, empty_frame, normalise_numbers
 from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, decode_row, decode_value
 
@@ -44,9 +45,7 @@ def as_of(current: gpd.GeoDataFrame, history: Sequence[HistoryEntry], day: dt.da
     if not kept:
         return empty_frame()
     frame = gpd.GeoDataFrame(pd.DataFrame(kept).reindex(columns=list(FRAME_COLUMNS)), geometry="geometry", crs=CRS)
-    from geotrack.geo import length_km
-
-    frame["length_km"] = [length_km(g) for g in frame.geometry]
+    frame["length_km"] = lengths_km(frame.geometry)
     return normalise_numbers(frame)
 
 

@@ -354,7 +354,7 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     lengths
         Precomputed ``length_km`` per item; computed with :func:`geotrack.geo.length_km` if omitted.
     """
-    from geotrack.geo import length_km
+    from geotrack.geo import lengths_km
 
     rows = []
     for item in items:
@@ -364,7 +364,7 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     frame = pd.DataFrame(rows, columns=[c for c in FRAME_COLUMNS if c != "length_km"])
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
     if lengths is None:
-        lengths = [length_km(g) for g in gdf.geometry]
+        lengths = lengths_km(gdf.geometry)
     gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
     return normalise_numbers(gdf)
 

@@ -137,3 +137,14 @@ def test_after_year_deadline_conflicts_with_a_year_range():
         "deadline": {"07/NQ-CP": "2026-2030", "60/KH-UBND": "Theo quy hoạch (sau năm 2030)"}
     }
     assert commitment_conflicts([a, silent]) == {}
+
+
+def test_vectorised_lengths_equal_single_lengths():
+    import geopandas as gpd
+    from shapely.geometry import LineString, Point
+
+    from geotrack.geo import length_km, lengths_km
+
+    geoms = [LineString([(105.8, 21.0), (106.6, 20.8)]), Point(106, 21), None]
+    assert lengths_km(gpd.GeoSeries(geoms, crs=4326)) == [length_km(geoms[0]), None, None]
+    assert lengths_km(gpd.GeoSeries([], crs=4326)) == []
