@@ -1,0 +1,1 @@
+"""Benchmarks for geotrack at national scale (``make bench``)."""

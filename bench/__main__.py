@@ -1,0 +1,25 @@
+"""``python -m bench [SIZES…]``: run the benchmarks and write bench/results.md and .json."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from bench.run import run, write
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks at the given sizes (default 1,000, 10,000 and 100,000 items)."""
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args(argv)
+    report = run(args.sizes, args.repeat)
+    md, js = write(report)
+    print(md.read_text(encoding="utf-8"))
+    print(f"written: {md} {js}", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,171 @@
+"""Measure geotrack against a naive baseline in the same run, at several sizes.
+
+Every figure is the best of ``repeat`` runs of the optimised path beside the
+naive path measured right after it, so ratios hold on a noisy machine.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import os
+import platform
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+
+from bench import synthetic
+from geotrack import export as gt_export
+from geotrack.filters import Filter, apply
+from geotrack.store import GeoPackageStore
+
+RESULTS_DIR = Path(__file__).parent
+QUERY = Filter(modes=("rail", "expressway"), deadline_max=2030)
+
+
+@dataclass
+class Row:
+    """One measurement: the optimised figure beside the naive baseline."""
+
+    size: int
+    what: str
+    unit: str
+    optimised: float
+    baseline: float | None
+    target: str = ""
+    notes: str = ""
+
+    @property
+    def ratio(self) -> float | None:
+        """How many times better the optimised path is (baseline / optimised)."""
+        if self.baseline is None or self.optimised == 0:
+            return None
+        return self.baseline / self.optimised
+
+
+@dataclass
+class Report:
+    """All rows of one bench run and the machine it ran on."""
+
+    machine: dict[str, Any]
+    rows: list[Row] = field(default_factory=list)
+
+
+def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """Fastest wall time of ``repeat`` calls, and the last result."""
+    best, result = float("inf"), None
+    for _ in range(repeat):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        best = min(best, time.perf_counter() - start)
+    return best, result
+
+
+def machine() -> dict[str, Any]:
+    """What the figures were measured on."""
+    import geopandas
+    import pyogrio
+    import shapely
+
+    mem = Path("/proc/meminfo").read_text().split("\n")[0] if Path("/proc/meminfo").exists() else ""
+    return {
+        "python": platform.python_version(), "platform": platform.platform(), "cpus": os.cpu_count(),
+        "memory": mem.replace("MemTotal:", "").strip(), "geopandas": geopandas.__version__,
+        "shapely": shapely.__version__, "gdal": pyogrio.__gdal_version_string__,
+        "date": time.strftime("%Y-%m-%d"),
+    }
+
+
+def bench_store(size: int, gdf: gpd.GeoDataFrame, work: Path, repeat: int) -> list[Row]:
+    """Store build and load, and a filter query, beside plain ``to_file``/``read_file``."""
+    items = synthetic.items(size)
+    rows = []
+    store = GeoPackageStore(work / "store.gpkg")
+    build_s, _ = best_of(lambda: store.replace_all(items, [], actor="bench", source=None), 1)
+    naive_path = work / "naive.gpkg"
+    naive_build, _ = best_of(lambda: gdf.to_file(naive_path, driver="GPKG"), 1)
+    rows.append(Row(size, "store build (validated items → GeoPackage, with history)", "s", build_s, naive_build,
+                    notes="baseline: GeoDataFrame.to_file(driver='GPKG') of the same frame, no history"))
+    load_s, _ = best_of(store.load, repeat)
+    naive_load, _ = best_of(lambda: gpd.read_file(naive_path), repeat)
+    rows.append(Row(size, "store load (all items, decoded)", "s", load_s, naive_load,
+                    notes="baseline: geopandas.read_file of the plain GeoPackage"))
+    query_s, result = best_of(lambda: store.load(QUERY), repeat)
+    naive_query, expected = best_of(lambda: apply(store.load(), QUERY), repeat)
+    assert list(result["id"]) == list(expected["id"])
+    rows.append(Row(size, f"filter query ({len(result)} of {size} items)", "s", query_s, naive_query,
+                    notes="SQL pushdown of mode/deadline vs load everything and filter in Python"))
+    return rows
+
+
+def bench_exports(size: int, gdf: gpd.GeoDataFrame, work: Path, repeat: int) -> list[Row]:
+    """Exports of the whole frame beside geopandas' defaults."""
+    rows = []
+    geojson_s, text = best_of(lambda: gt_export.to_geojson(gdf), repeat)
+    naive_s, naive_text = best_of(lambda: gdf.to_json(), repeat)
+    rows.append(Row(size, "GeoJSON export (RFC 7946, 6 decimals)", "s", geojson_s, naive_s,
+                    target="≤ 2 s at 100,000" if size >= 100_000 else "",
+                    notes=f"{len(text.encode()) / 1e6:.1f} MB vs baseline GeoDataFrame.to_json() "
+                          f"{len(naive_text.encode()) / 1e6:.1f} MB (full precision, no schema)"))
+    for fmt, naive in (("gpkg", lambda p: gdf.to_file(p, driver="GPKG")),
+                       ("parquet", lambda p: gdf.to_parquet(p))):
+        if fmt not in gt_export.EXPORT_FORMATS:
+            continue
+        path = work / f"out.{fmt}"
+        ours, _ = best_of(lambda path=path, fmt=fmt: gt_export.export(gdf, path, fmt), 1)
+        baseline, _ = best_of(lambda fmt=fmt, naive=naive: naive(work / f"naive.{fmt}"), 1)
+        rows.append(Row(size, f"{fmt} export", "s", ours, baseline,
+                        notes=f"{path.stat().st_size / 1e6:.1f} MB; baseline: geopandas default writer"))
+    return rows
+
+
+def run(sizes: list[int], repeat: int = 3, include: tuple[str, ...] = ("store", "exports", "map")) -> Report:
+    """Run every bench at every size."""
+    report = Report(machine())
+    for size in sizes:
+        gdf = synthetic.frame(size)
+        with tempfile.TemporaryDirectory() as tmp:
+            work = Path(tmp)
+            if "store" in include:
+                report.rows.extend(bench_store(size, gdf, work, repeat))
+            if "exports" in include:
+                report.rows.extend(bench_exports(size, gdf, work, repeat))
+            if "map" in include:
+                report.rows.extend(bench_map(size, gdf, repeat))
+    return report
+
+
+def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
+    """Map payload and build time (filled in by :mod:`bench.mapbench` when the map module exists)."""
+    try:
+        from bench.mapbench import bench_map as _bench_map
+    except ImportError:
+        return []
+    return _bench_map(size, gdf, repeat)
+
+
+def write(report: Report, directory: Path = RESULTS_DIR) -> tuple[Path, Path]:
+    """Write ``results.md`` and ``results.json``."""
+    payload = {"machine": report.machine,
+               "rows": [asdict(r) | {"ratio": r.ratio} for r in report.rows]}
+    json_path = directory / "results.json"
+    json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
+    lines = ["# geotrack benchmark results", "",
+             "Each figure is measured beside a naive baseline in the same run (`make bench`).", "",
+             "Machine: " + ", ".join(f"{k} {v}" for k, v in report.machine.items()), "",
+             "| items | measurement | geotrack | baseline | ratio | target | notes |",
+             "|---:|---|---:|---:|---:|---|---|"]
+    for r in report.rows:
+        base = f"{r.baseline:.3f} {r.unit}" if r.baseline is not None else "—"
+        ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "—"
+        lines.append(f"| {r.size:,} | {r.what} | {r.optimised:.3f} {r.unit} | {base} | {ratio} | {r.target} | "
+                     f"{r.notes} |")
+    md_path = directory / "results.md"
+    md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return md_path, json_path
