@@ -5,11 +5,14 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 STORE ?= store/geotrack.gpkg
+# the shared PostGIS store when GEOTRACK_DATABASE_URL=postgresql://… is set, else the GeoPackage
+STORE_LOCATION = $(or $(GEOTRACK_DATABASE_URL),$(STORE))
+POSTGIS_CONTROL := /usr/share/postgresql/15/extension/postgis.control
 HOST ?= 127.0.0.1
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install store run test lint typecheck unit browser-deps bench clean
+.PHONY: install store run test lint typecheck unit browser-deps postgis-deps bench clean static
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -19,25 +22,46 @@ $(STAMP): pyproject.toml constraints.txt
 
 install: $(STAMP)  ## create .venv and install the pinned dependencies
 
-store: install  ## build the embedded GeoPackage store from data/ when missing or stale
-	$(VENV)/bin/geotrack --store $(STORE) build --if-stale
+store: install  ## build the store (GeoPackage, or PostGIS with GEOTRACK_DATABASE_URL) from data/ when missing or stale
+	$(VENV)/bin/geotrack --store '$(STORE_LOCATION)' build --if-stale
 
 run: store  ## start the map on http://$(HOST):$(PORT) (HOST=0.0.0.0 to serve others)
-	GEOTRACK_STORE=$(STORE) $(VENV)/bin/streamlit run app.py \
+	GEOTRACK_DATABASE_URL='$(GEOTRACK_DATABASE_URL)' GEOTRACK_STORE='$(STORE_LOCATION)' $(VENV)/bin/streamlit run app.py \
 	  --server.address $(HOST) --server.port $(PORT) --server.headless true \
 	  --browser.gatherUsageStats false
 
+LEAFLET_VERSION := 1.9.4
+LEAFLET_DIR := static/vendor/leaflet
+
+static:  ## vendor Leaflet $(LEAFLET_VERSION) from the npm registry into $(LEAFLET_DIR) (committed; run only to refresh)
+	@if [ -f $(LEAFLET_DIR)/VERSION ] && [ "$$(cat $(LEAFLET_DIR)/VERSION)" = $(LEAFLET_VERSION) ] \
+	  && (cd $(LEAFLET_DIR) && sha256sum --quiet -c SHA256SUMS); then \
+	  echo "$(LEAFLET_DIR): Leaflet $(LEAFLET_VERSION) present and intact"; \
+	else \
+	  set -e; tmp=$$(mktemp -d); trap 'rm -rf "$$tmp"' EXIT; \
+	  (cd "$$tmp" && npm pack --silent leaflet@$(LEAFLET_VERSION) >/dev/null && tar xzf leaflet-$(LEAFLET_VERSION).tgz); \
+	  rm -rf $(LEAFLET_DIR); mkdir -p $(LEAFLET_DIR)/images; \
+	  cp "$$tmp"/package/dist/leaflet.js "$$tmp"/package/dist/leaflet.css "$$tmp"/package/LICENSE $(LEAFLET_DIR)/; \
+	  cp "$$tmp"/package/dist/images/*.png $(LEAFLET_DIR)/images/; \
+	  echo $(LEAFLET_VERSION) > $(LEAFLET_DIR)/VERSION; \
+	  (cd $(LEAFLET_DIR) && find . -type f ! -name SHA256SUMS ! -name VERSION | LC_ALL=C sort | xargs sha256sum > SHA256SUMS); \
+	  echo "$(LEAFLET_DIR): vendored Leaflet $(LEAFLET_VERSION)"; \
+	fi
+
 browser-deps:  ## Debian chromium for the browser tests (installed only when missing)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }
+
+postgis-deps:  ## Debian PostgreSQL 15 + PostGIS 3 for the store tests (installed only when missing; the tests start their own server)
+	@[ -f $(POSTGIS_CONTROL) ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql-15-postgis-3; }
 
 lint: install
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 
-unit: install
+unit: install postgis-deps
 	$(PY) -m pytest -m "not browser"
 
-test: install browser-deps  ## everything the tests need, then every test
+test: install browser-deps postgis-deps  ## everything the tests need, then every test
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest

@@ -19,7 +19,6 @@ from geotrack.errors import GeotrackError, ValidationError
 from geotrack.filters import Filter, apply, parse_csv_list
 from geotrack.importer import describe, plan_import, read_import
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
-from geotrack.model import Item, frame_to_items
 from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, Store, open_store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
@@ -63,17 +62,17 @@ def filter_from_args(args: argparse.Namespace) -> Filter:
 def _ensure_store(args: argparse.Namespace) -> Store:
     store = open_store(args.store)
     if not store.exists():
-        raise GeotrackError(f"no store at {getattr(store, 'path', args.store)}; run 'geotrack build' first")
+        raise GeotrackError(f"no store at {store}; run 'geotrack build' first")
     return store
 
 
 def cmd_build(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.if_stale and not is_stale(store, data_dir=args.data, layers_dir=args.layers):
-        print(f"store is up to date: {getattr(store, 'path', '')}")
+        print(f"store is up to date: {store}")
         return 0
     report = build(store, data_dir=args.data, layers_dir=args.layers, actor=args.actor)
-    print(f"built {getattr(store, 'path', store)}: {report.items} items, {report.documents} documents, "
+    print(f"built {store}: {report.items} items, {report.documents} documents, "
           f"{len(report.changes)} recorded change(s)")
     return 0
 
@@ -154,27 +153,26 @@ def _print_entries(entries: list[HistoryEntry]) -> None:
 
 def cmd_update(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
-    record = _stored_record(store, args.item_id)
     changes = {k: v for k, v in (("status", args.status), ("status_as_of", args.as_of and args.as_of.isoformat()),
                                  ("status_source", args.source), ("start_year", args.start_year),
                                  ("end_year", args.end_year), ("deadline_text", args.deadline_text),
                                  ("lead_agency", args.lead_agency)) if v is not None}
     if not changes:
         raise GeotrackError("nothing to update: give --status, --end-year, --deadline-text, …")
-    record.update(changes)
     ctx = _context(args)
-    problems = errors_only(check_record(record, ctx, source="geotrack update", index=0))
-    if problems:
-        raise ValidationError(problems)
-    entries = store.apply_changes([Item.from_record(record)], actor=args.actor, source=args.source)
+
+    def change(record: dict[str, Any]) -> dict[str, Any]:
+        # runs under the store's write lock on the item as stored now: a concurrent update is not lost
+        record = {**record, **changes}
+        problems = errors_only(check_record(record, ctx, source="geotrack update", index=0))
+        if problems:
+            raise ValidationError(problems)
+        return record
+
+    entries = store.update_item(args.item_id, change, actor=args.actor, source=args.source)
     _print_entries(entries)
     print(f"{len(entries)} change(s) recorded")
     return 0
-
-
-def _stored_record(store: Store, item_id: str) -> dict[str, Any]:
-    """The stored item as a record (the form data files and validation use)."""
-    return frame_to_items(store.get(item_id))[0].to_record()
 
 
 def cmd_history(args: argparse.Namespace) -> int:
@@ -248,7 +246,8 @@ def make_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geotrack`` command."""
     parser = argparse.ArgumentParser(prog="geotrack", description=__doc__)
     parser.add_argument("--version", action="version", version=f"geotrack {__version__}")
-    parser.add_argument("--store", help="store path (default $GEOTRACK_STORE or store/geotrack.gpkg)")
+    parser.add_argument("--store", help="store: a GeoPackage path or a postgresql:// URL (default "
+                        "$GEOTRACK_DATABASE_URL, else $GEOTRACK_STORE, else store/geotrack.gpkg)")
     parser.add_argument("--data", type=Path, default=DATA_DIR, help="dataset folder (default data/)")
     parser.add_argument("--layers", type=Path, default=LAYERS_DIR, help="layers folder (default layers/)")
     sub = parser.add_subparsers(dest="command", required=True)

@@ -1,4 +1,9 @@
-"""Exports of the working frame for GIS tools: RFC 7946 GeoJSON (other formats build on it)."""
+"""Exports of the working frame for GIS tools.
+
+RFC 7946 GeoJSON is the reference export; GeoPackage, GeoParquet, FlatGeobuf,
+KML and CSV carry the same properties as a flat attribute table (lists and
+objects as JSON text) and are written by :mod:`geotrack.formats`.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pandas as pd
 from shapely.geometry import mapping as shape_to_mapping
 
-from geotrack import __version__, geo, vocab
+from geotrack import __version__, formats, geo, vocab
+from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
 from geotrack.model import Document, commitment_conflicts
 
@@ -137,6 +144,11 @@ def dataset_as_of(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = ()) -> 
     return max(dates) if dates else None
 
 
+def _now() -> str:
+    """The generation time stamped on exports (UTC, whole seconds, ISO 8601)."""
+    return dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+
+
 def metadata(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None) -> dict[str, Any]:
     """Dataset metadata that every export carries (as-of date, documents, filter, field dictionary)."""
     return {
@@ -145,7 +157,7 @@ def metadata(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Fil
         "licence": LICENCE,
         "version": __version__,
         "as_of": dataset_as_of(gdf, documents),
-        "generated": dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(),
+        "generated": _now(),
         "feature_count": len(gdf),
         "coordinate_precision": geo.COORDINATE_PRECISION,
         "crs": "OGC:CRS84 (WGS 84 longitude, latitude)",
@@ -198,14 +210,168 @@ def write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
-EXPORT_FORMATS: tuple[str, ...] = ("geojson",)
+#: Properties whose values are lists or objects: JSON text in the flat (non-JSON) formats.
+JSON_FIELDS: tuple[str, ...] = (
+    "funding_types", "provinces", "former_provinces", "corridors", "documents", "commitments", "conflicts",
+    "sources",
+)
+#: Properties holding whole numbers (nullable 32-bit integers in the flat formats).
+INT_FIELDS: tuple[str, ...] = ("start_year", "end_year", "location_precision_iati")
+#: Properties holding decimal numbers (nullable doubles in the flat formats).
+FLOAT_FIELDS: tuple[str, ...] = ("funding_amount", "length_km", "stated_length_km")
+
+
+def field_type(name: str) -> str:
+    """The flat-table type of property ``name``: ``integer``, ``real``, ``json`` (JSON text) or ``text``."""
+    if name in INT_FIELDS:
+        return "integer"
+    if name in FLOAT_FIELDS:
+        return "real"
+    return "json" if name in JSON_FIELDS else "text"
+
+
+def json_text(value: Any) -> str:
+    """``value`` as compact UTF-8 JSON text (no ASCII escapes, never NaN or Infinity)."""
+    return json.dumps(_clean(value), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def flat_properties(row: Mapping[str, Any]) -> dict[str, Any]:
+    """:func:`feature_properties` of one row with list and object values as JSON text."""
+    props = feature_properties(row)
+    for name in JSON_FIELDS:
+        props[name] = json_text(props[name])
+    return props
+
+
+def to_flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The flat attribute table of ``gdf`` for the non-JSON formats, one row per item, in row order.
+
+    Columns are the :data:`FIELDS` (nullable ``Int32``/``Float64`` for numbers,
+    JSON text for lists and objects, text elsewhere) and ``geometry``: lon/lat
+    WGS 84 rounded to :data:`geotrack.geo.COORDINATE_PRECISION` decimals,
+    polygons counter-clockwise, ``None`` where the location is unknown.
+    """
+    records = gdf.to_dict("records")
+    columns: dict[str, Any] = {}
+    flat = [flat_properties(r) for r in records]
+    for name in FIELDS:
+        values = [p[name] for p in flat]
+        kind = field_type(name)
+        dtype = {"integer": "Int32", "real": "Float64"}.get(kind, object)
+        columns[name] = pd.Series(values, dtype=dtype)
+    geometries = [_export_geometry(r.get("geometry")) for r in records]
+    return gpd.GeoDataFrame(pd.DataFrame(columns, index=range(len(records))),
+                            geometry=gpd.GeoSeries(geometries, crs="EPSG:4326"), crs="EPSG:4326")
+
+
+def _export_geometry(geom: Any) -> Any:
+    if geom is None or getattr(geom, "is_empty", True):
+        return None
+    return geo.normalise_for_geojson(geom)
+
+
+def flat_metadata(
+    gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None
+) -> dict[str, Any]:
+    """:func:`metadata` plus what a reader of a flat format needs: each field's type and the JSON convention."""
+    meta = metadata(gdf, documents, flt)
+    meta["field_types"] = {name: field_type(name) for name in FIELDS}
+    meta["encoding"] = ("UTF-8; fields of type json hold lists/objects as JSON text; numbers are empty (null) "
+                        "when unknown; dates are ISO 8601 text")
+    return meta
+
+
+class ExportFormatError(GeotrackError, ValueError):
+    """An export format geotrack does not write was asked for."""
+
+
+EXPORT_FORMATS: tuple[str, ...] = ("geojson", "gpkg", "parquet", "fgb", "kml", "csv")
+
+#: Media type of each export format (for HTTP downloads).
+MEDIA_TYPES: Mapping[str, str] = {
+    "geojson": "application/geo+json",
+    "gpkg": "application/geopackage+sqlite3",
+    "parquet": "application/vnd.apache.parquet",
+    "fgb": "application/vnd.flatgeobuf",
+    "kml": "application/vnd.google-earth.kml+xml",
+    "csv": "text/csv",
+}
+
+#: File name extension of each export format.
+FILE_EXTENSIONS: Mapping[str, str] = {
+    "geojson": ".geojson",
+    "gpkg": ".gpkg",
+    "parquet": ".parquet",
+    "fgb": ".fgb",
+    "kml": ".kml",
+    "csv": ".csv",
+}
+
+#: Formats whose file has no (or no full) slot for the metadata: it also goes in a ``.meta.json`` sidecar.
+#: (FlatGeobuf carries it in its header too; KML only the summary with the as-of date; CSV nothing.)
+SIDECAR_FORMATS: frozenset[str] = frozenset({"fgb", "kml", "csv"})
+
+
+def sidecar_path(path: Path) -> Path:
+    """The metadata sidecar written next to an export: ``<file>.meta.json``."""
+    path = Path(path)
+    return path.with_name(path.name + ".meta.json")
+
+
+def _check_format(fmt: str) -> None:
+    if fmt not in EXPORT_FORMATS:
+        raise ExportFormatError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
 
 
 def export(
     gdf: gpd.GeoDataFrame, path: Path, fmt: str = "geojson", documents: Sequence[Document] = (),
     flt: Filter | None = None,
 ) -> None:
-    """Write ``gdf`` to ``path`` in format ``fmt``, atomically."""
-    if fmt != "geojson":
-        raise ValueError(f"unknown export format {fmt!r}; one of {', '.join(EXPORT_FORMATS)}")
-    write_atomic(path, to_geojson(gdf, documents, flt).encode("utf-8"))
+    """Write ``gdf`` to ``path`` in format ``fmt`` (one of :data:`EXPORT_FORMATS`), atomically.
+
+    Every file is written to a temporary name in the target folder and renamed
+    into place, so a reader never sees a half-written file and a failure keeps
+    the old one. For the formats in :data:`SIDECAR_FORMATS` the metadata is
+    also written to :func:`sidecar_path` (as JSON).
+
+    Raises
+    ------
+    ExportFormatError
+        If ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+    """
+    _check_format(fmt)
+    path = Path(path)
+    if fmt == "geojson":
+        write_atomic(path, to_geojson(gdf, documents, flt).encode("utf-8"))
+        return
+    meta = flat_metadata(gdf, documents, flt)
+    table = to_flat_frame(gdf)
+    formats.write_atomic_with(path, lambda target: formats.write(fmt, target, table, meta))
+    if fmt in SIDECAR_FORMATS:  # after the main file, so a failed export leaves the old pair
+        write_atomic(sidecar_path(path), _sidecar_bytes(meta, fmt, path.name))
+
+
+def export_bytes(
+    gdf: gpd.GeoDataFrame, fmt: str = "geojson", documents: Sequence[Document] = (), flt: Filter | None = None,
+) -> bytes:
+    """The content :func:`export` would write for ``fmt``, as bytes (for downloads; no sidecar).
+
+    Raises
+    ------
+    ExportFormatError
+        If ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+    """
+    _check_format(fmt)
+    if fmt == "geojson":
+        return to_geojson(gdf, documents, flt).encode("utf-8")
+    meta = flat_metadata(gdf, documents, flt)
+    table = to_flat_frame(gdf)
+    with tempfile.TemporaryDirectory(prefix="geotrack-export-") as folder:
+        target = Path(folder) / f"export{FILE_EXTENSIONS[fmt]}"
+        formats.write(fmt, target, table, meta)
+        return target.read_bytes()
+
+
+def _sidecar_bytes(meta: Mapping[str, Any], fmt: str, name: str) -> bytes:
+    sidecar = {"file": name, "format": fmt, "media_type": MEDIA_TYPES[fmt], **meta}
+    return (json.dumps(_clean(sidecar), ensure_ascii=False, allow_nan=False, indent=2) + "\n").encode("utf-8")

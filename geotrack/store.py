@@ -1,5 +1,8 @@
 """Stores: where the built dataset lives. The GeoPackage is the embedded default.
 
+The shared PostGIS store (:mod:`geotrack.store_postgis`) offers the same interface;
+:func:`open_store` picks it for a ``postgresql://`` location or ``$GEOTRACK_DATABASE_URL``.
+
 Every store offers the same small interface (:class:`Store`), so the CLI and
 the app do not care which backend holds the data. A GeoPackage store is one
 file; every write builds the new file beside it and renames it into place
@@ -36,6 +39,7 @@ from geotrack.model import (
     Document,
     Item,
     empty_frame,
+    frame_to_items,
     items_to_frame,
     normalise_numbers,
 )
@@ -108,6 +112,17 @@ class Store(Protocol):
         """Add or replace ``upserts`` and remove ``removals`` in one all-or-nothing write.
 
         ``check`` sees the resulting frame before anything is written and raises to refuse it.
+        """
+        ...
+
+    def update_item(
+        self, item_id: str, change: Callable[[dict[str, Any]], Mapping[str, Any]], *, actor: str,
+        source: str | None,
+    ) -> list[HistoryEntry]:
+        """Read-modify-write one item under the write lock, so no concurrent update is lost.
+
+        ``change`` gets the stored record (:meth:`Item.to_record`) and returns the new one;
+        it raises to refuse the change. :class:`NotFoundError` if there is no such item.
         """
         ...
 
@@ -215,6 +230,9 @@ class GeoPackageStore:
 
     def __repr__(self) -> str:
         return f"GeoPackageStore({str(self.path)!r})"
+
+    def __str__(self) -> str:
+        return str(self.path)
 
     # -- reading ------------------------------------------------------------
     def exists(self) -> bool:
@@ -353,6 +371,27 @@ class GeoPackageStore:
             meta = {k: v for k, v in self.meta().items() if k not in ("schema_version", "built_at")}
             return self._commit(old, new, self.documents(), actor=actor, source=source, meta=meta)
 
+    def update_item(
+        self, item_id: str, change: Callable[[dict[str, Any]], Mapping[str, Any]], *, actor: str,
+        source: str | None,
+    ) -> list[HistoryEntry]:
+        """Read-modify-write one item under the write lock (see :meth:`Store.update_item`).
+
+        Raises
+        ------
+        NotFoundError
+            If no item has that id.
+        """
+        with self._locked():
+            old = self.load()
+            current = old[old["id"] == item_id]
+            if current.empty:
+                raise NotFoundError(f"no item with id {item_id!r}")
+            record = frame_to_items(current[list(FRAME_COLUMNS)])[0].to_record()
+            new = merge_frames(old, items_to_frame([Item.from_record(change(record))]))
+            meta = {k: v for k, v in self.meta().items() if k not in ("schema_version", "built_at")}
+            return self._commit(old, new, self.documents(), actor=actor, source=source, meta=meta)
+
     def _commit(self, old: gpd.GeoDataFrame, new: gpd.GeoDataFrame, documents: Sequence[Document], *,
                 actor: str, source: str | None, meta: Mapping[str, str]) -> list[HistoryEntry]:
         """Write ``new`` with the history of its differences from ``old`` (caller holds the lock)."""
@@ -406,7 +445,25 @@ def _sql_where(flt: _filters.Filter) -> str | None:
     return " AND ".join(clauses) or None
 
 
+#: URL schemes that select the PostGIS store.
+DATABASE_URL_SCHEMES: tuple[str, ...] = ("postgresql://", "postgres://")
+
+
+def is_database_url(location: str | Path) -> bool:
+    """True when ``location`` names a PostgreSQL database rather than a GeoPackage file."""
+    return isinstance(location, str) and location.startswith(DATABASE_URL_SCHEMES)
+
+
 def open_store(location: str | Path | None = None) -> Store:
-    """The store at ``location`` (a path or URL), else ``$GEOTRACK_STORE``, else the default GeoPackage."""
-    location = location or os.environ.get("GEOTRACK_STORE") or DEFAULT_STORE
+    """The store at ``location``, else ``$GEOTRACK_DATABASE_URL``, else ``$GEOTRACK_STORE``, else the default.
+
+    A ``postgresql://`` or ``postgres://`` URL opens the shared PostGIS store
+    (:class:`geotrack.store_postgis.PostGISStore`); anything else is a GeoPackage path.
+    """
+    location = (location or os.environ.get("GEOTRACK_DATABASE_URL") or os.environ.get("GEOTRACK_STORE")
+                or DEFAULT_STORE)
+    if is_database_url(location):
+        from geotrack.store_postgis import PostGISStore
+
+        return PostGISStore(str(location))
     return GeoPackageStore(location)

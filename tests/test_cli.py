@@ -2,19 +2,21 @@ import json
 
 import pytest
 
-from conftest import base_record, point_record
+from conftest import base_record, point_record, snapshot, store_location
 from geotrack.cli import main
 
 
 @pytest.fixture
-def cli(tmp_path, make_dataset):
+def cli(make_store, make_dataset):
+    """``geotrack --store LOCATION …`` on a GeoPackage path and on a ``postgresql://`` URL."""
     data, layers = make_dataset([base_record(), point_record("port-a"), point_record("rail-b", mode="rail",
                                                                                     status="study", end_year=2035)])
-    store = tmp_path / "s.gpkg"
+    store = make_store()
 
     def run(*args):
-        return main(["--data", str(data), "--layers", str(layers), "--store", str(store), *args])
+        return main(["--data", str(data), "--layers", str(layers), "--store", store_location(store), *args])
 
+    run.snapshot = lambda: snapshot(store)
     return run
 
 
@@ -90,14 +92,14 @@ def test_update_history_and_as_of(cli, capsys):
     assert "change(s) since 2000-01-01" in capsys.readouterr().out
 
 
-def test_update_refuses_invalid_change_and_keeps_store(cli, tmp_path, capsys):
+def test_update_refuses_invalid_change_and_keeps_store(cli, capsys):
     cli("build")
-    before = (tmp_path / "s.gpkg").read_bytes()
+    before = cli.snapshot()
     assert cli("update", "port-a", "--status", "finished", "--actor", "Lan") == 1
     assert "field status" in capsys.readouterr().err
     assert cli("update", "port-a", "--status", "operational", "--actor", "Lan") == 1  # no source or date
     assert "status_source" in capsys.readouterr().err
-    assert (tmp_path / "s.gpkg").read_bytes() == before
+    assert cli.snapshot() == before
 
 
 def test_reports(cli, capsys):
@@ -120,11 +122,11 @@ def test_import_dry_run_then_apply(cli, tmp_path, capsys):
     collection["features"][1]["properties"]["end_year"] = 2032
     out.write_text(json.dumps(collection, ensure_ascii=False), encoding="utf-8")
     capsys.readouterr()
-    before = (tmp_path / "s.gpkg").read_bytes()
+    before = cli.snapshot()
     assert cli("import", str(out), "--dry-run", "--actor", "gis") == 0
     text = capsys.readouterr().out
     assert "~ port-a (changed)" in text and "end_year: 2030 → 2032" in text and "dry run" in text
-    assert (tmp_path / "s.gpkg").read_bytes() == before
+    assert cli.snapshot() == before
     assert cli("import", str(out), "--actor", "gis") == 0
     capsys.readouterr()
     assert cli("list", "--id", "port-a", "--json") == 0
@@ -136,8 +138,8 @@ def test_bad_import_changes_nothing(cli, tmp_path, capsys):
     bad = tmp_path / "bad.geojson"
     bad.write_text('{"type": "FeatureCollection", "features": [{"type": "Feature", "properties": '
                    '{"id": "port-a", "mode": "spaceport"}, "geometry": null}]}', encoding="utf-8")
-    before = (tmp_path / "s.gpkg").read_bytes()
+    before = cli.snapshot()
     assert cli("import", str(bad), "--actor", "gis") == 1
     err = capsys.readouterr().err
     assert "bad.geojson" in err and "feature 0" in err and "id port-a" in err and "field mode" in err
-    assert (tmp_path / "s.gpkg").read_bytes() == before
+    assert cli.snapshot() == before

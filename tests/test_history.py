@@ -6,7 +6,7 @@ from conftest import base_record, point_record
 from geotrack import history
 from geotrack.build import build
 from geotrack.model import Item, items_to_frame
-from geotrack.store import GeoPackageStore, HistoryEntry
+from geotrack.store import HistoryEntry
 
 
 def _entry(at, item_id, field, old, new):
@@ -14,9 +14,9 @@ def _entry(at, item_id, field, old, new):
 
 
 @pytest.fixture
-def store(tmp_path, make_dataset):
+def store(make_store, make_dataset):
     data, layers = make_dataset([base_record(), point_record("port-a")])
-    store = GeoPackageStore(tmp_path / "s.gpkg")
+    store = make_store()
     build(store, data_dir=data, layers_dir=layers)
     return store
 

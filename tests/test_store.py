@@ -1,20 +1,34 @@
+"""The store suite: every test runs on the GeoPackage and on PostGIS (``make_store``), unless marked otherwise."""
+
+import contextlib
 import multiprocessing
 import sqlite3
+import threading
 
+import psycopg
 import pytest
 
-from conftest import base_record, point_record
+from conftest import base_record, point_record, snapshot
 from geotrack.build import build, data_fingerprint, is_stale
 from geotrack.errors import NotFoundError, StoreBusyError, StoreError, ValidationError
 from geotrack.filters import Filter, apply
+from geotrack.model import Item
 from geotrack.store import GeoPackageStore, decode_row, diff_frames
 
 
+def _schema_version(store_kind):
+    if store_kind == "gpkg":
+        return "1"
+    from geotrack.store_postgis import SCHEMA_VERSION
+
+    return str(SCHEMA_VERSION)
+
+
 @pytest.fixture
-def built(tmp_path, make_dataset):
+def built(make_store, make_dataset):
     data, layers = make_dataset([base_record(), point_record("port-a"), point_record("port-b", mode="berth",
                                                                                     parent_id="port-a")])
-    store = GeoPackageStore(tmp_path / "s.gpkg")
+    store = make_store()
     build(store, data_dir=data, layers_dir=layers)
     return store, data, layers
 
@@ -29,26 +43,53 @@ def test_build_then_load_round_trips_every_field(built):
                 "corridors", "lead_agency_current"):
         assert row[key] == expected[key], key
     assert row["commitments"] == expected["commitments"]
+    assert list(row["commitments"][0]) == list(expected["commitments"][0])  # key order as the model writes it
     assert row["funding"]["amount"] == 85813
     assert row["geometry"].geom_type == "LineString"
     assert row["length_km"] > 50
     assert frame.crs.to_epsg() == 4326
 
 
-def test_load_with_filter_equals_in_memory_filter(built):
+FILTERS = (
+    Filter(modes=("berth",)), Filter(deadline_max=2028), Filter(search="cang"), Filter(search="VÀNH đai"),
+    Filter(search="100%_!"), Filter(statuses=("planned",), provinces=("hai phong",)),
+    Filter(provinces=("Bắc Giang",)), Filter(funding_types=("ppp",)), Filter(documents=("14/NQ-CP",)),
+    Filter(documents=("30-NQ/TW",)), Filter(ids=("port-b", "nope")), Filter(deadline_min=2030, deadline_max=2030),
+    Filter(corridors=("ring-4-capital",)), Filter(corridors=("ec-kunming-laocai-hanoi-haiphong-quangninh",)),
+    Filter(corridors=("ec-kunming-laocai-hanoi-haiphong-quangninh",), corridor_km=30.0),
+    Filter(corridors=("ec-kunming-laocai-hanoi-haiphong-quangninh",), corridor_km=5.0),
+)
+
+
+@pytest.mark.parametrize("flt", FILTERS, ids=lambda f: str(f.to_query()))
+def test_load_with_filter_equals_in_memory_filter(built, flt):
     store, _, _ = built
     everything = store.load()
-    for flt in (Filter(modes=("berth",)), Filter(deadline_max=2028), Filter(search="cang"),
-                Filter(statuses=("planned",), provinces=("hai phong",))):
-        assert list(store.load(flt)["id"]) == list(apply(everything, flt)["id"])
+    assert list(store.load(flt)["id"]) == list(apply(everything, flt)["id"])
 
 
-def test_documents_and_meta(built):
+def test_both_backends_load_the_same_frame(make_dataset, tmp_path, postgis_url):
+    from geotrack.store_postgis import PostGISStore
+
+    data, layers = make_dataset([base_record(), point_record("port-a", geometry=None, location_precision=None),
+                                 point_record("port-b", mode="berth", parent_id="port-a")])
+    gpkg, pg = GeoPackageStore(tmp_path / "s.gpkg"), PostGISStore(postgis_url)
+    for store in (gpkg, pg):
+        build(store, data_dir=data, layers_dir=layers)
+    a, b = gpkg.load(), pg.load()
+    assert list(a.columns) == list(b.columns)
+    assert a.drop(columns="geometry").to_dict("records") == b.drop(columns="geometry").to_dict("records")
+    assert [None if g is None else g.wkb for g in a.geometry] == [None if g is None else g.wkb for g in b.geometry]
+    assert gpkg.documents() == pg.documents()
+    assert [e.__dict__ | {"at": ""} for e in gpkg.history()] == [e.__dict__ | {"at": ""} for e in pg.history()]
+
+
+def test_documents_and_meta(built, store_kind):
     store, data, layers = built
     numbers = [d.number for d in store.documents()]
     assert "14/NQ-CP" in numbers and "02-NQ/TW" in numbers
     meta = store.meta()
-    assert meta["schema_version"] == "1"
+    assert meta["schema_version"] == _schema_version(store_kind)
     assert meta["data_fingerprint"] == data_fingerprint(data, layers)
 
 
@@ -65,59 +106,118 @@ def test_rebuild_records_history_of_changes(built, make_dataset):
     history = store.history("ring-road-4-capital")
     assert [e.field for e in history if e.actor == "tester"] == ["status", "end_year"]
     assert all(e.actor == "geotrack build" for e in store.history() if e.field == "item" and e.new == "added")
+    assert store.history() == [*store.history()[:3], *report.changes]  # in the order recorded
+
+
+def test_apply_changes_upserts_removes_and_keeps_order(built):
+    store, _, _ = built
+    moved = Item.from_record(point_record("port-a", end_year=2032))
+    fresh = Item.from_record(point_record("port-c"))
+    entries = store.apply_changes([fresh, moved], ["port-b", "never-was"], actor="gis", source="edit")
+    assert {(e.item_id, e.field) for e in entries} == {("port-c", "item"), ("port-a", "end_year"),
+                                                       ("port-b", "item")}
+    assert list(store.load()["id"]) == ["ring-road-4-capital", "port-a", "port-c"]
+    assert store.get("port-a").iloc[0]["end_year"] == 2032
+    assert store.apply_changes([moved], actor="gis", source="again") == []
+
+
+def test_update_item_reads_modifies_and_writes(built):
+    store, _, _ = built
+    entries = store.update_item("port-a", lambda r: r | {"notes": "checked"}, actor="Lan", source="site visit")
+    assert [(e.field, e.new, e.actor) for e in entries] == [("notes", '"checked"', "Lan")]
+    assert store.get("port-a").iloc[0]["notes"] == "checked"
+    with pytest.raises(NotFoundError):
+        store.update_item("nope", lambda r: r, actor="Lan", source=None)
+
+    def refuse(record):
+        raise ValueError("no")
+
+    before = snapshot(store)
+    with pytest.raises(ValueError):
+        store.update_item("port-a", refuse, actor="Lan", source=None)
+    assert snapshot(store) == before
+
+
+def test_check_sees_the_whole_result_and_can_refuse(built):
+    store, _, _ = built
+    before = snapshot(store)
+    seen = []
+
+    def check(frame):
+        seen.append(list(frame["id"]))
+        raise ValueError("refused")
+
+    with pytest.raises(ValueError, match="refused"):
+        store.apply_changes([Item.from_record(point_record("port-c"))], ["port-b"], actor="x", source=None,
+                            check=check)
+    assert seen == [["ring-road-4-capital", "port-a", "port-c"]]
+    assert snapshot(store) == before
 
 
 def test_invalid_data_leaves_the_store_unchanged(built, make_dataset):
     store, _, _ = built
-    before = store.path.read_bytes()
+    before = snapshot(store)
     data, layers = make_dataset([base_record() | {"mode": "teleport"}])
     with pytest.raises(ValidationError) as info:
         build(store, data_dir=data, layers_dir=layers)
     assert any(p.field == "mode" for p in info.value.problems)
-    assert store.path.read_bytes() == before
+    assert snapshot(store) == before
 
 
-def test_failed_write_leaves_the_store_unchanged(built, make_dataset, monkeypatch):
+def test_failed_write_leaves_the_store_unchanged(built, make_dataset, monkeypatch, store_kind):
     store, _, _ = built
-    before = store.path.read_bytes()
+    before = snapshot(store)
     data, layers = make_dataset([base_record()])
-    calls = {"n": 0}
-    import pyogrio
+    if store_kind == "gpkg":
+        import pyogrio
 
-    real = pyogrio.write_dataframe
+        calls = {"n": 0}
+        real = pyogrio.write_dataframe
 
-    def flaky(*args, **kwargs):
-        calls["n"] += 1
-        if calls["n"] == 2:
+        def flaky(*args, **kwargs):
+            calls["n"] += 1
+            if calls["n"] == 2:
+                raise OSError("disk full")
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(pyogrio, "write_dataframe", flaky)
+    else:  # fail after the items are replaced, before the history is recorded
+        def broken(self, conn, entries):
             raise OSError("disk full")
-        return real(*args, **kwargs)
 
-    monkeypatch.setattr(pyogrio, "write_dataframe", flaky)
+        monkeypatch.setattr(type(store), "_insert_history", broken)
     with pytest.raises(OSError):
         build(store, data_dir=data, layers_dir=layers)
-    assert store.path.read_bytes() == before
-    assert sorted(p.name for p in store.path.parent.glob("*.gpkg")) == ["s.gpkg"]
+    assert snapshot(store) == before
+    if store_kind == "gpkg":
+        assert sorted(p.name for p in store.path.parent.glob("*.gpkg")) == ["s.gpkg"]
 
 
-def test_stale_detection(built, make_dataset):
+def test_stale_detection(built, make_dataset, make_store):
     store, data, layers = built
     assert not is_stale(store, data_dir=data, layers_dir=layers)
     make_dataset([base_record()])
     assert is_stale(store, data_dir=data, layers_dir=layers)
-    assert is_stale(GeoPackageStore(store.path.with_name("missing.gpkg")), data_dir=data, layers_dir=layers)
+    assert is_stale(make_store(), data_dir=data, layers_dir=layers)
 
 
-def test_missing_store_and_unknown_item(tmp_path, built):
+def test_missing_store_and_unknown_item(built, make_store):
+    empty = make_store()
+    assert not empty.exists()
     with pytest.raises(StoreError, match="geotrack build"):
-        GeoPackageStore(tmp_path / "nothing.gpkg").load()
+        empty.load()
     with pytest.raises(NotFoundError):
         built[0].get("no-such-item")
 
 
-def test_store_from_another_schema_version_is_refused(built):
+def test_store_from_another_schema_version_is_refused(built, store_kind):
     store, _, _ = built
-    with sqlite3.connect(store.path) as con:
-        con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    if store_kind == "gpkg":
+        with sqlite3.connect(store.path) as con:
+            con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    else:
+        with psycopg.connect(store.path, autocommit=True) as con:
+            con.execute("INSERT INTO schema_migrations (version, description) VALUES (999, 'from the future')")
     with pytest.raises(StoreError, match="schema version"):
         store.load()
 
@@ -129,21 +229,50 @@ def _hold_lock(path, ready, release):
         release.wait(20)
 
 
-def test_second_writer_gets_store_busy(tmp_path, make_dataset):
-    path = tmp_path / "s.gpkg"
+@contextlib.contextmanager
+def _writer_holding_the_lock(store, store_kind):
+    """Another writer holds the store's write lock for the duration."""
+    if store_kind == "gpkg":
+        ctx = multiprocessing.get_context("spawn")
+        ready, release = ctx.Event(), ctx.Event()
+        holder = ctx.Process(target=_hold_lock, args=(store.path, ready, release))
+        holder.start()
+        try:
+            assert ready.wait(30)
+            yield
+        finally:
+            release.set()
+            holder.join(30)
+    else:
+        from geotrack.store_postgis import WRITE_LOCK
+
+        with psycopg.connect(store.path, autocommit=True) as con, con.transaction():
+            con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
+            yield
+
+
+def test_second_writer_gets_store_busy(make_store, make_dataset, store_kind):
+    store = make_store()
+    store.lock_timeout = 0.3
     data, layers = make_dataset([base_record()])
-    ctx = multiprocessing.get_context("spawn")
-    ready, release = ctx.Event(), ctx.Event()
-    holder = ctx.Process(target=_hold_lock, args=(path, ready, release))
-    holder.start()
-    try:
-        assert ready.wait(30)
-        with pytest.raises(StoreBusyError, match="store busy"):
-            build(GeoPackageStore(path, lock_timeout=0.3), data_dir=data, layers_dir=layers)
-        assert not path.exists()
-    finally:
-        release.set()
-        holder.join(30)
+    with _writer_holding_the_lock(store, store_kind), pytest.raises(StoreBusyError, match="store busy"):
+        build(store, data_dir=data, layers_dir=layers)
+    assert not store.exists()
+    build(store, data_dir=data, layers_dir=layers)  # once the other writer is done
+    assert store.exists()
+
+
+def test_a_waiting_writer_goes_on_when_the_lock_is_freed(built, store_kind):
+    store, _, _ = built
+    done = []
+    with _writer_holding_the_lock(store, store_kind):
+        writer = threading.Thread(target=lambda: done.append(store.apply_changes(
+            [Item.from_record(point_record("port-a", end_year=2033))], actor="late", source=None)))
+        writer.start()
+        writer.join(0.5)
+        assert writer.is_alive() and not done  # waiting, not failing
+    writer.join(30)
+    assert [e.field for e in done[0]] == ["end_year"]
 
 
 def test_diff_frames_reports_geometry_moves(built):

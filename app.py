@@ -1,0 +1,289 @@
+"""geotrack in the browser: filters in, map, table, detail, timeline and downloads out.
+
+A thin Streamlit layer over the library (``make run``). The filter state lives in
+the URL (``Filter.to_query``), so a copied link reopens the same view. Data is
+cached per store file and build (``meta()['built_at']``) and per Filter.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import geopandas as gpd
+import streamlit as st
+from streamlit_folium import st_folium
+
+from geotrack import export, i18n, mapview, timeline, views, vocab
+from geotrack.errors import GeotrackError
+from geotrack.filters import Filter, apply
+from geotrack.io import read_corridors
+from geotrack.model import Document
+from geotrack.store import HistoryEntry, open_store
+
+MAP_KEY = "map"
+MAP_HEIGHT = 600
+#: Widget keys of the filters, by Filter field.
+KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
+        "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
+
+
+# -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
+@st.cache_resource(show_spinner=False)
+def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
+    return open_store(path).load()
+
+
+@st.cache_data(show_spinner=False)
+def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
+    return apply(_frame(path, built_at), flt)
+
+
+@st.cache_data(show_spinner=False)
+def _documents(path: str, built_at: str) -> list[Document]:
+    return open_store(path).documents()
+
+
+@st.cache_data(show_spinner=False)
+def _history(path: str, built_at: str, item_id: str) -> list[HistoryEntry]:
+    return open_store(path).history(item_id)
+
+
+@st.cache_resource(show_spinner=False)
+def _corridors() -> gpd.GeoDataFrame:
+    return read_corridors()
+
+
+@st.cache_data(show_spinner=False)
+def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
+    return mapview.map_payload(_filtered(path, built_at, flt), lang, mapview.corridor_names(_corridors()))
+
+
+@st.cache_data(show_spinner=False)
+def _corridor_payload(lang: str) -> dict[str, Any]:
+    return mapview.corridor_payload(_corridors(), lang)
+
+
+@st.cache_data(show_spinner=False)
+def _geojson(path: str, built_at: str, flt: Filter) -> str:
+    return export.to_geojson(_filtered(path, built_at, flt), _documents(path, built_at), flt)
+
+
+# -- state ------------------------------------------------------------------------------------------
+def _init_state(params: dict[str, str], full: gpd.GeoDataFrame, options: dict[str, list[str]],
+                years: tuple[int, int]) -> None:
+    """On a session's first run, set every widget from the URL."""
+    if st.session_state.get("_init"):
+        return
+    flt = Filter.from_query(params)
+    for field, key in KEYS.items():
+        value = getattr(flt, field)
+        if field == "search":
+            st.session_state[key] = value
+        elif field == "provinces":
+            st.session_state[key] = views.match_provinces(value, options[field])
+        else:
+            st.session_state[key] = views.keep_known(value, options[field])
+    st.session_state.f_years = (flt.deadline_min if flt.deadline_min is not None else years[0],
+                                flt.deadline_max if flt.deadline_max is not None else years[1])
+    st.session_state.f_extra = {"ids": flt.ids, "corridor_km": flt.corridor_km}
+    # the URL's year bounds stand as written until the slider moves (a bound at the data's edge still
+    # leaves out items with no deadline)
+    st.session_state.f_url_years = ((flt.deadline_min, flt.deadline_max), st.session_state.f_years) if (
+        flt.deadline_min is not None or flt.deadline_max is not None) else None
+    st.session_state.lang = i18n.normalise_lang(params.get("lang"))
+    st.session_state.sel = params.get("sel") or None
+    st.session_state.basemap = True
+    st.session_state._init = True
+
+
+def _reset(years: tuple[int, int]) -> None:
+    for key in KEYS.values():
+        st.session_state[key] = "" if key == "f_search" else []
+    st.session_state.f_years = years
+    st.session_state.f_extra = {"ids": (), "corridor_km": None}
+    st.session_state.f_url_years = None
+    st.session_state.sel = None
+
+
+def _filter_from_widgets(years: tuple[int, int]) -> Filter:
+    lo, hi = st.session_state.f_years
+    extra = st.session_state.get("f_extra") or {}
+    from_url = st.session_state.get("f_url_years")
+    if from_url and tuple(from_url[1]) == (lo, hi):
+        deadline_min, deadline_max = from_url[0]
+    else:
+        deadline_min = int(lo) if lo != years[0] else None
+        deadline_max = int(hi) if hi != years[1] else None
+    return Filter(
+        **{field: tuple(st.session_state[key]) for field, key in KEYS.items() if field != "search"},
+        search=str(st.session_state.f_search or "").strip(),
+        deadline_min=deadline_min,
+        deadline_max=deadline_max,
+        ids=tuple(extra.get("ids") or ()),
+        corridor_km=extra.get("corridor_km"),
+    )
+
+
+def _take_map_click() -> None:
+    """A click on an item in the map selects it (read before the selectbox is drawn)."""
+    returned = st.session_state.get(MAP_KEY) or {}
+    click = (returned.get("last_object_clicked_tooltip"), str(returned.get("last_object_clicked")))
+    item_id = mapview.item_id_from_tooltip(click[0])
+    if item_id and click != st.session_state.get("_last_click"):
+        st.session_state._last_click = click
+        st.session_state.sel = item_id
+        st.session_state._sel_from_map = item_id  # already in view: do not move the map under the popup
+
+
+def _forget_map_selection() -> None:
+    st.session_state._sel_from_map = None
+
+
+# -- page -------------------------------------------------------------------------------------------
+def main() -> None:
+    st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
+    params = st.query_params.to_dict()
+    lang = i18n.normalise_lang(st.session_state.get("lang", params.get("lang")))
+    store = open_store()
+    path = str(getattr(store, "path", store))
+    if not store.exists():
+        st.title(i18n.t("title", lang))
+        st.error(i18n.t("no_store", lang, path=path))
+        st.stop()
+        return
+    try:
+        built_at = store.meta().get("built_at", "")
+        full = _frame(path, built_at)
+        documents = _documents(path, built_at)
+    except GeotrackError as exc:
+        st.error(i18n.t("store_error", lang, error=views.md_escape(exc)))
+        st.stop()
+        return
+    corridors = _corridors()
+    corridor_names = mapview.corridor_names(corridors)
+    doc_titles = {d.number: d.title for d in documents}
+    options = {
+        "modes": [m for m in vocab.MODES if m in set(full["mode"])],
+        "statuses": list(vocab.STATUSES),
+        "corridors": list(corridor_names),
+        "provinces": views.province_options(full),
+        "funding_types": list(vocab.FUNDING_TYPES),
+        "documents": list(doc_titles),
+    }
+    years = views.deadline_bounds(full) or (dt.date.today().year, dt.date.today().year)
+    _init_state(params, full, options, years)
+    url_years = st.session_state.f_years
+    year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
+
+    with st.sidebar:
+        lang = st.radio(i18n.t("language", lang), i18n.LANGS, key="lang", horizontal=True,
+                        format_func=lambda code: i18n.t(f"lang_{code}", code))
+        t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+        st.header(t("filters"))
+        st.text_input(t("search"), key="f_search", placeholder=t("search_placeholder"))
+        st.multiselect(t("mode"), options["modes"], key="f_modes", placeholder=t("choose"),
+                       format_func=lambda v: i18n.mode_label(v, lang))
+        st.multiselect(t("status"), options["statuses"], key="f_statuses", placeholder=t("choose"),
+                       format_func=lambda v: i18n.status_label(v, lang))
+        index = i18n.LANGS.index(lang)
+        st.multiselect(t("corridor"), options["corridors"], key="f_corridors", placeholder=t("choose"),
+                       format_func=lambda v: corridor_names[v][index])
+        st.multiselect(t("province"), options["provinces"], key="f_provinces", placeholder=t("choose"),
+                       format_func=lambda v: views.province_label(v, lang))
+        st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
+                  key="f_years", step=1, help=t("deadline_help"))
+        st.multiselect(t("funding"), options["funding_types"], key="f_funding", placeholder=t("choose"),
+                       format_func=lambda v: i18n.funding_label(v, lang))
+        st.multiselect(t("document"), options["documents"], key="f_documents", placeholder=t("choose"),
+                       format_func=lambda v: f"{v} — {doc_titles.get(v, '')[:60]}")
+        st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset")
+        st.checkbox(t("basemap"), key="basemap")
+        st.caption(t("link_hint"))
+        st.caption(t("built_at", built_at=built_at))
+
+    flt = _filter_from_widgets(years)
+    gdf = _filtered(path, built_at, flt)
+    _take_map_click()
+    ids = list(gdf["id"])
+    if st.session_state.get("sel") not in ids:
+        st.session_state.sel = None
+    wanted = {**flt.to_query(), **({"lang": lang} if lang != i18n.DEFAULT_LANG else {}),
+              **({"sel": st.session_state.sel} if st.session_state.sel else {})}
+    if wanted != st.query_params.to_dict():
+        st.query_params.from_dict(wanted)
+
+    st.title(t("title"))
+    st.caption(t("subtitle"))
+    head, download = st.columns([3, 1])
+    head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
+    download.download_button(
+        t("download_geojson", n=len(gdf)), data=_geojson(path, built_at, flt), file_name=views.download_name(),
+        mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
+    )
+
+    payload = _payload(path, built_at, flt, lang)
+    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap))
+    selected = st.session_state.sel
+    rows = gdf[gdf["id"] == selected]
+    from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
+    view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
+    st_folium(
+        fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
+        center=view[0] if view else None, zoom=view[1] if view else None,
+        feature_group_to_add=mapview.highlight_group(gdf, selected) if selected else None,
+    )
+    if payload["missing"]:
+        st.caption(t("not_drawn", n=len(payload["missing"])))
+    if gdf.empty:
+        st.info(t("no_match"))
+
+    st.subheader(t("table"))
+    st.dataframe(views.table_frame(gdf, lang), hide_index=True, key="table")
+    names = {r["id"]: views.item_name(r, lang) for r in gdf[["id", "name_vi", "name_en"]].to_dict("records")}
+    choice = st.selectbox(t("select_item"), [None, *ids], key="sel", on_change=_forget_map_selection,
+                          format_func=lambda v: t("select_none") if v is None else f"{names[v]} [{v}]")
+    if choice:
+        _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
+
+    st.subheader(t("timeline"))
+    chart = timeline.chart(gdf, lang)
+    if chart is None:
+        st.caption(t("timeline_none"))
+    else:
+        st.altair_chart(chart, width="stretch", key="timeline")
+
+
+def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,
+            corridor_names: dict[str, tuple[str, str]]) -> None:
+    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    st.subheader(f"{t('detail')}: {views.md_escape(views.item_name(row, lang))}")
+    facts, side = st.columns([2, 3])
+    facts.dataframe(views.facts_frame(row, lang, corridor_names), hide_index=True, key="facts")
+    with side:
+        st.markdown(f"**{t('commitments')}**")
+        commitments = row.get("commitments") or []
+        summary = views.conflict_summary(commitments, lang)
+        if summary:
+            st.warning(views.md_escape(summary), icon="⚠️")
+        else:
+            st.caption(t("no_conflicts"))
+        st.dataframe(views.commitments_frame(commitments, lang), key="commitments")
+        entries = _history(path, built_at, str(row["id"]))
+        st.markdown(f"**{t('status_history')}**")
+        st.dataframe(views.status_history(entries, row.get("status"), row.get("status_as_of"), lang),
+                     hide_index=True, key="status_history")
+        with st.expander(t("all_changes")):
+            history = views.history_frame(entries, lang)
+            if history.empty:
+                st.caption(t("no_history"))
+            else:
+                st.dataframe(history, hide_index=True, key="history")
+        sources = views.sources_frame(row)
+        if not sources.empty:
+            with st.expander(t("sources")):
+                st.dataframe(sources, hide_index=True, key="sources")
+
+
+main()

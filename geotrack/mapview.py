@@ -1,0 +1,626 @@
+"""The map: a folium/Leaflet map of the working frame, with no Streamlit in it.
+
+The map loads Leaflet only from the app's own static folder (``/app/static``),
+never from a CDN. Items are drawn by a small script of ours from a compact
+payload: one feature group per mode, the colour of a mode from the fixed
+:data:`MODE_COLOURS`, the line style from :data:`STATUS_STYLES`. Tooltips and
+popups are HTML that this module builds with every text passed through
+:func:`html.escape`; the JSON they travel in is escaped for a ``<script>``.
+
+:func:`map_payload` (cacheable plain data) and :func:`build_map` (a fresh
+``folium.Map``) are split so an app can cache the first and rebuild the second.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from types import MappingProxyType
+from typing import Any, Final
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+from branca.element import MacroElement
+from folium.template import Template
+from shapely.geometry import mapping as shape_to_mapping
+from shapely.geometry.base import BaseGeometry
+
+from geotrack import i18n, vocab
+from geotrack.errors import GeotrackError
+
+#: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
+STATIC_URL: Final = "/app/static/vendor/leaflet"
+LEAFLET_JS: Final = f"{STATIC_URL}/leaflet.js"
+LEAFLET_CSS: Final = f"{STATIC_URL}/leaflet.css"
+#: OpenStreetMap's standard tiles: used only when asked for (they need the internet).
+TILE_URL: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
+TILE_ATTRIBUTION: Final = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
+
+#: Decimals kept in map coordinates (about 1 m); the exports keep more.
+MAP_DECIMALS: Final = 5
+#: Douglas–Peucker tolerance in degrees (about 10 m) for lines and polygons on the map.
+SIMPLIFY_DEGREES: Final = 0.0001
+#: Where the map opens when there is nothing to fit (Hà Nội).
+DEFAULT_CENTER: Final = (21.03, 105.85)
+DEFAULT_ZOOM: Final = 8
+
+#: One fixed colour per mode (never taken from the data). Colour-blind-aware, grouped by family.
+MODE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
+    {
+        "expressway": "#d62728",
+        "road": "#ff7f0e",
+        "ring_road": "#8c2d04",
+        "bridge": "#e377c2",
+        "rail": "#6a3d9a",
+        "urban_rail": "#9467bd",
+        "inland_waterway": "#1f77b4",
+        "seaport": "#17becf",
+        "berth": "#0e6e7a",
+        "airport": "#393b79",
+        "logistics": "#bcbd22",
+        "economic_zone": "#2ca02c",
+        "industrial_park": "#637939",
+        "energy": "#e6ab02",
+        "water": "#3182bd",
+        "flood_control": "#6b6ecf",
+        "social": "#a55194",
+        "digital": "#7f7f7f",
+        "urban": "#843c39",
+    }
+)
+
+#: The legend opens folded when more modes than this are shown (it would hide the map).
+LEGEND_OPEN_MAX: Final = 10
+GREY: Final = "#8a8a8a"
+HIGHLIGHT: Final = "#ffd400"
+CORRIDOR_COLOUR: Final = "#9aa5b1"
+BACKGROUND: Final = "#eef2f5"
+
+
+@dataclass(frozen=True)
+class StatusStyle:
+    """How a status draws: dash pattern, line weight, and whether the mode colour gives way to grey."""
+
+    dash: str | None
+    weight: float
+    grey: bool = False
+    legend: str = "solid"
+
+
+#: Line style per status: planned work dashed, decided work dash-dot, building solid, open bold, stopped grey.
+STATUS_STYLES: Final[Mapping[str, StatusStyle]] = MappingProxyType(
+    {
+        "study": StatusStyle("6 6", 3, legend="dashed"),
+        "planned": StatusStyle("6 6", 3, legend="dashed"),
+        "preparation": StatusStyle("10 5 2 5", 3, legend="dashdot"),
+        "approved": StatusStyle("10 5 2 5", 3, legend="dashdot"),
+        "under_construction": StatusStyle(None, 3, legend="solid"),
+        "partly_open": StatusStyle(None, 5.5, legend="bold"),
+        "completed": StatusStyle(None, 5.5, legend="bold"),
+        "operational": StatusStyle(None, 5.5, legend="bold"),
+        "suspended": StatusStyle("4 6", 3, grey=True, legend="grey"),
+        "cancelled": StatusStyle("2 6", 2, grey=True, legend="grey"),
+    }
+)
+
+_ID_IN_TOOLTIP = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]\s*$")
+_SCRIPT_BREAKERS = re.compile(r"<(?=[/!?])", flags=re.IGNORECASE)
+_FEATURE_ID = re.compile(r'\{"type":"Feature","id":"((?:[^"\\]|\\.)*)"')
+
+
+def mode_colour(mode: str) -> str:
+    """The fixed colour of ``mode``.
+
+    Raises
+    ------
+    GeotrackError
+        If ``mode`` is not in the vocabulary.
+    """
+    try:
+        return MODE_COLOURS[mode]
+    except KeyError as exc:
+        raise GeotrackError(f"no map colour for mode {mode!r}") from exc
+
+
+def item_style(mode: str, status: str) -> dict[str, Any]:
+    """The Leaflet path options of an item (also used for circle markers and polygons)."""
+    style = STATUS_STYLES.get(status, StatusStyle(None, 3))
+    colour = GREY if style.grey else mode_colour(mode)
+    return {
+        "color": colour,
+        "weight": style.weight,
+        "opacity": 0.95,
+        "dashArray": style.dash,
+        "fillColor": colour,
+        "fillOpacity": 0.35 if style.grey else 0.55,
+        "radius": 7 if style.weight > 4 else 5.5,
+    }
+
+
+# -- text --------------------------------------------------------------------
+def _e(value: Any) -> str:
+    """Escape any value for HTML (``None`` → empty)."""
+    return "" if value is None else html.escape(str(value), quote=True)
+
+
+def _name(row: Mapping[str, Any], lang: str) -> tuple[str, str | None]:
+    """(main name, other-language name) for ``lang``."""
+    vi, en = row.get("name_vi") or row.get("id") or "", row.get("name_en")
+    return (en, vi) if lang == "en" and en else (vi, en if en != vi else None)
+
+
+def _deadline(row: Mapping[str, Any], lang: str) -> str:
+    end, text = row.get("end_year"), row.get("deadline_text")
+    if text and end and str(end) not in str(text):
+        return f"{text} ({end})"
+    return str(text or end or i18n.t("unknown", lang))
+
+
+def tooltip_html(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
+    """Short hover text: name, mode, status, deadline and the id in brackets (every text escaped).
+
+    The id closes the text so that a click read back from the map (:func:`item_id_from_tooltip`)
+    names its item.
+    """
+    main, _ = _name(row, lang)
+    status = i18n.status_label(row.get("status"), lang)
+    mode = i18n.mode_label(row.get("mode"), lang)
+    return (
+        f'<div class="gt-tt"><b>{_e(main)}</b><br>{_e(mode)} · {_e(status)} · {_e(_deadline(row, lang))}'
+        f'<div class="gt-id">[{_e(row.get("id"))}]</div></div>'
+    )
+
+
+def item_id_from_tooltip(text: str | None) -> str | None:
+    """The item id at the end of a tooltip's text as the map returns it on a click, or ``None``."""
+    if not text:
+        return None
+    match = _ID_IN_TOOLTIP.search(text)
+    return match.group(1) if match else None
+
+
+def _funding_text(funding: Mapping[str, Any] | None, lang: str) -> str:
+    funding = funding or {}
+    parts = [i18n.funding_label(f, lang) for f in funding.get("types") or ()]
+    amount, unit = funding.get("amount"), funding.get("unit")
+    if amount is not None:
+        unit_label = i18n.t(unit, lang) if unit in ("billion_vnd", "million_usd") else str(unit or "")
+        figure = f"{amount:,.0f}" if isinstance(amount, int | float) else str(amount)
+        as_of = f", {i18n.t('as_of', lang)} {funding['as_of']}" if funding.get("as_of") else ""
+        parts.append(f"{figure} {unit_label}{as_of}".strip())
+    return "; ".join(parts) or i18n.t("unknown", lang)
+
+
+def popup_html(
+    row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG, corridor_names: Mapping[str, tuple[str, str]] | None = None
+) -> str:
+    """The popup of an item: names, status and as-of, deadline, funding, lead agency as written and
+    today, provinces, corridors and each commitment (document, section, line). Every text is escaped.
+    """
+    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    main, other = _name(row, lang)
+    status = i18n.status_label(row.get("status"), lang)
+    as_of = f" ({t('as_of')} {_e(row.get('status_as_of'))})" if row.get("status_as_of") else ""
+    agency, agency_now = row.get("lead_agency"), row.get("lead_agency_current")
+    if agency and agency_now and agency_now != agency:
+        agency_text = (f"{_e(agency)} <i>({t('lead_agency_written')})</i> → {_e(agency_now)} "
+                       f"<i>({t('lead_agency_current')})</i>")
+    else:
+        agency_text = _e(agency or agency_now or i18n.t("unknown", lang))
+    provinces = ", ".join(row.get("provinces") or ()) or i18n.t("unknown", lang)
+    former = ", ".join(row.get("former_provinces") or ())
+    names = corridor_names or {}
+    index = i18n.LANGS.index(lang)
+    corridors = ", ".join(names[c][index] if c in names else c for c in row.get("corridors") or ())
+    lines = [
+        f'<div class="gt-pp"><div class="gt-name">{_e(main)}</div>',
+        f'<div class="gt-alt">{_e(other)}</div>' if other else "",
+        f"<b>{t('status')}:</b> {_e(status)}{as_of}<br>",
+        f"<b>{t('deadline')}:</b> {_e(_deadline(row, lang))}<br>",
+        f"<b>{t('funding')}:</b> {_e(_funding_text(row.get('funding'), lang))}<br>",
+        f"<b>{t('lead_agency')}:</b> {agency_text}<br>",
+        f"<b>{t('provinces')}:</b> {_e(provinces)}<br>",
+        f"<b>{t('former_provinces')}:</b> {_e(former)}<br>" if former else "",
+        f"<b>{t('corridors')}:</b> {_e(corridors)}<br>" if corridors else "",
+        f"<b>{t('commitments')}:</b><ul>",
+    ]
+    for c in row.get("commitments") or ():
+        where = [_e(c.get("document"))]
+        if c.get("section"):
+            where.append(_e(c.get("section")))  # as the document writes it ("Mục II.4 …")
+        if c.get("line") is not None:
+            where.append(f"{t('line')} {_e(c.get('line'))}")
+        lines.append(f"<li>{' · '.join(where)}")
+    lines.append(f'</ul><div class="gt-id">{_e(row.get("id"))}</div></div>')
+    return "".join(lines)
+
+
+def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: bool = True) -> str:
+    """The legend: a swatch per mode shown and the line style of each status family (escaped).
+
+    A ``<details>`` element, so a reader can fold it away.
+    """
+    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    rows = [f'<details{" open" if open_ else ""}><summary class="gt-lg-title">{t("legend")}</summary>',
+            '<div class="gt-lg-modes">']
+    for mode in modes:
+        rows.append(f'<div><span class="gt-sw" style="background:{_e(mode_colour(mode))}"></span>'
+                    f"{_e(i18n.mode_label(mode, lang))}</div>")
+    rows.append(f'</div><div class="gt-lg-title">{t("legend_status")}</div>')
+    for key, dash, width, colour in (
+        ("legend_dashed", "6 6", 3, "#333"),
+        ("legend_dashdot", "10 5 2 5", 3, "#333"),
+        ("legend_solid", None, 3, "#333"),
+        ("legend_bold", None, 5.5, "#333"),
+        ("legend_grey", "4 6", 3, GREY),
+        ("legend_corridor", "1 5", 2, CORRIDOR_COLOUR),
+    ):
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        rows.append(
+            f'<div><svg width="30" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
+            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/></svg> {t(key)}</div>'
+        )
+    rows.append("</details>")
+    return "".join(rows)
+
+
+# -- geometry and payload ------------------------------------------------------
+def simplify_for_map(geom: BaseGeometry | None) -> BaseGeometry | None:
+    """``geom`` simplified (lines, polygons) and rounded to :data:`MAP_DECIMALS` decimals."""
+    if geom is None or geom.is_empty:
+        return None
+    if geom.geom_type not in ("Point", "MultiPoint"):
+        geom = shapely.simplify(geom, SIMPLIFY_DEGREES, preserve_topology=True)
+    return shapely.transform(geom, lambda xy: np.round(xy, MAP_DECIMALS))
+
+
+def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+    return json.loads(json.dumps(shape_to_mapping(geom)))
+
+
+def map_payload(
+    gdf: gpd.GeoDataFrame,
+    lang: str = i18n.DEFAULT_LANG,
+    corridor_names: Mapping[str, tuple[str, str]] | None = None,
+) -> dict[str, Any]:
+    """Plain, JSON-ready data for :func:`build_map` from the (filtered) working frame.
+
+    Returns
+    -------
+    dict
+        ``modes``: mode → GeoJSON FeatureCollection of its items that have a geometry
+        (feature ``id`` the item id; properties ``k`` style key, ``tt`` tooltip, ``pp`` popup),
+        in vocabulary order; ``styles``: style key → Leaflet options; ``bounds``:
+        ``[[south, west], [north, east]]`` or ``None``; ``count``: features drawn;
+        ``missing``: ids of items with no geometry; ``lang``.
+    """
+    modes: dict[str, list[dict[str, Any]]] = {}
+    styles: dict[str, dict[str, Any]] = {}
+    missing: list[str] = []
+    drawn: list[BaseGeometry] = []
+    for row in gdf.to_dict("records"):
+        geom = simplify_for_map(row.get("geometry") if isinstance(row.get("geometry"), BaseGeometry) else None)
+        if geom is None:
+            missing.append(str(row.get("id")))
+            continue
+        mode, status = str(row.get("mode")), str(row.get("status"))
+        key = f"{mode}|{status}"
+        styles.setdefault(key, item_style(mode, status))
+        drawn.append(geom)
+        modes.setdefault(mode, []).append({
+            "type": "Feature",
+            "id": str(row.get("id")),
+            "geometry": _geojson_geometry(geom),
+            "properties": {"k": key, "tt": tooltip_html(row, lang), "pp": popup_html(row, lang, corridor_names)},
+        })
+    ordered = {m: {"type": "FeatureCollection", "features": modes[m]} for m in vocab.MODES if m in modes}
+    bounds = None
+    if drawn:
+        west, south, east, north = shapely.total_bounds(np.array(drawn, dtype=object))
+        bounds = [[float(south), float(west)], [float(north), float(east)]]
+    count = sum(len(fc["features"]) for fc in ordered.values())
+    return {"modes": ordered, "styles": styles, "bounds": bounds, "count": count, "missing": missing, "lang": lang}
+
+
+def corridor_payload(corridors: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
+    """A FeatureCollection of the corridor lines with escaped tooltips, for the map's background.
+
+    Corridor features carry their id as the property ``cid``, not as the feature id, so
+    that only items count as features (:func:`feature_ids_in_script`).
+    """
+    features = []
+    for row in corridors.to_dict("records"):
+        geom = simplify_for_map(row.get("geometry"))
+        if geom is None:
+            continue
+        name = row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name_vi")
+        features.append({"type": "Feature", "geometry": _geojson_geometry(geom),
+                         "properties": {"cid": str(row.get("id")),
+                                        "tt": f'<div class="gt-tt">{_e(name or row.get("id"))}</div>'}})
+    return {"type": "FeatureCollection", "features": features}
+
+
+def corridor_names(corridors: gpd.GeoDataFrame) -> dict[str, tuple[str, str]]:
+    """Corridor id → (name_vi, name_en) from the corridor layer."""
+    return {
+        str(r["id"]): (str(r.get("name_vi") or r["id"]), str(r.get("name_en") or r.get("name_vi") or r["id"]))
+        for r in corridors.to_dict("records")
+    }
+
+
+def js_json(value: Any) -> str:
+    """Compact JSON that is safe inside an inline ``<script>``.
+
+    Every ``<`` that could open a tag end or a comment (``</``, ``<!``) becomes ``\\u003c``, so the
+    text can never close the script element, and the line separators U+2028/2029 are escaped.
+    (Item texts inside are HTML-escaped by this module before they get here.)
+    """
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    text = _SCRIPT_BREAKERS.sub(r"\\u003c", text)
+    return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+
+
+def feature_ids_in_script(script: str) -> list[str]:
+    """The item ids of the features a generated map script carries, in order (for tests and checks)."""
+    return [json.loads(f'"{m}"') for m in _FEATURE_ID.findall(script)]
+
+
+# -- folium elements -------------------------------------------------------------
+class _OfflineMap(folium.Map):
+    """A folium Map that loads Leaflet from the app's static folder and nothing else
+    (no jQuery, Bootstrap, awesome-markers or Font Awesome)."""
+
+    default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 — folium reads these class attributes
+    default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
+
+
+class _Setup(MacroElement):
+    """Page style and the shared drawing helpers (style, point, tooltip/popup binding, counting)."""
+
+    _template = Template("""
+        {% macro header(this, kwargs) %}
+        <style>
+          .leaflet-container { background: """ + BACKGROUND + """; font: 13px/1.35 system-ui, sans-serif; }
+          .gt-tt { max-width: 320px; white-space: normal; }
+          .gt-id { color: #666; font-size: 11px; }
+          .gt-pp { max-width: 340px; }
+          .gt-pp .gt-name { font-weight: 600; font-size: 14px; }
+          .gt-pp .gt-alt { color: #555; margin-bottom: 4px; }
+          .gt-pp ul { margin: 2px 0 4px 16px; padding: 0; }
+          .gt-legend { background: rgba(255,255,255,.92); padding: 4px 8px; border-radius: 4px;
+                       box-shadow: 0 1px 4px rgba(0,0,0,.3); max-height: 70vh; overflow-y: auto; font-size: 11px;
+                       line-height: 1.3; }
+          .gt-legend .gt-lg-title { font-weight: 600; margin: 3px 0 2px; cursor: pointer; }
+          .gt-legend .gt-lg-modes { display: grid; grid-template-columns: auto auto; column-gap: 10px; }
+          .gt-legend .gt-sw { display: inline-block; width: 12px; height: 12px; margin-right: 6px;
+                              vertical-align: -1px; border-radius: 2px; }
+        </style>
+        {% endmacro %}
+        {% macro script(this, kwargs) %}
+        var gtStyles = {{ this.styles_js }};
+        window.gtItems = [];
+        function gtStyle(f) { return gtStyles[f.properties.k] || {}; }
+        function gtPoint(f, latlng) { return L.circleMarker(latlng, gtStyles[f.properties.k] || {}); }
+        function gtBind(f, layer) {
+          if (f.properties.tt) { layer.bindTooltip(f.properties.tt, {sticky: true}); }
+          if (f.properties.pp) { layer.bindPopup(f.properties.pp, {maxWidth: 360}); }
+        }
+        function gtCount(map) {
+          var n = 0, ids = [];
+          window.gtItems.forEach(function (g) {
+            if (map.hasLayer(g)) { g.eachLayer(function (l) { n += 1; ids.push(l.feature.id); }); }
+          });
+          var box = map.getContainer();
+          box.setAttribute('data-gt-features', String(n));
+          box.setAttribute('data-gt-ids', ids.join(' '));
+          return n;
+        }
+        {% endmacro %}
+    """)
+
+    def __init__(self, styles: Mapping[str, Any]):
+        super().__init__()
+        self._name = "GtSetup"
+        self.styles_js = js_json(dict(styles))
+
+
+class _Features(MacroElement):
+    """A GeoJSON FeatureCollection drawn by the helpers of :class:`_Setup` into its parent layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_js }}, {{ this.options_js }});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {%- if this.behind %}
+        {{ this.get_name() }}.eachLayer(function (l) {
+          l.on('add', function () { l.bringToBack(); });  // the group may reach the map only later
+          if (l._map) { l.bringToBack(); }
+        });
+        {%- endif %}
+        {%- if this.counted %}
+        window.gtItems.push({{ this.get_name() }});
+        {%- endif %}
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: Mapping[str, Any], *, kind: str = "items"):
+        super().__init__()
+        self._name = "GtFeatures"
+        self.data_js = js_json(data)
+        self.counted = kind == "items"
+        self.behind = kind == "highlight"  # a ring under the item, not a cover over it
+        if kind == "items":
+            self.options_js = "{style: gtStyle, pointToLayer: gtPoint, onEachFeature: gtBind}"
+        elif kind == "highlight":
+            self.options_js = (
+                "{style: function () { return {color: '" + HIGHLIGHT + "', weight: 11, opacity: 0.75, "
+                "fillOpacity: 0.3, radius: 13}; }, pointToLayer: function (f, ll) { return L.circleMarker(ll, "
+                "{color: '" + HIGHLIGHT + "', weight: 5, radius: 13, fillOpacity: 0.25}); }, interactive: false}"
+            )
+        elif kind == "corridors":
+            self.options_js = (
+                "{style: function () { return {color: '" + CORRIDOR_COLOUR + "', weight: 2, opacity: 0.9, "
+                "dashArray: '1 5'}; }, onEachFeature: function (f, l) { l.bindTooltip(f.properties.tt, "
+                "{sticky: true}); }}"
+            )
+        else:
+            raise GeotrackError(f"unknown feature layer kind {kind!r}")
+
+
+class _Legend(MacroElement):
+    """The legend as a Leaflet control (HTML built and escaped by :func:`legend_html`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.control({position: 'bottomleft'});
+        {{ this.get_name() }}.onAdd = function () {
+          var div = L.DomUtil.create('div', 'gt-legend');
+          div.innerHTML = {{ this.html_js }};
+          L.DomEvent.disableScrollPropagation(div);
+          return div;
+        };
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, legend: str):
+        super().__init__()
+        self._name = "GtLegend"
+        self.html_js = js_json(legend)
+
+
+class _Finish(MacroElement):
+    """Fit the map to the items (again whenever its frame is resized before the user moved it) and
+    count the drawn item features onto the map container (``data-gt-features``, ``data-gt-ids``)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        (function (map) {
+          var bounds = {{ this.bounds_js }};
+          var moved = false, fitting = false;
+          function fit() {
+            if (!bounds || moved) { return; }
+            fitting = true;
+            map.fitBounds(bounds, {padding: [20, 20], maxZoom: 13, animate: false});
+            fitting = false;
+          }
+          fit();
+          // once the view moves for any other reason (the user, a focus on an item), stop refitting
+          map.on('movestart zoomstart', function () { if (!fitting) { moved = true; } });
+          if (window.ResizeObserver) {
+            new ResizeObserver(function () { map.invalidateSize(); fit(); }).observe(map.getContainer());
+          }
+          gtCount(map);
+          map.on('overlayadd overlayremove', function () { gtCount(map); });
+        })({{ this._parent.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: Sequence[Sequence[float]] | None) -> None:
+        super().__init__()
+        self._name = "GtFinish"
+        self.bounds_js = js_json(bounds)
+
+
+def build_map(
+    payload: Mapping[str, Any],
+    *,
+    corridors: Mapping[str, Any] | None = None,
+    tiles: bool = False,
+    legend: bool = True,
+    height: int | str = "100%",
+) -> folium.Map:
+    """A folium Map of a :func:`map_payload`: a feature group per mode, corridors underneath.
+
+    Parameters
+    ----------
+    payload
+        From :func:`map_payload`.
+    corridors
+        From :func:`corridor_payload`: drawn as light dotted lines under the items.
+    tiles
+        Add OpenStreetMap tiles (they load only when the browser is online; the map stays
+        readable without them).
+    legend
+        Add the legend control.
+    height
+        The map's CSS height.
+    """
+    lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
+    m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
+                    control_scale=True, height=height)
+    if tiles:
+        folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
+                         control=False).add_to(m)
+    _Setup(payload.get("styles") or {}).add_to(m)
+    if corridors and corridors.get("features"):
+        group = folium.FeatureGroup(name=_e(i18n.t("corridors", lang)), control=True)
+        _Features(corridors, kind="corridors").add_to(group)
+        group.add_to(m)
+    for mode, collection in (payload.get("modes") or {}).items():
+        label = f"{i18n.mode_label(mode, lang)} ({len(collection['features'])})"
+        group = folium.FeatureGroup(name=_e(label), control=True)
+        _Features(collection, kind="items").add_to(group)
+        group.add_to(m)
+    if legend and payload.get("modes"):
+        shown = list(payload["modes"])
+        _Legend(legend_html(shown, lang, open_=len(shown) <= LEGEND_OPEN_MAX)).add_to(m)
+    folium.LayerControl(collapsed=True, position="topright").add_to(m)
+    _Finish(payload.get("bounds")).add_to(m)
+    return m
+
+
+def highlight_group(gdf: gpd.GeoDataFrame, item_id: str) -> folium.FeatureGroup | None:
+    """A feature group that rings the item ``item_id`` in yellow (``None`` if it has no geometry)."""
+    rows = gdf[gdf["id"] == item_id]
+    if rows.empty:
+        return None
+    geom = simplify_for_map(rows.geometry.iloc[0])
+    if geom is None:
+        return None
+    group = folium.FeatureGroup(name="selected", control=False)
+    data = {"type": "FeatureCollection",
+            "features": [{"type": "Feature", "geometry": _geojson_geometry(geom), "properties": {"hid": item_id}}]}
+    _Features(data, kind="highlight").add_to(group)
+    return group
+
+
+def focus_view(geom: BaseGeometry | None, *, width_px: int = 900, height_px: int = 560) -> tuple[
+        tuple[float, float], int] | None:
+    """(center ``(lat, lon)``, zoom) that shows ``geom`` whole in a map of the given size, or ``None``."""
+    if geom is None or geom.is_empty:
+        return None
+    west, south, east, north = geom.bounds
+    center = ((south + north) / 2, (west + east) / 2)
+    dx, dy = max(east - west, 1e-6), max(_mercator_y(north) - _mercator_y(south), 1e-6)
+    zoom_x = math.log2(width_px / 256 * 360 / dx)
+    zoom_y = math.log2(height_px / 256 * 2 * math.pi / dy)
+    zoom = int(max(5, min(15, math.floor(min(zoom_x, zoom_y) - 0.3))))
+    return (round(center[0], MAP_DECIMALS), round(center[1], MAP_DECIMALS)), zoom
+
+
+def _mercator_y(lat: float) -> float:
+    lat = max(min(lat, 85.0), -85.0)
+    return math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+
+
+def rendered_html(m: folium.Map) -> str:
+    """The whole standalone HTML page of ``m`` (what a saved map would be)."""
+    return str(m.get_root().render())
+
+
+def external_urls(page: str) -> list[str]:
+    """``src``/``href`` URLs of ``<script>`` and ``<link>`` tags that leave the app (``http(s)://`` or ``//``)."""
+    urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["\']([^"\']+)["\']', page, flags=re.IGNORECASE)
+    return [u for u in urls if re.match(r"^(?:[a-z]+:)?//", u, flags=re.IGNORECASE)]
+
+
+def modes_in(payload: Mapping[str, Any]) -> Sequence[str]:
+    """The modes a payload draws, in vocabulary order."""
+    return list((payload.get("modes") or {}).keys())

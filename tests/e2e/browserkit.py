@@ -1,0 +1,107 @@
+"""Helpers of the browser tests: start and stop the app, block the network, wait for the map."""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import FrameLocator, Page, Route, expect
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL = re.compile(r"^(?:https?|wss?)://127\.0\.0\.1(?::\d+)?/")
+START_TIMEOUT_S = 60
+
+
+@dataclass
+class Server:
+    """A running app: its base URL, process and log file."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-4000:]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def start_server(store: Path, log: Path) -> Server:
+    """Start `streamlit run app.py` on a free port with ``store``; wait until it is healthy (or fail)."""
+    port = _free_port()
+    env = {**os.environ, "GEOTRACK_STORE": str(store)}
+    cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+           "--global.developmentMode", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = Server(f"http://127.0.0.1:{port}", process, log)
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the app exited with {process.returncode}:\n{server.tail()}")
+        try:
+            with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return server
+        except OSError:
+            pass
+        time.sleep(0.2)  # polling interval while the server starts, not a wait for the page
+    stop_server(server)
+    pytest.fail(f"the app did not answer /_stcore/health within {START_TIMEOUT_S} s:\n{server.tail()}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+        server.process.wait(timeout=10)
+
+
+@dataclass
+class Offline:
+    """Requests the page tried to make off this machine (all were aborted)."""
+
+    blocked: list[str] = field(default_factory=list)
+
+    def route(self, route: Route) -> None:
+        url = route.request.url
+        if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            self.blocked.append(url)
+            route.abort()
+
+
+def open_app(page: Page, url: str) -> FrameLocator:
+    """Load ``url``, wait for the script to finish and the map to draw; return the map's frame."""
+    page.goto(url)
+    expect(page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")).to_have_count(1)
+    expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
+    expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".leaflet-container[data-gt-features]")).to_have_count(1)
+    return frame
+
+
+def wait_idle(page: Page) -> None:
+    """Wait for the app's rerun to finish."""
+    expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)

@@ -1,0 +1,192 @@
+"""The app in headless Chromium with every request off this machine blocked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+import shutil
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+from mapfixtures import SCRIPT_AGENCY, XSS_NAME
+from playwright.sync_api import Frame, Page, expect
+
+from geotrack import mapview
+
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, open_app, wait_idle
+
+pytestmark = pytest.mark.browser
+
+LOCATED = {"ring-road-4-capital", "port-alpha", "port-bravo", "xss-airport", "rail-script-agency"}
+GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polygon", "MultiPolygon",
+                  "GeometryCollection"}
+
+
+def _map_frame(page: Page) -> Frame:
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def _drawn_ids(page: Page) -> list[str]:
+    """Ids of the item features Leaflet has on the map (counted in the map, not from our attribute)."""
+    return _map_frame(page).evaluate(
+        "() => { const ids = []; window.map.eachLayer(l => { if (l.feature && l.feature.id) ids.push(l.feature.id); });"
+        " return ids; }"
+    )
+
+
+def _count_text(page: Page) -> str:
+    return page.locator("h3").filter(has_text=re.compile(r"\d+ (/|of) \d+")).inner_text()
+
+
+def _table_rows(page: Page) -> int:
+    grid = page.locator("[data-testid='stDataFrame']").first.locator("[role='grid']").first
+    return int(grid.get_attribute("aria-rowcount") or 0) - 1  # minus the header row
+
+
+def _assert_map_shows(page: Page, ids: set[str]) -> None:
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(f".leaflet-container[data-gt-features='{len(ids)}']")).to_have_count(1)
+    drawn = _drawn_ids(page)
+    assert sorted(drawn) == sorted(ids)
+
+
+def test_map_draws_every_item_offline(page: Page, app_server: Server, offline: Offline):
+    frame = open_app(page, app_server.url)
+    _assert_map_shows(page, LOCATED)
+    assert _map_frame(page).evaluate("() => L.version") == "1.9.4"
+    assert _map_frame(page).evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
+    scripts = _map_frame(page).evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert all(s.startswith(app_server.url) for s in scripts), scripts
+    expect(frame.locator(".gt-legend")).to_be_visible()
+    assert "6 / 6" in _count_text(page)
+    assert _table_rows(page) == 6
+    # only the basemap tiles wanted to leave the machine, and they were refused
+    assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} <= {"tile.openstreetmap.org"}
+
+
+def test_filter_by_widget_changes_map_table_and_url(page: Page, app_server: Server):
+    open_app(page, app_server.url)
+    search = page.get_by_label(re.compile("Tìm kiếm"))
+    search.fill("bravo")
+    search.press("Enter")
+    expect(page.locator("h3").filter(has_text="1 / 6")).to_have_count(1)
+    wait_idle(page)
+    _assert_map_shows(page, {"port-bravo"})
+    assert _table_rows(page) == 1
+    page.wait_for_url(re.compile(r"[?&]search=bravo"))
+
+
+def test_url_restores_the_filters(page: Page, app_server: Server):
+    open_app(page, f"{app_server.url}/?lang=en&modes=seaport&provinces={quote('Hải Dương')}")
+    _assert_map_shows(page, {"port-bravo"})
+    assert "1 of 6" in _count_text(page)
+    expect(page.get_by_text("Hải Dương (former, now Hải Phòng)")).to_be_visible()
+    expect(page.get_by_text("Seaport", exact=True).first).to_be_visible()
+    assert _table_rows(page) == 1
+
+
+def _valid_position(p: Any) -> bool:
+    return (isinstance(p, list) and len(p) in (2, 3) and all(isinstance(v, int | float) for v in p)
+            and -180 <= p[0] <= 180 and -90 <= p[1] <= 90)
+
+
+def _assert_rfc7946(doc: dict[str, Any]) -> None:
+    assert doc["type"] == "FeatureCollection" and "crs" not in doc
+    for feature in doc["features"]:
+        assert feature["type"] == "Feature" and isinstance(feature["properties"], dict)
+        geom = feature["geometry"]
+        if geom is None:
+            continue
+        assert geom["type"] in GEOMETRY_TYPES
+        coords = geom["coordinates"]
+        if geom["type"] == "Point":
+            assert _valid_position(coords)
+        elif geom["type"] in ("LineString", "MultiPoint"):
+            assert all(_valid_position(p) for p in coords) and (geom["type"] == "MultiPoint" or len(coords) >= 2)
+        elif geom["type"] == "MultiLineString":
+            assert all(len(line) >= 2 and all(_valid_position(p) for p in line) for line in coords)
+
+
+def test_download_holds_exactly_the_filtered_items(page: Page, app_server: Server, tmp_path: Path):
+    open_app(page, f"{app_server.url}/?statuses=under_construction")
+    with page.expect_download() as info:
+        page.get_by_role("button", name=re.compile("GeoJSON")).click()
+    download = info.value
+    assert download.suggested_filename == f"geotrack-{dt.date.today():%Y%m%d}.geojson"
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    doc = json.loads(target.read_text(encoding="utf-8"))
+    _assert_rfc7946(doc)
+    assert sorted(f["id"] for f in doc["features"]) == ["port-bravo", "ring-road-4-capital"]
+    assert doc["metadata"]["filter"] == {"statuses": "under_construction"}
+
+
+def _screen_point(page: Page, item_id: str) -> tuple[float, float]:
+    """Page coordinates of a point on the item's drawing (a marker's centre, a line's middle vertex)."""
+    xy = _map_frame(page).evaluate(
+        """(id) => { let pt = null;
+             window.map.eachLayer(l => {
+               if (!l.feature || l.feature.id !== id || pt) return;
+               let ll = l.getLatLng ? l.getLatLng() : null;
+               if (!ll) { const lls = l.getLatLngs().flat(3); ll = lls[Math.floor(lls.length / 2)]; }
+               window.map.setView(ll, window.map.getZoom(), {animate: false});
+               const p = window.map.latLngToContainerPoint(ll);
+               pt = [p.x, p.y];
+             });
+             return pt; }""",
+        item_id,
+    )
+    assert xy is not None, item_id
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    return box["x"] + xy[0], box["y"] + xy[1]
+
+
+def test_hostile_texts_run_nothing_and_show_as_text(page: Page, app_server: Server):
+    frame = open_app(page, app_server.url)
+    x, y = _screen_point(page, "xss-airport")
+    page.mouse.move(x, y)
+    tooltip = frame.locator(".leaflet-tooltip")
+    expect(tooltip).to_contain_text(XSS_NAME)
+    page.mouse.click(x, y)
+    popup = frame.locator(".leaflet-popup-content")
+    expect(popup).to_contain_text(XSS_NAME)
+    assert frame.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
+    # the click selects the item: its detail shows the name as text
+    expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(XSS_NAME)
+    wait_idle(page)
+    page.mouse.click(*_screen_point(page, "rail-script-agency"))
+    expect(frame.locator(".leaflet-popup-content").filter(has_text=SCRIPT_AGENCY)).to_have_count(1)
+    wait_idle(page)
+    assert _map_frame(page).evaluate("() => window.__xss") is None
+    assert page.evaluate("() => window.__xss") is None
+    assert page.locator("img[src='x']").count() == 0
+
+
+def test_screenshot(page: Page, app_server: Server):
+    """A picture of the app for people: artifacts/app.png (the test data)."""
+    open_app(page, f"{app_server.url}/?lang=en&sel=ring-road-4-capital")
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)
+    expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    out = ROOT / "artifacts" / "app.png"
+    out.parent.mkdir(exist_ok=True)
+    page.screenshot(path=str(out))
+    assert out.stat().st_size > 10_000
+    docs = ROOT / "docs" / "screenshot.png"
+    if not docs.exists():
+        docs.parent.mkdir(exist_ok=True)
+        shutil.copy(out, docs)
+
+
+def test_feature_ids_helper_matches_the_page(page: Page, app_server: Server):
+    """The ids the map reports on its container are the ids Leaflet drew (what other tests rely on)."""
+    frame = open_app(page, f"{app_server.url}/?modes=seaport,airport")
+    ids = frame.locator(".leaflet-container").get_attribute("data-gt-ids") or ""
+    assert sorted(ids.split()) == sorted(_drawn_ids(page)) == ["port-alpha", "port-bravo", "xss-airport"]
+    assert mapview.feature_ids_in_script("") == []

@@ -1,0 +1,194 @@
+"""The map built from a frame: layers per mode, fixed colours, status styles, escaping, no CDN."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+import geopandas as gpd
+import pytest
+from mapfixtures import SCRIPT_AGENCY, XSS_NAME, fixture_records
+from shapely.geometry import LineString, Point
+
+from geotrack import i18n, mapview, vocab
+from geotrack.errors import GeotrackError
+from geotrack.io import read_corridors
+from geotrack.model import Item, items_to_frame
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return items_to_frame([Item.from_record(r) for r in fixture_records()])
+
+
+@pytest.fixture(scope="module")
+def payload(frame: gpd.GeoDataFrame) -> dict[str, Any]:
+    return mapview.map_payload(frame, "vi", mapview.corridor_names(read_corridors()))
+
+
+@pytest.fixture(scope="module")
+def page(payload: dict[str, Any]) -> str:
+    m = mapview.build_map(payload, corridors=mapview.corridor_payload(read_corridors()), tiles=False)
+    return mapview.rendered_html(m)
+
+
+def test_one_collection_per_mode_with_exactly_the_located_items(frame, payload):
+    located = frame[frame.geometry.notna()]
+    assert list(payload["modes"]) == [m for m in vocab.MODES if m in set(located["mode"])]
+    for mode, collection in payload["modes"].items():
+        assert [f["id"] for f in collection["features"]] == list(located[located["mode"] == mode]["id"])
+    assert payload["count"] == len(located) == 5
+    assert payload["missing"] == ["social-nowhere"]
+
+
+def test_a_feature_group_per_mode_in_the_map(payload, page):
+    for mode, collection in payload["modes"].items():
+        label = f"{i18n.mode_label(mode, 'vi')} ({len(collection['features'])})"
+        assert json.dumps(label) in page  # the layer control names the group
+    assert mapview.feature_ids_in_script(page) == [
+        f["id"] for c in payload["modes"].values() for f in c["features"]
+    ]
+
+
+def test_colours_come_from_the_fixed_table(payload):
+    assert set(mapview.MODE_COLOURS) == set(vocab.MODES)
+    assert len(set(mapview.MODE_COLOURS.values())) == len(vocab.MODES)
+    for key, style in payload["styles"].items():
+        mode, status = key.split("|")
+        expected = mapview.GREY if mapview.STATUS_STYLES[status].grey else mapview.MODE_COLOURS[mode]
+        assert style["color"] == expected
+
+
+def test_a_colour_in_the_data_is_ignored(frame):
+    painted = frame.copy()
+    painted["color"] = "#000000"
+    styles = mapview.map_payload(painted)["styles"]
+    assert all(s["color"] != "#000000" for s in styles.values())
+
+
+def test_unknown_mode_has_no_colour():
+    with pytest.raises(GeotrackError):
+        mapview.mode_colour("spaceport")
+
+
+@pytest.mark.parametrize(("status", "dash", "bold", "grey"), [
+    ("study", "6 6", False, False),
+    ("planned", "6 6", False, False),
+    ("preparation", "10 5 2 5", False, False),
+    ("approved", "10 5 2 5", False, False),
+    ("under_construction", None, False, False),
+    ("partly_open", None, True, False),
+    ("operational", None, True, False),
+    ("suspended", "4 6", False, True),
+    ("cancelled", "2 6", False, True),
+])
+def test_status_shows_in_the_line_style(status, dash, bold, grey):
+    style = mapview.item_style("expressway", status)
+    assert style["dashArray"] == dash
+    assert (style["weight"] > 4) is bold
+    assert (style["color"] == mapview.GREY) is grey
+    assert set(vocab.STATUSES) == set(mapview.STATUS_STYLES)
+
+
+def test_hostile_texts_appear_only_escaped(page):
+    assert "<img" not in page
+    assert "onerror=\"" not in page
+    assert "<script>window" not in page
+    assert "&lt;img src=x onerror=&quot;window.__xss=1&quot;&gt;" in page
+    assert "&lt;script&gt;window.__xss=2&lt;/script&gt;" in page.replace("\\u003c", "<")
+    # the only </script> are the page's own closing tags
+    assert page.count("</script>") == page.count("<script")
+
+
+def test_tooltip_and_popup_escape_every_text(frame):
+    rows = {r["id"]: r for r in frame.to_dict("records")}
+    tooltip = mapview.tooltip_html(rows["xss-airport"])
+    popup = mapview.popup_html(rows["rail-script-agency"])
+    assert XSS_NAME not in tooltip and "&lt;img" in tooltip
+    assert SCRIPT_AGENCY not in popup and "&lt;script&gt;" in popup
+
+
+def test_popup_holds_the_facts(frame):
+    row = next(r for r in frame.to_dict("records") if r["id"] == "ring-road-4-capital")
+    popup = mapview.popup_html(row, "en", {"ring-4-capital": ("Vành đai 4", "Ring Road 4")})
+    for text in ("Ring Road 4 – Capital Region", "Đường vành đai 4", "Under construction", "2025-06-30",
+                 "Đến năm 2027", "State budget", "85,813 billion VND", "Bộ Giao thông vận tải", "Bộ Xây dựng",
+                 "Hưng Yên", "Bắc Giang", "Ring Road 4", "30-NQ/TW · Mục III.3 · line 114",
+                 "14/NQ-CP · II.4.a(i) · line 441"):
+        assert text in popup, text
+
+
+def test_no_cdn_in_the_rendered_page(page):
+    assert mapview.external_urls(page) == []
+    assert "cdn" not in page.lower()
+    assert not re.search(r"https?://", page)  # nothing at all leaves the app without the basemap
+    assert f'src="{mapview.LEAFLET_JS}"' in page
+    assert f'href="{mapview.LEAFLET_CSS}"' in page
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
+
+
+def test_only_tile_urls_with_the_basemap(payload):
+    page = mapview.rendered_html(mapview.build_map(payload, tiles=True))
+    assert mapview.external_urls(page) == []
+    hosts = set(re.findall(r"https?://([^/\"'\s]+)", page))
+    assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}
+
+
+def test_prefer_canvas_and_legend(page, payload):
+    assert '"preferCanvas": true' in page
+    legend = mapview.legend_html(payload["modes"], "en")
+    for mode in payload["modes"]:
+        assert i18n.mode_label(mode, "en") in legend
+
+
+def test_coordinates_rounded_and_lines_simplified():
+    wiggly = LineString([(105.0 + i * 1e-6, 21.0 + (i % 2) * 1e-6) for i in range(200)] + [(105.1234567, 21.1)])
+    simple = mapview.simplify_for_map(wiggly)
+    assert simple is not None and len(simple.coords) < 10
+    point = mapview.simplify_for_map(Point(105.123456789, 21.987654321))
+    assert point is not None and (point.x, point.y) == (105.12346, 21.98765)
+    assert mapview.simplify_for_map(None) is None
+
+
+def test_payload_coordinates_have_at_most_five_decimals(payload):
+    text = json.dumps([f["geometry"] for c in payload["modes"].values() for f in c["features"]])
+    assert not re.search(r"\d\.\d{6,}", text)
+
+
+def test_item_id_from_tooltip_text(frame):
+    row = next(r for r in frame.to_dict("records") if r["id"] == "xss-airport")
+    text = re.sub(r"<[^>]+>", "", mapview.tooltip_html(row))  # what the map returns: the text content
+    assert mapview.item_id_from_tooltip(text) == "xss-airport"
+    assert mapview.item_id_from_tooltip("Ring Road 4") is None
+    assert mapview.item_id_from_tooltip(None) is None
+
+
+def test_js_json_cannot_close_the_script():
+    text = mapview.js_json({"a": "</script><!-- \u2028"})
+    assert "</" not in text and "<!" not in text and "\u2028" not in text
+    assert json.loads(text) == {"a": "</script><!-- \u2028"}
+
+
+def test_focus_view():
+    view = mapview.focus_view(Point(106.0, 21.0))
+    assert view == ((21.0, 106.0), 15)
+    wide = mapview.focus_view(LineString([(105.0, 20.5), (106.5, 21.5)]))
+    assert wide is not None and 7 <= wide[1] <= 10
+    assert mapview.focus_view(None) is None
+
+
+def test_highlight_group_is_not_an_item(frame):
+    group = mapview.highlight_group(frame, "ring-road-4-capital")
+    assert group is not None
+    assert mapview.highlight_group(frame, "social-nowhere") is None
+    m = mapview.build_map(mapview.map_payload(frame))
+    group.add_to(m)
+    assert mapview.feature_ids_in_script(mapview.rendered_html(m)).count("ring-road-4-capital") == 1
+
+
+def test_empty_frame_gives_an_empty_map(frame):
+    payload = mapview.map_payload(frame.iloc[0:0])
+    assert payload["count"] == 0 and payload["bounds"] is None
+    page = mapview.rendered_html(mapview.build_map(payload))
+    assert mapview.feature_ids_in_script(page) == []

@@ -1,0 +1,71 @@
+"""The timeline of start and end years: rows, overdue marks, today's line, escaped texts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import geopandas as gpd
+import pytest
+from mapfixtures import XSS_NAME, fixture_records
+
+from geotrack import timeline
+from geotrack.model import Item, items_to_frame
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return items_to_frame([Item.from_record(r) for r in fixture_records()])
+
+
+def test_rows_are_the_items_with_a_year(frame):
+    rows = timeline.timeline_frame(frame, "en", TODAY)
+    with_years = frame[frame["start_year"].notna() | frame["end_year"].notna()]
+    assert sorted(rows["id"]) == sorted(with_years["id"])
+    assert "social-nowhere" not in set(rows["id"])
+    ring = rows[rows["id"] == "ring-road-4-capital"].iloc[0]
+    assert (ring["start"], ring["end"]) == (2023, 2028)  # the bar covers its end year
+    assert list(rows["end"]) == sorted(rows["end"])
+
+
+def test_overdue_items_are_marked(frame):
+    rows = timeline.timeline_frame(frame, "en", TODAY).set_index("id")
+    assert rows.loc["rail-script-agency", "is_overdue"]  # planned, end 2024
+    assert not rows.loc["ring-road-4-capital", "is_overdue"]  # end 2027
+    assert rows.loc["rail-script-agency", "overdue"] == "Overdue"
+
+
+@pytest.mark.parametrize(("status", "overdue"), [
+    ("planned", True), ("under_construction", True), ("suspended", True),
+    ("completed", False), ("operational", False), ("cancelled", False),
+])
+def test_done_or_cancelled_items_are_never_overdue(status, overdue):
+    assert timeline.is_overdue({"end_year": 2020, "status": status}, TODAY) is overdue
+    assert not timeline.is_overdue({"end_year": 2026, "status": status}, TODAY)
+    assert not timeline.is_overdue({"end_year": None, "status": status}, TODAY)
+
+
+def test_tooltip_texts_are_escaped(frame):
+    rows = timeline.timeline_frame(frame, "vi", TODAY).set_index("id")
+    assert rows.loc["xss-airport", "name"] == '&lt;img src=x onerror="window.__xss=1"&gt;'
+    assert "<" not in "".join(rows["name"]) + "".join(rows["status"]) + "".join(rows["deadline_text"])
+    assert XSS_NAME in rows.loc["xss-airport", "label"]  # axis labels are SVG text, not HTML
+
+
+def test_chart_has_bars_today_and_overdue_colours(frame):
+    chart = timeline.chart(frame, "en", TODAY)
+    assert chart is not None
+    spec = chart.to_dict()
+    marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
+    assert marks == ["bar", "rule", "text"]
+    colour = spec["layer"][0]["encoding"]["color"]["scale"]
+    assert colour["range"] == [timeline.OVERDUE_COLOUR, timeline.ON_TIME_COLOUR]
+    datasets = spec["datasets"].values()
+    assert any(any(str(row.get("label", "")).startswith("Today 2026-03-01") for row in d) for d in datasets)
+    assert any(abs(row.get("x", 0) - 2026.16) < 0.01 for d in datasets for row in d)
+
+
+def test_no_chart_without_years(frame):
+    assert timeline.chart(frame[frame["id"] == "social-nowhere"], "en", TODAY) is None
+    assert timeline.timeline_frame(frame.iloc[0:0]).empty
