@@ -16,10 +16,11 @@ from streamlit_folium import st_folium
 
 from geotrack import export, i18n, mapview, timeline, views, vocab
 from geotrack.errors import GeotrackError
-from geotrack.filters import Filter, apply
+from geotrack.filters import Filter
 from geotrack.io import read_corridors
 from geotrack.model import Document
 from geotrack.store import HistoryEntry, open_store
+from geotrack.store_postgis import redact
 
 MAP_KEY = "map"
 MAP_HEIGHT = 600
@@ -36,7 +37,8 @@ def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False)
 def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
-    return apply(_frame(path, built_at), flt)
+    # the store answers the filter (SQL in PostGIS and in the GeoPackage) instead of filtering everything here
+    return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
 
 
 @st.cache_data(show_spinner=False)
@@ -67,6 +69,11 @@ def _corridor_payload(lang: str) -> dict[str, Any]:
 @st.cache_data(show_spinner=False)
 def _geojson(path: str, built_at: str, flt: Filter) -> str:
     return export.to_geojson(_filtered(path, built_at, flt), _documents(path, built_at), flt)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
+    return export.export_bytes(_filtered(path, built_at, flt), fmt, _documents(path, built_at), flt)
 
 
 # -- state ------------------------------------------------------------------------------------------
@@ -149,7 +156,7 @@ def main() -> None:
     path = str(getattr(store, "path", store))
     if not store.exists():
         st.title(i18n.t("title", lang))
-        st.error(i18n.t("no_store", lang, path=path))
+        st.error(i18n.t("no_store", lang, path=redact(path)))
         st.stop()
         return
     try:
@@ -220,6 +227,14 @@ def main() -> None:
     download.download_button(
         t("download_geojson", n=len(gdf)), data=_geojson(path, built_at, flt), file_name=views.download_name(),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
+    )
+    fmt = download.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
+                             key="download_fmt", format_func=lambda f: views.FORMAT_NAMES.get(f, f))
+    download.download_button(
+        t("download_as", fmt=views.FORMAT_NAMES.get(fmt, fmt), n=len(gdf)),
+        data=lambda: _export_bytes(path, built_at, flt, fmt),
+        file_name=views.download_name(ext=export.FILE_EXTENSIONS[fmt].lstrip(".")),
+        mime=export.MEDIA_TYPES[fmt], on_click="ignore", key="download_other", icon=":material/download:",
     )
 
     payload = _payload(path, built_at, flt, lang)

@@ -131,6 +131,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         # downloads
         "download": ("Tải dữ liệu đang lọc", "Download the filtered items"),
         "download_geojson": ("GeoJSON ({n} công trình)", "GeoJSON ({n} items)"),
+        "download_format": ("Định dạng khác", "Other format"),
+        "download_as": ("{fmt} ({n} công trình)", "{fmt} ({n} items)"),
         "link_hint": ("Bộ lọc được lưu trong địa chỉ trang: sao chép đường dẫn để chia sẻ đúng góc nhìn này.",
                       "The filters live in the page address: copy the link to share this view."),
     }

@@ -35,6 +35,11 @@ def md_escape(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
 
 
+#: Names GIS users know the export formats by.
+FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet", "fgb": "FlatGeobuf",
+                "kml": "KML (Google Earth)", "csv": "CSV (Excel, WKT)"}
+
+
 def download_name(today: dt.date | None = None, ext: str = "geojson") -> str:
     """``geotrack-YYYYMMDD.<ext>``."""
     return f"geotrack-{(today or dt.date.today()):%Y%m%d}.{ext}"

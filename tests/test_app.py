@@ -161,3 +161,20 @@ def test_year_bounds_from_the_url_stand_as_written(run_app):
     assert at.query_params["deadline_max"] == "2030"
     at.slider(key="f_years").set_value((2025, 2030)).run()
     assert at.query_params["deadline_min"] == "2025" and "deadline_max" not in at.query_params
+
+
+def test_every_export_format_is_offered_for_the_filtered_set(run_app):
+    at = run_app(modes="seaport", lang="en")
+    formats = at.selectbox(key="download_fmt")
+    assert formats.options == ["GeoPackage", "GeoParquet", "FlatGeobuf", "KML (Google Earth)", "CSV (Excel, WKT)"]
+    n = _count(at).split()[1]
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert f"GeoJSON ({n} items)" in labels and f"GeoPackage ({n} items)" in labels
+
+
+def test_database_password_is_not_shown(monkeypatch):
+    monkeypatch.delenv("GEOTRACK_STORE", raising=False)
+    monkeypatch.setenv("GEOTRACK_DATABASE_URL", "postgresql://ed:s3cret@127.0.0.1:1/none")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    shown = " ".join(e.value for e in [*at.error, *at.exception])
+    assert "s3cret" not in shown
