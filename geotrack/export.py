@@ -18,7 +18,6 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-from shapely.geometry import mapping as shape_to_mapping
 
 from geotrack import __version__, formats, geo, vocab
 from geotrack.errors import GeotrackError
@@ -175,21 +174,25 @@ def to_geojson_dict(
     Coordinates are lon/lat WGS 84 rounded to :data:`geotrack.geo.COORDINATE_PRECISION`
     decimals, polygons wound counter-clockwise, no ``crs`` member, no NaN.
     """
-    features = []
-    for row in gdf.to_dict("records"):
-        geom = row.get("geometry")
-        geometry = None
-        if geom is not None and not getattr(geom, "is_empty", True):
-            geometry = _clean(shape_to_mapping(geo.normalise_for_geojson(geom)))
-        features.append({"type": "Feature", "id": row.get("id"), "geometry": geometry,
-                         "properties": feature_properties(row)})
-    return {"type": "FeatureCollection", "metadata": metadata(gdf, documents, flt), "features": features}
+    return dict(json.loads(to_geojson(gdf, documents, flt)))
 
 
 def to_geojson(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None) -> str:
-    """The FeatureCollection of :func:`to_geojson_dict` as compact UTF-8 JSON text."""
-    return json.dumps(to_geojson_dict(gdf, documents, flt), ensure_ascii=False, allow_nan=False,
-                      separators=(",", ":"))
+    """The FeatureCollection of :func:`to_geojson_dict` as compact UTF-8 JSON text.
+
+    Geometries are serialised in one vectorised GEOS call and spliced in as
+    text; the properties go through :func:`feature_properties`, row by row.
+    """
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    geometries = geo.geojson_geometries(gdf.geometry)
+    rows = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+    features = ",".join(
+        f'{{"type":"Feature","id":{dumps(row.get("id"))},"geometry":{geometry or "null"},'
+        f'"properties":{dumps(feature_properties(row))}}}'
+        for row, geometry in zip(rows, geometries, strict=True)
+    )
+    head = dumps({"type": "FeatureCollection", "metadata": metadata(gdf, documents, flt)})
+    return f'{head[:-1]},"features":[{features}]}}'
 
 
 def write_atomic(path: Path, data: bytes) -> None:

@@ -9,9 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 from pyproj import Transformer
-from shapely.geometry import LineString, MultiLineString, MultiPolygon, Polygon
+from shapely.geometry import LineString, MultiLineString
 from shapely.geometry.base import BaseGeometry
-from shapely.geometry.polygon import orient
 
 #: VN-2000 / UTM zone 48N: Vietnam's national metric CRS; covers the Red River Delta.
 METRIC_CRS = "EPSG:3405"
@@ -89,12 +88,21 @@ def normalise_for_geojson(geom: BaseGeometry, precision: int = COORDINATE_PRECIS
     precision
         Decimal places to keep.
     """
-    rounded = shapely.transform(geom, lambda xy: xy.round(precision))
-    if isinstance(rounded, Polygon):
-        return orient(rounded, sign=1.0)
-    if isinstance(rounded, MultiPolygon):
-        return MultiPolygon([orient(p, sign=1.0) for p in rounded.geoms])
-    return rounded
+    return normalise_array(np.array([geom], dtype=object), precision)[0]
+
+
+def normalise_array(geoms: np.ndarray, precision: int = COORDINATE_PRECISION) -> np.ndarray:
+    """:func:`normalise_for_geojson` for an array of geometries at once (``None`` stays ``None``)."""
+    rounded = shapely.transform(geoms, lambda xy: xy.round(precision))
+    return shapely.orient_polygons(rounded, exterior_cw=False)
+
+
+def geojson_geometries(geometries: gpd.GeoSeries, precision: int = COORDINATE_PRECISION) -> list[str | None]:
+    """RFC 7946 geometry JSON text of every geometry (rounded, CCW), ``None`` for missing or empty ones."""
+    geoms = np.array(geometries.values, dtype=object)  # a copy: the frame is not touched
+    geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
+    texts = shapely.to_geojson(normalise_array(geoms, precision))
+    return [None if t is None else str(t) for t in texts]
 
 
 def within_km(geometries: gpd.GeoSeries, target: BaseGeometry, km: float) -> pd.Series:

@@ -148,3 +148,13 @@ def test_vectorised_lengths_equal_single_lengths():
     geoms = [LineString([(105.8, 21.0), (106.6, 20.8)]), Point(106, 21), None]
     assert lengths_km(gpd.GeoSeries(geoms, crs=4326)) == [length_km(geoms[0]), None, None]
     assert lengths_km(gpd.GeoSeries([], crs=4326)) == []
+
+
+def test_empty_geometry_exports_as_null_and_frame_is_untouched():
+    from shapely.geometry import Point
+
+    frame = _frame(point_record("site-a"), point_record("site-b"))
+    frame.loc[1, "geometry"] = Point()
+    feature_b = _strict_loads(to_geojson(frame))["features"][1]
+    assert feature_b["geometry"] is None
+    assert frame.loc[1, "geometry"].is_empty and frame.loc[0, "geometry"].equals(Point(106.9, 20.8))
