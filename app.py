@@ -58,7 +58,9 @@ def _corridors() -> gpd.GeoDataFrame:
 
 @st.cache_data(show_spinner=False)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
-    return mapview.map_payload(_filtered(path, built_at, flt), lang, mapview.corridor_names(_corridors()))
+    gdf = _filtered(path, built_at, flt)
+    zoom = mapview.payload_zoom(len(gdf))
+    return mapview.map_payload(gdf, lang, mapview.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
 
 
 @st.cache_data(show_spinner=False)
@@ -228,14 +230,6 @@ def main() -> None:
         t("download_geojson", n=len(gdf)), data=_geojson(path, built_at, flt), file_name=views.download_name(),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
-    fmt = download.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
-                             key="download_fmt", format_func=lambda f: views.FORMAT_NAMES.get(f, f))
-    download.download_button(
-        t("download_as", fmt=views.FORMAT_NAMES.get(fmt, fmt), n=len(gdf)),
-        data=lambda: _export_bytes(path, built_at, flt, fmt),
-        file_name=views.download_name(ext=export.FILE_EXTENSIONS[fmt].lstrip(".")),
-        mime=export.MEDIA_TYPES[fmt], on_click="ignore", key="download_other", icon=":material/download:",
-    )
 
     payload = _payload(path, built_at, flt, lang)
     fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap))
@@ -253,6 +247,16 @@ def main() -> None:
         st.caption(t("not_drawn", n=len(payload["missing"])))
     if gdf.empty:
         st.info(t("no_match"))
+
+    pick, other = st.columns([2, 1], vertical_alignment="bottom")
+    fmt = pick.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
+                         key="download_fmt", format_func=lambda f: views.FORMAT_NAMES.get(f, f))
+    other.download_button(
+        t("download_as", fmt=views.FORMAT_NAMES.get(fmt, fmt), n=len(gdf)),
+        data=lambda: _export_bytes(path, built_at, flt, fmt),
+        file_name=views.download_name(ext=export.FILE_EXTENSIONS[fmt].lstrip(".")),
+        mime=export.MEDIA_TYPES[fmt], on_click="ignore", key="download_other", icon=":material/download:",
+    )
 
     st.subheader(t("table"))
     st.dataframe(views.table_frame(gdf, lang), hide_index=True, key="table")

@@ -28,7 +28,6 @@ import numpy as np
 import shapely
 from branca.element import MacroElement
 from folium.template import Template
-from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry.base import BaseGeometry
 
 from geotrack import i18n, vocab
@@ -271,25 +270,64 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
 
 # -- geometry and payload ------------------------------------------------------
-def simplify_for_map(geom: BaseGeometry | None) -> BaseGeometry | None:
-    """``geom`` simplified (lines, polygons) and rounded to :data:`MAP_DECIMALS` decimals."""
+#: Above this many items the map is drawn for the default view (coarser detail, no popups:
+#: the item's detail shows beside the map on click); at or below it, at full map detail.
+DETAIL_MAX_ITEMS: Final = 2000
+
+
+def level_of_detail(zoom: int | None) -> tuple[float, int]:
+    """Simplification tolerance (degrees) and decimals for a map drawn at ``zoom``.
+
+    One screen pixel at zoom ``z`` spans ``360 / (256 · 2**z)`` degrees of longitude: no
+    vertex closer than that changes what is drawn. ``None`` gives the full map detail
+    (:data:`SIMPLIFY_DEGREES`, :data:`MAP_DECIMALS`).
+    """
+    if zoom is None:
+        return SIMPLIFY_DEGREES, MAP_DECIMALS
+    pixel = 360.0 / (256 * 2**zoom)
+    return pixel, max(3, min(MAP_DECIMALS, math.ceil(-math.log10(pixel))))
+
+
+def payload_zoom(count: int) -> int | None:
+    """The zoom a map of ``count`` items is prepared for (``None``: full detail)."""
+    return None if count <= DETAIL_MAX_ITEMS else DEFAULT_ZOOM
+
+
+def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> BaseGeometry | None:
+    """``geom`` simplified (lines, polygons) and rounded for a map at ``zoom`` (see :func:`level_of_detail`)."""
     if geom is None or geom.is_empty:
         return None
+    tolerance, decimals = level_of_detail(zoom)
     if geom.geom_type not in ("Point", "MultiPoint"):
-        geom = shapely.simplify(geom, SIMPLIFY_DEGREES, preserve_topology=True)
-    return shapely.transform(geom, lambda xy: np.round(xy, MAP_DECIMALS))
+        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
+    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
 
 
 def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
-    return json.loads(json.dumps(shape_to_mapping(geom)))
+    return dict(json.loads(shapely.to_geojson(geom)))
+
+
+def _simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
+    """:func:`simplify_for_map` of every geometry in one vectorised pass (``None`` for missing or empty)."""
+    tolerance, decimals = level_of_detail(zoom)
+    geoms = np.array(geometries.values, dtype=object)
+    geoms[shapely.is_empty(geoms)] = None
+    points = np.isin(shapely.get_type_id(geoms), (0, 4))  # Point, MultiPoint: nothing to simplify
+    simplified = np.where(points, geoms, shapely.simplify(geoms, tolerance, preserve_topology=True))
+    return shapely.transform(simplified, lambda xy: np.round(xy, decimals))
 
 
 def map_payload(
     gdf: gpd.GeoDataFrame,
     lang: str = i18n.DEFAULT_LANG,
     corridor_names: Mapping[str, tuple[str, str]] | None = None,
+    zoom: int | None = None,
+    popups: bool = True,
 ) -> dict[str, Any]:
     """Plain, JSON-ready data for :func:`build_map` from the (filtered) working frame.
+
+    ``zoom`` sets the level of detail (:func:`level_of_detail`); ``popups=False``
+    leaves the popup HTML out (the app shows the item's detail on click instead).
 
     Returns
     -------
@@ -304,8 +342,9 @@ def map_payload(
     styles: dict[str, dict[str, Any]] = {}
     missing: list[str] = []
     drawn: list[BaseGeometry] = []
-    for row in gdf.to_dict("records"):
-        geom = simplify_for_map(row.get("geometry") if isinstance(row.get("geometry"), BaseGeometry) else None)
+    shapes = _simplify_all(gdf.geometry, zoom)
+    texts = shapely.to_geojson(shapes)
+    for row, geom, text in zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), shapes, texts, strict=True):
         if geom is None:
             missing.append(str(row.get("id")))
             continue
@@ -316,8 +355,9 @@ def map_payload(
         modes.setdefault(mode, []).append({
             "type": "Feature",
             "id": str(row.get("id")),
-            "geometry": _geojson_geometry(geom),
-            "properties": {"k": key, "tt": tooltip_html(row, lang), "pp": popup_html(row, lang, corridor_names)},
+            "geometry": json.loads(text),
+            "properties": {"k": key, "tt": tooltip_html(row, lang),
+                           "pp": popup_html(row, lang, corridor_names) if popups else ""},
         })
     ordered = {m: {"type": "FeatureCollection", "features": modes[m]} for m in vocab.MODES if m in modes}
     bounds = None

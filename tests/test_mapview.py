@@ -192,3 +192,24 @@ def test_empty_frame_gives_an_empty_map(frame):
     assert payload["count"] == 0 and payload["bounds"] is None
     page = mapview.rendered_html(mapview.build_map(payload))
     assert mapview.feature_ids_in_script(page) == []
+
+
+def test_level_of_detail_follows_the_pixel_size():
+    tol8, dec8 = mapview.level_of_detail(8)
+    tol12, dec12 = mapview.level_of_detail(12)
+    assert tol8 == pytest.approx(360 / (256 * 2**8)) and tol12 < tol8 and dec8 <= dec12
+    assert mapview.level_of_detail(None) == (mapview.SIMPLIFY_DEGREES, mapview.MAP_DECIMALS)
+    assert mapview.payload_zoom(100) is None
+    assert mapview.payload_zoom(mapview.DETAIL_MAX_ITEMS + 1) == mapview.DEFAULT_ZOOM
+
+
+def test_coarse_payload_draws_the_same_items_lighter():
+    from bench import synthetic
+
+    frame = synthetic.frame(50)
+    fine = mapview.map_payload(frame, "en")
+    coarse = mapview.map_payload(frame, "en", zoom=8, popups=False)
+    ids = [[f["id"] for fc in p["modes"].values() for f in fc["features"]] for p in (fine, coarse)]
+    assert ids[0] == ids[1] and len(ids[0]) == 50
+    assert len(json.dumps(coarse)) < len(json.dumps(fine)) / 2
+    assert all(f["properties"]["pp"] == "" for fc in coarse["modes"].values() for f in fc["features"])
