@@ -281,17 +281,7 @@ class GeoPackageStore:
         return [e for e in entries if item_id is None or e.item_id == item_id]
 
     def get(self, item_id: str) -> gpd.GeoDataFrame:
-        """The one-row working frame of an item.
-
-        Raises
-        ------
-        NotFoundError
-            If no item has that id.
-        """
-        frame = self.load(_filters.Filter(ids=(item_id,)))
-        if frame.empty:
-            raise NotFoundError(f"no item with id {item_id!r}")
-        return frame
+        return get_item(self, item_id)
 
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
@@ -452,6 +442,20 @@ DATABASE_URL_SCHEMES: tuple[str, ...] = ("postgresql://", "postgres://")
 def is_database_url(location: str | Path) -> bool:
     """True when ``location`` names a PostgreSQL database rather than a GeoPackage file."""
     return isinstance(location, str) and location.startswith(DATABASE_URL_SCHEMES)
+
+
+def get_item(store: Store, item_id: str) -> gpd.GeoDataFrame:
+    """The one-row working frame of an item, whichever the backend.
+
+    Raises
+    ------
+    NotFoundError
+        If no item has that id.
+    """
+    frame = store.load(_filters.Filter(ids=(item_id,)))
+    if frame.empty:
+        raise NotFoundError(f"no item with id {item_id!r}")
+    return frame
 
 
 def open_store(location: str | Path | None = None) -> Store:

@@ -58,6 +58,7 @@ from geotrack.store import (
     ITEM_FIELD,
     HistoryEntry,
     diff_frames,
+    get_item,
     merge_frames,
 )
 from geotrack.vocab import fold
@@ -348,17 +349,7 @@ class PostGISStore:
         return _filters.apply(gdf, flt) if flt else gdf
 
     def get(self, item_id: str) -> gpd.GeoDataFrame:
-        """The one-row working frame of an item.
-
-        Raises
-        ------
-        NotFoundError
-            If no item has that id.
-        """
-        frame = self.load(_filters.Filter(ids=(item_id,)))
-        if frame.empty:
-            raise NotFoundError(f"no item with id {item_id!r}")
-        return frame
+        return get_item(self, item_id)
 
     def documents(self) -> list[Document]:
         columns = ", ".join(DOCUMENT_COLUMNS)
