@@ -109,6 +109,7 @@ STATUS_STYLES: Final[Mapping[str, StatusStyle]] = MappingProxyType(
 )
 
 _ID_IN_TOOLTIP = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]\s*$")
+_TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?])", flags=re.IGNORECASE)
 _FEATURE_ID = re.compile(r'\{"type":"Feature","id":"((?:[^"\\]|\\.)*)"')
 
@@ -398,11 +399,15 @@ def js_json(value: Any) -> str:
     """Compact JSON that is safe inside an inline ``<script>``.
 
     Every ``<`` that could open a tag end or a comment (``</``, ``<!``) becomes ``\\u003c``, so the
-    text can never close the script element, and the line separators U+2028/2029 are escaped.
+    text can never close the script element; every ``{`` that could open a Jinja tag becomes
+    ``\\u007b``; and the line separators U+2028/2029 are escaped.
     (Item texts inside are HTML-escaped by this module before they get here.)
     """
     text = json.dumps(value, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     text = _SCRIPT_BREAKERS.sub(r"\\u003c", text)
+    # branca renders a map's scripts through Jinja a second time: a "{{", "{%" or "{#" in item
+    # text would run as a template on the server. JSON structure never has them; strings get \u007b.
+    text = _TEMPLATE_OPENERS.sub(r"\\u007b", text)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
 

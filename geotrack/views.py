@@ -19,7 +19,7 @@ from geotrack.model import CONFLICT_FIELDS, commitment_conflicts
 from geotrack.store import HistoryEntry, decode_value
 
 #: Markdown characters that could format, link or embed; escaped with a backslash.
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&:])")
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 
 #: Commitment fields shown side by side, in order.
 COMMITMENT_ROWS: Final = ("section", "line", "quote", "deadline_text", "start_year", "end_year", "lead_agency",
@@ -32,7 +32,9 @@ _CONFLICT_OF: Final = {"deadline_text": "deadline", "end_year": "deadline", "sta
 
 def md_escape(text: Any) -> str:
     """``text`` with every Markdown special character escaped, for ``st.markdown`` and friends."""
-    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text))
+    # Streamlit expands ":material/x:" and ":emoji:" shortcodes before Markdown sees a backslash;
+    # a character reference for ":" survives that and Markdown shows it as ":".
+    return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace(":", "&#58;")
 
 
 #: Names GIS users know the export formats by.

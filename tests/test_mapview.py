@@ -213,3 +213,13 @@ def test_coarse_payload_draws_the_same_items_lighter():
     assert ids[0] == ids[1] and len(ids[0]) == 50
     assert len(json.dumps(coarse)) < len(json.dumps(fine)) / 2
     assert all(f["properties"]["pp"] == "" for fc in coarse["modes"].values() for f in fc["features"])
+
+
+def test_template_syntax_in_item_text_is_not_rendered_on_the_server():
+    record = fixture_records()[0] | {
+        "name_vi": "{{7*7}} {% if 1 %}x{% endif %} {# c #} {{ cycler.__init__.__globals__.os.getpid() }}"}
+    frame = items_to_frame([Item.from_record(record)])
+    html = mapview.rendered_html(mapview.build_map(mapview.map_payload(frame, "vi")))
+    # the texts reach the page as written (their "{" escaped), not as what a template made of them
+    assert "u007b{7*7}}" in html and "u007b{ cycler.__init__.__globals__.os.getpid() }}" in html
+    assert "u007b% if 1 %}x" in html and "u007b# c #}" in html

@@ -70,7 +70,8 @@ def test_provinces_offer_current_and_former_names(frame):
 
 
 def test_small_helpers(frame):
-    assert views.md_escape("*a* [x](javascript:y) <img>") == r"\*a\* \[x\]\(javascript\:y\) \<img\>"
+    assert views.md_escape("*a* [x](javascript:y) <img>") == r"\*a\* \[x\]\(javascript&#58;y\) \<img\>"
+    assert views.md_escape(":material/home: &#58;") == r"&#58;material/home&#58; \&\#58;"
     assert views.download_name(dt.date(2026, 1, 2)) == "geotrack-20260102.geojson"
     assert views.deadline_bounds(frame) == (2024, 2030)
     assert views.keep_known(["rail", "spaceport"], ["rail", "road"]) == ["rail"]
