@@ -26,6 +26,7 @@ from shapely.geometry import shape
 
 from geotrack.errors import DataFileError, Problem
 from geotrack.export import FIELDS
+from geotrack.formats import GPKG_NO_GEOMETRY
 from geotrack.io import RawRecord
 from geotrack.model import COMMITMENT_KEYS, ITEM_KEYS, Item
 from geotrack.store import encode_value
@@ -137,15 +138,22 @@ def _refuse_constant(token: str) -> Any:
 
 def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
     try:
-        layers = [str(name) for name, geometry_type in pyogrio.list_layers(path) if geometry_type is not None]
+        listed = {str(name): geometry_type for name, geometry_type in pyogrio.list_layers(path)}
     except Exception as exc:  # pyogrio.errors.DataSourceError and friends
         raise DataFileError(f"{path}: not a readable GeoPackage: {exc}") from exc
-    item_layers = [name for name in layers if name == "items" or name.startswith("items_")]
+    # spatial "items" / "items_*" layers, and the export's plain table of items without a location
+    item_layers = [name for name, kind in listed.items()
+                   if (kind is not None and (name == "items" or name.startswith("items_")))
+                   or name == GPKG_NO_GEOMETRY]
     if not item_layers:
-        raise DataFileError(f"{path}: no 'items' layer (found: {', '.join(layers) or 'none'})")
+        raise DataFileError(f"{path}: no 'items' layer (found: {', '.join(listed) or 'none'})")
     features: list[Mapping[str, Any]] = []
     crs: ProjCRS | None = None
     for layer in item_layers:
+        if listed[layer] is None:
+            table = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+            features.extend({**f, "geometry": None} for f in _frame_features(table))
+            continue
         gdf = pyogrio.read_dataframe(path, layer=layer)
         if gdf.crs is not None:
             if crs is not None and ProjCRS.from_user_input(gdf.crs) != crs:

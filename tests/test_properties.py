@@ -114,3 +114,19 @@ def test_the_generated_records_are_valid():
 
     check()
     assert json.dumps(base_record(), ensure_ascii=False)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(record=records())
+def test_any_valid_item_survives_geopackage_export_and_import(record, tmp_path):
+    from geotrack.export import export
+
+    original = Item.from_record(record)
+    path = tmp_path / "one.gpkg"
+    path.unlink(missing_ok=True)
+    export(items_to_frame([original]), path, "gpkg")
+    read, problems = read_import(path)
+    plan = plan_import(read, problems, empty_frame(), CTX, source=str(path))
+    assert plan.errors == [], [str(p) for p in plan.errors]
+    (back,) = plan.items()
+    assert back == original
