@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import FrameLocator, Page, Route, expect
+from playwright.sync_api import Frame, FrameLocator, Page, Route, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -105,3 +105,34 @@ def open_app(page: Page, url: str) -> FrameLocator:
 def wait_idle(page: Page) -> None:
     """Wait for the app's rerun to finish."""
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
+
+
+def map_frame(page: Page) -> Frame:
+    """The map's iframe as a Frame (for evaluating script in it)."""
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    assert frame is not None
+    return frame
+
+
+def item_screen_point(page: Page, item_id: str) -> tuple[float, float]:
+    """Close any popup, centre the map on the item and return page coordinates of a point on its drawing.
+
+    The point is a marker's centre or a line's middle vertex.
+    """
+    xy = map_frame(page).evaluate(
+        """(id) => { let pt = null; window.map.closePopup();
+             window.map.eachLayer(l => {
+               if (!l.feature || l.feature.id !== id || pt) return;
+               let ll = l.getLatLng ? l.getLatLng() : null;
+               if (!ll) { const lls = l.getLatLngs().flat(3); ll = lls[Math.floor(lls.length / 2)]; }
+               window.map.setView(ll, window.map.getZoom(), {animate: false});
+               const p = window.map.latLngToContainerPoint(ll);
+               pt = [p.x, p.y];
+             });
+             return pt; }""",
+        item_id,
+    )
+    assert xy is not None, item_id
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box is not None
+    return box["x"] + xy[0], box["y"] + xy[1]

@@ -12,11 +12,11 @@ from urllib.parse import quote
 
 import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME
-from playwright.sync_api import Frame, Page, expect
+from playwright.sync_api import Page, expect
 
 from geotrack import mapview
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, open_app, wait_idle
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -25,15 +25,9 @@ GEOMETRY_TYPES = {"Point", "MultiPoint", "LineString", "MultiLineString", "Polyg
                   "GeometryCollection"}
 
 
-def _map_frame(page: Page) -> Frame:
-    frame = page.locator(MAP_FRAME).element_handle().content_frame()
-    assert frame is not None
-    return frame
-
-
 def _drawn_ids(page: Page) -> list[str]:
     """Ids of the item features Leaflet has on the map (counted in the map, not from our attribute)."""
-    return _map_frame(page).evaluate(
+    return map_frame(page).evaluate(
         "() => { const ids = []; window.map.eachLayer(l => { if (l.feature && l.feature.id) ids.push(l.feature.id); });"
         " return ids; }"
     )
@@ -58,9 +52,9 @@ def _assert_map_shows(page: Page, ids: set[str]) -> None:
 def test_map_draws_every_item_offline(page: Page, app_server: Server, offline: Offline):
     frame = open_app(page, app_server.url)
     _assert_map_shows(page, LOCATED)
-    assert _map_frame(page).evaluate("() => L.version") == "1.9.4"
-    assert _map_frame(page).evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
-    scripts = _map_frame(page).evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
+    assert map_frame(page).evaluate("() => L.version") == "1.9.4"
+    assert map_frame(page).evaluate("() => document.querySelectorAll('.leaflet-overlay-pane canvas').length") >= 1
+    scripts = map_frame(page).evaluate("() => [...document.scripts].map(s => s.src).filter(Boolean)")
     assert all(s.startswith(app_server.url) for s in scripts), scripts
     expect(frame.locator(".gt-legend")).to_be_visible()
     assert "6 / 6" in _count_text(page)
@@ -126,30 +120,9 @@ def test_download_holds_exactly_the_filtered_items(page: Page, app_server: Serve
     assert doc["metadata"]["filter"] == {"statuses": "under_construction"}
 
 
-def _screen_point(page: Page, item_id: str) -> tuple[float, float]:
-    """Page coordinates of a point on the item's drawing (a marker's centre, a line's middle vertex)."""
-    xy = _map_frame(page).evaluate(
-        """(id) => { let pt = null;
-             window.map.eachLayer(l => {
-               if (!l.feature || l.feature.id !== id || pt) return;
-               let ll = l.getLatLng ? l.getLatLng() : null;
-               if (!ll) { const lls = l.getLatLngs().flat(3); ll = lls[Math.floor(lls.length / 2)]; }
-               window.map.setView(ll, window.map.getZoom(), {animate: false});
-               const p = window.map.latLngToContainerPoint(ll);
-               pt = [p.x, p.y];
-             });
-             return pt; }""",
-        item_id,
-    )
-    assert xy is not None, item_id
-    box = page.locator(MAP_FRAME).bounding_box()
-    assert box is not None
-    return box["x"] + xy[0], box["y"] + xy[1]
-
-
 def test_hostile_texts_run_nothing_and_show_as_text(page: Page, app_server: Server):
     frame = open_app(page, app_server.url)
-    x, y = _screen_point(page, "xss-airport")
+    x, y = item_screen_point(page, "xss-airport")
     page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip")
     expect(tooltip).to_contain_text(XSS_NAME)
@@ -160,10 +133,10 @@ def test_hostile_texts_run_nothing_and_show_as_text(page: Page, app_server: Serv
     # the click selects the item: its detail shows the name as text
     expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(XSS_NAME)
     wait_idle(page)
-    page.mouse.click(*_screen_point(page, "rail-script-agency"))
+    page.mouse.click(*item_screen_point(page, "rail-script-agency"))
     expect(frame.locator(".leaflet-popup-content").filter(has_text=SCRIPT_AGENCY)).to_have_count(1)
     wait_idle(page)
-    assert _map_frame(page).evaluate("() => window.__xss") is None
+    assert map_frame(page).evaluate("() => window.__xss") is None
     assert page.evaluate("() => window.__xss") is None
     assert page.locator("img[src='x']").count() == 0
 

@@ -15,9 +15,9 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Dialog, Frame, Locator, Page, expect
+from playwright.sync_api import Dialog, Locator, Page, expect
 
-from .browserkit import MAP_FRAME, Offline, Server, start_server, stop_server, wait_idle
+from .browserkit import MAP_FRAME, Offline, Server, item_screen_point, start_server, stop_server, wait_idle
 from .hostile import PAYLOADS, STREAMLIT_MARKUP_MARKERS, TEMPLATE_MARKERS, build_hostile_store, item_id
 
 pytestmark = pytest.mark.browser
@@ -52,31 +52,6 @@ def _open(page: Page, url: str) -> None:
     errors = page.locator("[data-testid='stException']")
     assert errors.count() == 0, f"the app raised: {errors.first.inner_text()[:600]}"
     expect(page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-gt-features]")).to_have_count(1)
-
-
-def _map_frame(page: Page) -> Frame:
-    frame = page.locator(MAP_FRAME).element_handle().content_frame()
-    assert frame is not None
-    return frame
-
-
-def _centre_on(page: Page, ident: str) -> tuple[float, float]:
-    """Close any popup, centre the map on the item's marker; return its page coordinates."""
-    xy = _map_frame(page).evaluate(
-        """(id) => { let pt = null; window.map.closePopup();
-             window.map.eachLayer(l => {
-               if (!l.feature || l.feature.id !== id || pt || !l.getLatLng) return;
-               window.map.setView(l.getLatLng(), window.map.getZoom(), {animate: false});
-               const p = window.map.latLngToContainerPoint(l.getLatLng());
-               pt = [p.x, p.y];
-             });
-             return pt; }""",
-        ident,
-    )
-    assert xy is not None, ident
-    box = page.locator(MAP_FRAME).bounding_box()
-    assert box is not None
-    return box["x"] + xy[0], box["y"] + xy[1]
 
 
 def _expect_cell(grid: Locator, text: str) -> None:
@@ -130,7 +105,7 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
     # the map: hover (tooltip) and click (popup; the click also selects the item: its detail heading)
     for marker, payload in PLAIN:
         ident = item_id(marker)
-        x, y = _centre_on(page, ident)
+        x, y = item_screen_point(page, ident)
         page.mouse.move(x, y)
         expect(frame.locator(".leaflet-tooltip").filter(has_text=f"[{ident}]")).to_contain_text(payload)
         seen("map tooltip")
@@ -216,7 +191,7 @@ def test_template_payloads_stay_text(page: Page, hostile_server: Server):
     _open(page, _url(hostile_server, TEMPLATES))
     frame = page.frame_locator(MAP_FRAME)
     for marker, payload in TEMPLATES:
-        x, y = _centre_on(page, item_id(marker))
+        x, y = item_screen_point(page, item_id(marker))
         page.mouse.move(x, y)
         expect(frame.locator(".leaflet-tooltip").filter(has_text=f"[{item_id(marker)}]")).to_contain_text(payload)
     _assert_nothing_ran(page, dialogs)
