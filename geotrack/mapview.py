@@ -26,7 +26,7 @@ import folium
 import geopandas as gpd
 import numpy as np
 import shapely
-from branca.element import MacroElement
+from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
@@ -111,7 +111,7 @@ STATUS_STYLES: Final[Mapping[str, StatusStyle]] = MappingProxyType(
 _ID_IN_TOOLTIP = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]\s*$")
 _TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
 _SCRIPT_BREAKERS = re.compile(r"<(?=[/!?])", flags=re.IGNORECASE)
-_FEATURE_ID = re.compile(r'\{"type":"Feature","id":"((?:[^"\\]|\\.)*)"')
+_ITEM_IDS = re.compile(r'\{"ids":(\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\])')
 
 
 def mode_colour(mode: str) -> str:
@@ -160,21 +160,6 @@ def _deadline(row: Mapping[str, Any], lang: str) -> str:
     if text and end and str(end) not in str(text):
         return f"{text} ({end})"
     return str(text or end or i18n.t("unknown", lang))
-
-
-def tooltip_html(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
-    """Short hover text: name, mode, status, deadline and the id in brackets (every text escaped).
-
-    The id closes the text so that a click read back from the map (:func:`item_id_from_tooltip`)
-    names its item.
-    """
-    main, _ = _name(row, lang)
-    status = i18n.status_label(row.get("status"), lang)
-    mode = i18n.mode_label(row.get("mode"), lang)
-    return (
-        f'<div class="gt-tt"><b>{_e(main)}</b><br>{_e(mode)} · {_e(status)} · {_e(_deadline(row, lang))}'
-        f'<div class="gt-id">[{_e(row.get("id"))}]</div></div>'
-    )
 
 
 def item_id_from_tooltip(text: str | None) -> str | None:
@@ -275,6 +260,17 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 #: the item's detail shows beside the map on click); at or below it, at full map detail.
 DETAIL_MAX_ITEMS: Final = 2000
 
+#: The hover text of an item. Python fills it (:func:`tooltip_html`) and so does the map script,
+#: from the same pieces, each HTML-escaped by this module; the id closes it so that a click read
+#: back from the map (:func:`item_id_from_tooltip`) names its item.
+TOOLTIP_TEMPLATE: Final = ('<div class="gt-tt"><b>{name}</b><br>{mode} · {status} · {deadline}'
+                           '<div class="gt-id">[{id}]</div></div>')
+_TOOLTIP_SLOT = re.compile(r"\{(\w+)\}")
+
+#: GEOS type ids of the geometries the map draws (the ``t`` of :func:`encode_geometries`).
+_DRAWABLE_TYPES: Final = {0: "Point", 1: "LineString", 3: "Polygon", 4: "MultiPoint", 5: "MultiLineString",
+                          6: "MultiPolygon"}
+
 
 def level_of_detail(zoom: int | None) -> tuple[float, int]:
     """Simplification tolerance (degrees) and decimals for a map drawn at ``zoom``.
@@ -298,10 +294,9 @@ def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> Base
     """``geom`` simplified (lines, polygons) and rounded for a map at ``zoom`` (see :func:`level_of_detail`)."""
     if geom is None or geom.is_empty:
         return None
-    tolerance, decimals = level_of_detail(zoom)
-    if geom.geom_type not in ("Point", "MultiPoint"):
-        geom = shapely.simplify(geom, tolerance, preserve_topology=True)
-    return shapely.transform(geom, lambda xy: np.round(xy, decimals))
+    _, decimals = level_of_detail(zoom)
+    simplified = _simplify_all(gpd.GeoSeries([geom]), zoom)[0]
+    return shapely.transform(simplified, lambda xy: np.round(xy, decimals))
 
 
 def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
@@ -309,13 +304,121 @@ def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
 
 
 def _simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
-    """:func:`simplify_for_map` of every geometry in one vectorised pass (``None`` for missing or empty)."""
-    tolerance, decimals = level_of_detail(zoom)
+    """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for missing
+    or empty); :func:`encode_geometries` rounds."""
+    tolerance, _ = level_of_detail(zoom)
     geoms = np.array(geometries.values, dtype=object)
     geoms[shapely.is_empty(geoms)] = None
-    points = np.isin(shapely.get_type_id(geoms), (0, 4))  # Point, MultiPoint: nothing to simplify
-    simplified = np.where(points, geoms, shapely.simplify(geoms, tolerance, preserve_topology=True))
-    return shapely.transform(simplified, lambda xy: np.round(xy, decimals))
+    types = shapely.get_type_id(geoms)
+    lines, polygons = np.isin(types, (1, 5)), np.isin(types, (3, 6))
+    # a line may cross itself once simplified (nothing to see at that scale) and plain Douglas–Peucker
+    # is 15× faster; a polygon keeps its topology so that it never collapses to nothing
+    simplified = geoms.copy()
+    simplified[lines] = shapely.simplify(geoms[lines], tolerance, preserve_topology=False)
+    simplified[polygons] = shapely.simplify(geoms[polygons], tolerance, preserve_topology=True)
+    collapsed = shapely.is_empty(simplified) & ~shapely.is_missing(geoms)
+    simplified[collapsed] = geoms[collapsed]  # never lose an item to simplification
+    return simplified
+
+
+def encode_geometries(geoms: np.ndarray, decimals: int) -> dict[str, Any]:
+    """Geometries in the map's compact form: coordinates as integer steps, structure as counts.
+
+    A vertex costs a few digits instead of a bracketed pair of decimals (a third of the
+    bytes of GeoJSON at the default view). Decoded by the map script and by :func:`decode_geometries`.
+
+    Parameters
+    ----------
+    geoms
+        Shapely geometries, none missing or empty (points, lines, polygons and their multi-forms).
+    decimals
+        Decimals kept (coordinates are rounded to them).
+
+    Returns
+    -------
+    dict
+        ``scale`` (``10**decimals``); per geometry its GEOS type id ``t`` and number of ``parts``;
+        per part its number of ``rings`` (1 for points and lines); per ring or line its number of
+        ``vertices``; ``xy``: per vertex ``x, y`` times ``scale`` as integers, the first vertex of
+        each ring or line absolute, the others as steps from the one before.
+
+    Raises
+    ------
+    GeotrackError
+        For a geometry the map cannot draw (a GeometryCollection).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    types = shapely.get_type_id(geoms)
+    if not np.isin(types, list(_DRAWABLE_TYPES)).all():
+        raise GeotrackError("the map draws points, lines and polygons (and their multi-forms), not collections")
+    parts, part_of = shapely.get_parts(geoms, return_index=True)
+    polygon = shapely.get_type_id(parts) == 3
+    polygon_at = np.flatnonzero(polygon)
+    rings, ring_of = shapely.get_rings(parts[polygon], return_index=True)
+    # a run is what has its own vertex list: a polygon's ring, a line, a point
+    run_part = np.concatenate([polygon_at[ring_of], np.flatnonzero(~polygon)])
+    order = np.argsort(run_part, kind="stable")  # stable: a polygon's rings stay in order
+    runs = np.concatenate([rings, parts[~polygon]])[order]
+    coords, coord_of = shapely.get_coordinates(runs, return_index=True)
+    vertices = np.bincount(coord_of, minlength=len(runs))
+    scale = 10**decimals
+    absolute = np.rint(coords * scale).astype(np.int64)
+    steps = absolute.copy()
+    steps[1:] -= absolute[:-1]
+    starts = np.concatenate([[0], np.cumsum(vertices)[:-1]])[vertices > 0]
+    steps[starts] = absolute[starts]
+    return {
+        "scale": scale,
+        "t": types.tolist(),
+        "parts": np.bincount(part_of, minlength=len(geoms)).tolist(),
+        "rings": np.bincount(run_part, minlength=len(parts)).tolist(),
+        "vertices": vertices.tolist(),
+        "xy": steps.ravel().tolist(),
+    }
+
+
+def decode_geometries(encoded: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """GeoJSON geometries of an :func:`encode_geometries` (what the map script draws; for tests and checks)."""
+    scale, xy = encoded["scale"], encoded["xy"]
+    out, p, r, v = [], 0, 0, 0
+    for t, n_parts in zip(encoded["t"], encoded["parts"], strict=True):
+        parts = []
+        for _ in range(n_parts):
+            rings = []
+            for _ in range(encoded["rings"][p]):
+                n = encoded["vertices"][r]
+                steps = np.asarray(xy[2 * v:2 * (v + n)], dtype=np.int64).reshape(-1, 2)
+                rings.append((np.cumsum(steps, axis=0) / scale).tolist())
+                r, v = r + 1, v + n
+            parts.append(rings)
+            p += 1
+        out.append(_assemble(_DRAWABLE_TYPES[t], parts))
+    return out
+
+
+def _assemble(kind: str, parts: list[list[list[list[float]]]]) -> dict[str, Any]:
+    """A GeoJSON geometry of type ``kind`` from its parts → rings → vertices."""
+    if kind == "Point":
+        return {"type": kind, "coordinates": parts[0][0][0]}
+    if kind in ("LineString", "Polygon"):
+        return {"type": kind, "coordinates": parts[0][0] if kind == "LineString" else parts[0]}
+    if kind in ("MultiPoint", "MultiLineString"):
+        return {"type": kind, "coordinates": [q[0][0] if kind == "MultiPoint" else q[0] for q in parts]}
+    return {"type": kind, "coordinates": parts}
+
+
+def tooltip_html(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
+    """Short hover text of an item: name, mode, status, deadline and the id in brackets (every text escaped)."""
+    return fill_tooltip({
+        "name": _e(_name(row, lang)[0]), "mode": _e(i18n.mode_label(row.get("mode"), lang)),
+        "status": _e(i18n.status_label(row.get("status"), lang)), "deadline": _e(_deadline(row, lang)),
+        "id": _e(row.get("id")),
+    })
+
+
+def fill_tooltip(pieces: Mapping[str, str]) -> str:
+    """:data:`TOOLTIP_TEMPLATE` filled with already escaped ``pieces`` (as the map script fills it)."""
+    return _TOOLTIP_SLOT.sub(lambda m: pieces[m.group(1)], TOOLTIP_TEMPLATE)
 
 
 def map_payload(
@@ -329,44 +432,77 @@ def map_payload(
 
     ``zoom`` sets the level of detail (:func:`level_of_detail`); ``popups=False``
     leaves the popup HTML out (the app shows the item's detail on click instead).
+    Every text is HTML-escaped here; the map script only puts escaped pieces together.
 
     Returns
     -------
     dict
-        ``modes``: mode → GeoJSON FeatureCollection of its items that have a geometry
-        (feature ``id`` the item id; properties ``k`` style key, ``tt`` tooltip, ``pp`` popup),
-        in vocabulary order; ``styles``: style key → Leaflet options; ``bounds``:
-        ``[[south, west], [north, east]]`` or ``None``; ``count``: features drawn;
-        ``missing``: ids of items with no geometry; ``lang``.
+        ``modes``: mode → its items that have a geometry, in frame order (``ids``; escaped
+        ``names``, ``deadlines`` and ``popups`` or ``None``; ``statuses`` the status codes that occur
+        and ``status`` an index into them per item; ``geometry`` from :func:`encode_geometries`),
+        in vocabulary order; ``styles``: ``"mode|status"`` → Leaflet options; ``labels``: escaped
+        mode and status names; ``tooltip``: :data:`TOOLTIP_TEMPLATE`; ``bounds``:
+        ``[[south, west], [north, east]]`` or ``None``; ``count``: features drawn; ``missing``:
+        ids of items with no geometry; ``lang``. :func:`decode_features` turns a mode's entry into
+        the GeoJSON features the map draws.
     """
-    modes: dict[str, list[dict[str, Any]]] = {}
-    styles: dict[str, dict[str, Any]] = {}
-    missing: list[str] = []
-    drawn: list[BaseGeometry] = []
+    _, decimals = level_of_detail(zoom)
     shapes = _simplify_all(gdf.geometry, zoom)
-    texts = shapely.to_geojson(shapes)
-    for row, geom, text in zip(gdf.drop(columns=gdf.geometry.name).to_dict("records"), shapes, texts, strict=True):
-        if geom is None:
-            missing.append(str(row.get("id")))
-            continue
-        mode, status = str(row.get("mode")), str(row.get("status"))
-        key = f"{mode}|{status}"
-        styles.setdefault(key, item_style(mode, status))
-        drawn.append(geom)
-        modes.setdefault(mode, []).append({
-            "type": "Feature",
-            "id": str(row.get("id")),
-            "geometry": json.loads(text),
-            "properties": {"k": key, "tt": tooltip_html(row, lang),
-                           "pp": popup_html(row, lang, corridor_names) if popups else ""},
-        })
-    ordered = {m: {"type": "FeatureCollection", "features": modes[m]} for m in vocab.MODES if m in modes}
+    located = np.array([g is not None for g in shapes], dtype=bool)
+    ids = [str(i) for i in gdf["id"]]
+    missing = [i for i, ok in zip(ids, located, strict=True) if not ok]
+    column = lambda name: gdf[name].tolist() if name in gdf else [None] * len(gdf)  # noqa: E731
+    names = [_e(_name({"id": i, "name_vi": vi, "name_en": en}, lang)[0])
+             for i, vi, en in zip(ids, column("name_vi"), column("name_en"), strict=True)]
+    deadlines = [_e(_deadline({"end_year": end, "deadline_text": text}, lang))
+                 for end, text in zip(column("end_year"), column("deadline_text"), strict=True)]
+    statuses = [str(s) for s in column("status")]
+    item_modes = np.array([str(m) for m in column("mode")], dtype=object)
+    rows = gdf.drop(columns=gdf.geometry.name).to_dict("records") if popups else []
+    styles: dict[str, dict[str, Any]] = {}
+    modes: dict[str, dict[str, Any]] = {}
+    for mode in [m for m in vocab.MODES if m in set(item_modes[located])]:
+        at = np.flatnonzero(located & (item_modes == mode))
+        codes = list(dict.fromkeys(statuses[i] for i in at))
+        for status in codes:
+            styles[f"{mode}|{status}"] = item_style(mode, status)
+        entry_ids = [ids[i] for i in at]
+        id_html = [_e(i) for i in entry_ids]
+        modes[mode] = {
+            "ids": entry_ids,
+            "id_html": id_html if id_html != entry_ids else None,  # valid ids are slugs: nothing to escape
+            "names": [names[i] for i in at],
+            "deadlines": [deadlines[i] for i in at],
+            "statuses": codes,
+            "status": [codes.index(statuses[i]) for i in at],
+            "popups": [popup_html(rows[i], lang, corridor_names) for i in at] if popups else None,
+            "geometry": encode_geometries(shapes[at], decimals),
+        }
     bounds = None
-    if drawn:
-        west, south, east, north = shapely.total_bounds(np.array(drawn, dtype=object))
-        bounds = [[float(south), float(west)], [float(north), float(east)]]
-    count = sum(len(fc["features"]) for fc in ordered.values())
-    return {"modes": ordered, "styles": styles, "bounds": bounds, "count": count, "missing": missing, "lang": lang}
+    if located.any():
+        west, south, east, north = shapely.total_bounds(shapes[located])
+        bounds = [[round(float(south), decimals), round(float(west), decimals)],
+                  [round(float(north), decimals), round(float(east), decimals)]]
+    labels = {"modes": {m: _e(i18n.mode_label(m, lang)) for m in modes},
+              "statuses": {s: _e(i18n.status_label(s, lang)) for s in dict.fromkeys(statuses)}}
+    return {"modes": modes, "styles": styles, "labels": labels, "tooltip": TOOLTIP_TEMPLATE, "bounds": bounds,
+            "count": int(located.sum()), "missing": missing, "lang": lang}
+
+
+def decode_features(payload: Mapping[str, Any], mode: str) -> list[dict[str, Any]]:
+    """The GeoJSON features the map script makes of ``payload['modes'][mode]``: id, geometry and the
+    properties ``k`` (style key), ``tt`` (tooltip HTML) and ``pp`` (popup HTML or ``""``)."""
+    entry, labels = payload["modes"][mode], payload["labels"]
+    features = []
+    for i, geometry in enumerate(decode_geometries(entry["geometry"])):
+        status = entry["statuses"][entry["status"][i]]
+        tooltip = fill_tooltip({"name": entry["names"][i], "mode": labels["modes"][mode],
+                                "status": labels["statuses"][status], "deadline": entry["deadlines"][i],
+                                "id": (entry["id_html"] or entry["ids"])[i]})
+        features.append({"type": "Feature", "id": entry["ids"][i], "geometry": geometry,
+                         "properties": {"k": f"{mode}|{status}", "tt": tooltip,
+                                        "pp": entry["popups"][i] if entry["popups"] else ""}})
+    return features
 
 
 def corridor_payload(corridors: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
@@ -413,7 +549,7 @@ def js_json(value: Any) -> str:
 
 def feature_ids_in_script(script: str) -> list[str]:
     """The item ids of the features a generated map script carries, in order (for tests and checks)."""
-    return [json.loads(f'"{m}"') for m in _FEATURE_ID.findall(script)]
+    return [item_id for found in _ITEM_IDS.findall(script) for item_id in json.loads(found)]
 
 
 # -- folium elements -------------------------------------------------------------
@@ -425,13 +561,45 @@ class _OfflineMap(folium.Map):
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
 
 
-class _Setup(MacroElement):
-    """Page style and the shared drawing helpers (style, point, tooltip/popup binding, counting)."""
+class _Verbatim(Element):
+    """Text that goes into the page as it is."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        """The text, unchanged."""
+        return self._text
+
+
+class _Macro(MacroElement):
+    """A MacroElement whose rendered parts go into the page as they are.
+
+    branca's own ``render`` compiles each rendered part as a new Jinja template: for a
+    map of thousands of items that parse costs more than everything else (0.6 s at 10,000),
+    and item text in it would be template source.
+    """
+
+    def render(self, **kwargs: Any) -> str:
+        """Add the header, html and script parts to the page, then render the children (returns ``""``)."""
+        figure = self.get_root()
+        macros = self._template.module.__dict__
+        for part in ("header", "html", "script"):
+            if part in macros:
+                getattr(figure, part).add_child(_Verbatim(str(macros[part](self, kwargs))), name=self.get_name())
+        for child in self._children.values():
+            child.render(**kwargs)
+        return ""
+
+
+class _Setup(_Macro):
+    """Page style and the shared drawing helpers (decoding, style, point, tooltip/popup binding, counting)."""
 
     _template = Template("""
         {% macro header(this, kwargs) %}
         <style>
-          .leaflet-container { background: """ + BACKGROUND + """; font: 13px/1.35 system-ui, sans-serif; }
+          .leaflet-container { background: """ + BACKGROUND + r"""; font: 13px/1.35 system-ui, sans-serif; }
           .gt-tt { max-width: 320px; white-space: normal; }
           .gt-id { color: #666; font-size: 11px; }
           .gt-pp { max-width: 340px; }
@@ -448,8 +616,50 @@ class _Setup(MacroElement):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
-        var gtStyles = {{ this.styles_js }};
+        var gtStyles = {{ this.styles_js }}, gtLabels = {{ this.labels_js }}, gtTooltip = {{ this.tooltip_js }};
         window.gtItems = [];
+        // the texts are escaped by the server: here they are only put together
+        function gtFill(pieces) { return gtTooltip.replace(/\{(\w+)\}/g, function (m, key) { return pieces[key]; }); }
+        function gtRuns(g) {  // encode_geometries → per geometry its parts → rings → [lon, lat] vertices
+          var out = [], p = 0, r = 0, v = 0, xy = g.xy, s = g.scale;
+          for (var i = 0; i < g.t.length; i++) {
+            var parts = [];
+            for (var a = 0; a < g.parts[i]; a++, p++) {
+              var rings = [];
+              for (var b = 0; b < g.rings[p]; b++, r++) {
+                var run = [], x = 0, y = 0;
+                for (var k = 0; k < g.vertices[r]; k++, v++) {
+                  x = k ? x + xy[2 * v] : xy[2 * v];
+                  y = k ? y + xy[2 * v + 1] : xy[2 * v + 1];
+                  run.push([x / s, y / s]);
+                }
+                rings.push(run);
+              }
+              parts.push(rings);
+            }
+            out.push(parts);
+          }
+          return out;
+        }
+        function gtGeometry(t, parts) {
+          if (t === 0) { return {type: 'Point', coordinates: parts[0][0][0]}; }
+          if (t === 1) { return {type: 'LineString', coordinates: parts[0][0]}; }
+          if (t === 3) { return {type: 'Polygon', coordinates: parts[0]}; }
+          if (t === 4) { return {type: 'MultiPoint', coordinates: parts.map(function (q) { return q[0][0]; })}; }
+          if (t === 5) { return {type: 'MultiLineString', coordinates: parts.map(function (q) { return q[0]; })}; }
+          return {type: 'MultiPolygon', coordinates: parts};
+        }
+        function gtFeatures(mode, c) {  // the features of one mode (decode_features in Python)
+          var runs = gtRuns(c.geometry), ids = c.id_html || c.ids;
+          return {type: 'FeatureCollection', features: runs.map(function (parts, i) {
+            var status = c.statuses[c.status[i]];
+            return {type: 'Feature', id: c.ids[i], geometry: gtGeometry(c.geometry.t[i], parts), properties: {
+              k: mode + '|' + status,
+              tt: gtFill({name: c.names[i], mode: gtLabels.modes[mode], status: gtLabels.statuses[status],
+                          deadline: c.deadlines[i], id: ids[i]}),
+              pp: c.popups ? c.popups[i] : ''}};
+          })};
+        }
         function gtStyle(f) { return gtStyles[f.properties.k] || {}; }
         function gtPoint(f, latlng) { return L.circleMarker(latlng, gtStyles[f.properties.k] || {}); }
         function gtBind(f, layer) {
@@ -469,14 +679,36 @@ class _Setup(MacroElement):
         {% endmacro %}
     """)
 
-    def __init__(self, styles: Mapping[str, Any]):
+    def __init__(self, payload: Mapping[str, Any]):
         super().__init__()
         self._name = "GtSetup"
-        self.styles_js = js_json(dict(styles))
+        self.styles_js = js_json(dict(payload.get("styles") or {}))
+        self.labels_js = js_json(dict(payload.get("labels") or {"modes": {}, "statuses": {}}))
+        self.tooltip_js = js_json(payload.get("tooltip") or TOOLTIP_TEMPLATE)
 
 
-class _Features(MacroElement):
-    """A GeoJSON FeatureCollection drawn by the helpers of :class:`_Setup` into its parent layer."""
+class _Items(_Macro):
+    """The items of one mode (a :func:`map_payload` entry) decoded and drawn into the parent layer."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        var {{ this.get_name() }} = L.geoJSON(gtFeatures({{ this.mode_js }}, {{ this.data_js }}),
+          {style: gtStyle, pointToLayer: gtPoint, onEachFeature: gtBind});
+        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
+        window.gtItems.push({{ this.get_name() }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, mode: str, entry: Mapping[str, Any]):
+        super().__init__()
+        self._name = "GtItems"
+        self.mode_js = js_json(mode)
+        # "ids" first: feature_ids_in_script finds the drawn items by it
+        self.data_js = js_json({"ids": entry["ids"], **{k: v for k, v in entry.items() if k != "ids"}})
+
+
+class _Features(_Macro):
+    """A GeoJSON FeatureCollection in the background of the items: corridors, or the ring of the selected item."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -488,21 +720,15 @@ class _Features(MacroElement):
           if (l._map) { l.bringToBack(); }
         });
         {%- endif %}
-        {%- if this.counted %}
-        window.gtItems.push({{ this.get_name() }});
-        {%- endif %}
         {% endmacro %}
     """)
 
-    def __init__(self, data: Mapping[str, Any], *, kind: str = "items"):
+    def __init__(self, data: Mapping[str, Any], *, kind: str):
         super().__init__()
         self._name = "GtFeatures"
         self.data_js = js_json(data)
-        self.counted = kind == "items"
         self.behind = kind == "highlight"  # a ring under the item, not a cover over it
-        if kind == "items":
-            self.options_js = "{style: gtStyle, pointToLayer: gtPoint, onEachFeature: gtBind}"
-        elif kind == "highlight":
+        if kind == "highlight":
             self.options_js = (
                 "{style: function () { return {color: '" + HIGHLIGHT + "', weight: 11, opacity: 0.75, "
                 "fillOpacity: 0.3, radius: 13}; }, pointToLayer: function (f, ll) { return L.circleMarker(ll, "
@@ -518,7 +744,7 @@ class _Features(MacroElement):
             raise GeotrackError(f"unknown feature layer kind {kind!r}")
 
 
-class _Legend(MacroElement):
+class _Legend(_Macro):
     """The legend as a Leaflet control (HTML built and escaped by :func:`legend_html`)."""
 
     _template = Template("""
@@ -540,7 +766,7 @@ class _Legend(MacroElement):
         self.html_js = js_json(legend)
 
 
-class _Finish(MacroElement):
+class _Finish(_Macro):
     """Fit the map to the items (again whenever its frame is resized before the user moved it) and
     count the drawn item features onto the map container (``data-gt-features``, ``data-gt-ids``)."""
 
@@ -603,15 +829,15 @@ def build_map(
     if tiles:
         folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
                          control=False).add_to(m)
-    _Setup(payload.get("styles") or {}).add_to(m)
+    _Setup(payload).add_to(m)
     if corridors and corridors.get("features"):
         group = folium.FeatureGroup(name=_e(i18n.t("corridors", lang)), control=True)
         _Features(corridors, kind="corridors").add_to(group)
         group.add_to(m)
-    for mode, collection in (payload.get("modes") or {}).items():
-        label = f"{i18n.mode_label(mode, lang)} ({len(collection['features'])})"
+    for mode, entry in (payload.get("modes") or {}).items():
+        label = f"{i18n.mode_label(mode, lang)} ({len(entry['ids'])})"
         group = folium.FeatureGroup(name=_e(label), control=True)
-        _Features(collection, kind="items").add_to(group)
+        _Items(mode, entry).add_to(group)
         group.add_to(m)
     if legend and payload.get("modes"):
         shown = list(payload["modes"])

@@ -4,12 +4,25 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import subprocess
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pytest
+import shapely
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME, fixture_records
-from shapely.geometry import LineString, Point
+from shapely.geometry import (
+    GeometryCollection,
+    LineString,
+    MultiLineString,
+    MultiPoint,
+    MultiPolygon,
+    Point,
+    Polygon,
+    shape,
+)
 
 from geotrack import i18n, mapview, vocab
 from geotrack.errors import GeotrackError
@@ -36,18 +49,18 @@ def page(payload: dict[str, Any]) -> str:
 def test_one_collection_per_mode_with_exactly_the_located_items(frame, payload):
     located = frame[frame.geometry.notna()]
     assert list(payload["modes"]) == [m for m in vocab.MODES if m in set(located["mode"])]
-    for mode, collection in payload["modes"].items():
-        assert [f["id"] for f in collection["features"]] == list(located[located["mode"] == mode]["id"])
+    for mode in payload["modes"]:
+        assert [f["id"] for f in mapview.decode_features(payload, mode)] == list(located[located["mode"] == mode]["id"])
     assert payload["count"] == len(located) == 5
     assert payload["missing"] == ["social-nowhere"]
 
 
 def test_a_feature_group_per_mode_in_the_map(payload, page):
-    for mode, collection in payload["modes"].items():
-        label = f"{i18n.mode_label(mode, 'vi')} ({len(collection['features'])})"
+    for mode, entry in payload["modes"].items():
+        label = f"{i18n.mode_label(mode, 'vi')} ({len(entry['ids'])})"
         assert json.dumps(label) in page  # the layer control names the group
     assert mapview.feature_ids_in_script(page) == [
-        f["id"] for c in payload["modes"].values() for f in c["features"]
+        f["id"] for mode in payload["modes"] for f in mapview.decode_features(payload, mode)
     ]
 
 
@@ -152,7 +165,8 @@ def test_coordinates_rounded_and_lines_simplified():
 
 
 def test_payload_coordinates_have_at_most_five_decimals(payload):
-    text = json.dumps([f["geometry"] for c in payload["modes"].values() for f in c["features"]])
+    assert {entry["geometry"]["scale"] for entry in payload["modes"].values()} == {10**mapview.MAP_DECIMALS}
+    text = json.dumps([f["geometry"] for mode in payload["modes"] for f in mapview.decode_features(payload, mode)])
     assert not re.search(r"\d\.\d{6,}", text)
 
 
@@ -209,10 +223,10 @@ def test_coarse_payload_draws_the_same_items_lighter():
     frame = synthetic.frame(50)
     fine = mapview.map_payload(frame, "en")
     coarse = mapview.map_payload(frame, "en", zoom=8, popups=False)
-    ids = [[f["id"] for fc in p["modes"].values() for f in fc["features"]] for p in (fine, coarse)]
+    ids = [[f["id"] for mode in p["modes"] for f in mapview.decode_features(p, mode)] for p in (fine, coarse)]
     assert ids[0] == ids[1] and len(ids[0]) == 50
     assert len(json.dumps(coarse)) < len(json.dumps(fine)) / 2
-    assert all(f["properties"]["pp"] == "" for fc in coarse["modes"].values() for f in fc["features"])
+    assert all(f["properties"]["pp"] == "" for mode in coarse["modes"] for f in mapview.decode_features(coarse, mode))
 
 
 def test_template_syntax_in_item_text_is_not_rendered_on_the_server():
@@ -223,3 +237,51 @@ def test_template_syntax_in_item_text_is_not_rendered_on_the_server():
     # the texts reach the page as written (their "{" escaped), not as what a template made of them
     assert "u007b{7*7}}" in html and "u007b{ cycler.__init__.__globals__.os.getpid() }}" in html
     assert "u007b% if 1 %}x" in html and "u007b# c #}" in html
+
+
+GEOMETRIES = [
+    Point(105.123456, 21.5),
+    LineString([(105.0, 21.0), (105.01, 21.02), (105.03, 20.99)]),
+    Polygon([(105, 21), (105.1, 21), (105.1, 21.1), (105, 21)], [[(105.02, 21.01), (105.05, 21.01), (105.05, 21.04),
+                                                                  (105.02, 21.01)]]),
+    MultiPoint([(105.2, 21.2), (105.3, 21.3)]),
+    MultiLineString([[(105, 21), (105.5, 21.5)], [(106, 22), (106.2, 22.1), (106.4, 22.0)]]),
+    MultiPolygon([Polygon([(105, 21), (105.1, 21), (105.1, 21.1), (105, 21)]),
+                  Polygon([(106, 22), (106.1, 22), (106.1, 22.1), (106, 22)])]),
+]
+
+
+@pytest.mark.parametrize("decimals", [3, 5])
+def test_compact_geometries_decode_to_the_rounded_geometries(decimals):
+    encoded = mapview.encode_geometries(np.array(GEOMETRIES, dtype=object), decimals)
+    decoded = mapview.decode_geometries(encoded)
+    for geom, back in zip(GEOMETRIES, decoded, strict=True):
+        rounded = shapely.transform(geom, lambda xy: np.round(xy, decimals))
+        assert shapely.equals_exact(shape(back), rounded, tolerance=1e-9), (geom.geom_type, back)
+        assert back["type"] == geom.geom_type
+    assert all(isinstance(v, int) for v in encoded["xy"])
+
+
+def test_a_collection_cannot_be_drawn():
+    with pytest.raises(GeotrackError, match="collections"):
+        mapview.encode_geometries(np.array([GeometryCollection([Point(105, 21)])], dtype=object), 5)
+
+
+def test_tooltips_from_the_payload_equal_the_reference(frame, payload):
+    rows = {r["id"]: r for r in frame.to_dict("records")}
+    for mode in payload["modes"]:
+        for feature in mapview.decode_features(payload, mode):
+            assert feature["properties"]["tt"] == mapview.tooltip_html(rows[feature["id"]], "vi")
+
+
+def test_the_map_script_decodes_what_python_decodes(payload):
+    """The decoder of the page (run in node) makes the same features as :func:`mapview.decode_features`."""
+    setup = mapview._Setup(payload)
+    script = setup._template.module.script(setup, {})
+    program = (f"var window = {{}};\n{script}\nvar payload = {mapview.js_json(payload)};\n"
+               "process.stdout.write(JSON.stringify(Object.keys(payload.modes).map("
+               "function (m) { return gtFeatures(m, payload.modes[m]).features; })));")
+    node = shutil.which("node")
+    assert node, "node is part of the machine (see README: set-up)"
+    result = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True, timeout=60)
+    assert json.loads(result.stdout) == [mapview.decode_features(payload, mode) for mode in payload["modes"]]
