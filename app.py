@@ -14,7 +14,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import export, i18n, mapview, timeline, views, vocab
+from geotrack import deckview, export, i18n, mapview, timeline, views, vocab
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
 from geotrack.io import read_corridors
@@ -23,7 +23,10 @@ from geotrack.store import HistoryEntry, open_store
 from geotrack.store_postgis import redact
 
 MAP_KEY = "map"
+DECK_KEY = "deck"
 MAP_HEIGHT = 600
+#: Up to this many items the item list offers each one; past it the map click selects.
+SELECT_MAX_ITEMS = 5000
 #: Widget keys of the filters, by Filter field.
 KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
         "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
@@ -61,6 +64,15 @@ def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]
     gdf = _filtered(path, built_at, flt)
     zoom = mapview.payload_zoom(len(gdf))
     return mapview.map_payload(gdf, lang, mapview.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.CompactDeck, int]:
+    # a resource, not data: the Deck keeps its JSON once made, and every session may share it read-only
+    payload = deckview.deck_payload(_filtered(path, built_at, flt), lang)
+    deck = deckview.build_deck(payload, height=MAP_HEIGHT)
+    deck.to_json()
+    return deck, int(payload["count"])
 
 
 @st.cache_data(show_spinner=False)
@@ -145,6 +157,14 @@ def _take_map_click() -> None:
         st.session_state._sel_from_map = item_id  # already in view: do not move the map under the popup
 
 
+def _take_deck_click() -> None:
+    """A click on an item in the WebGL map selects it."""
+    item_id = deckview.selected_id(st.session_state.get(DECK_KEY))
+    if item_id:
+        st.session_state.sel = item_id
+        st.session_state._sel_from_map = item_id
+
+
 def _forget_map_selection() -> None:
     st.session_state._sel_from_map = None
 
@@ -226,25 +246,15 @@ def main() -> None:
     st.caption(t("subtitle"))
     head, download = st.columns([3, 1])
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
-    download.download_button(
-        t("download_geojson", n=len(gdf)), data=_geojson(path, built_at, flt), file_name=views.download_name(),
+    download.download_button(  # made on click: at national scale the file is hundreds of MB
+        t("download_geojson", n=len(gdf)), data=lambda: _geojson(path, built_at, flt), file_name=views.download_name(),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
-    payload = _payload(path, built_at, flt, lang)
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap))
-    selected = st.session_state.sel
-    rows = gdf[gdf["id"] == selected]
-    from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
-    view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
-    st_folium(
-        fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
-        center=view[0] if view else None, zoom=view[1] if view else None,
-        feature_group_to_add=mapview.highlight_group(gdf, selected) if selected else None,
-    )
-    if payload["missing"]:
-        st.caption(t("not_drawn", n=len(payload["missing"])))
+    if len(gdf) >= deckview.webgl_min_items():
+        _webgl_map(path, built_at, flt, lang, len(gdf))
+    else:
+        _leaflet_map(path, built_at, flt, lang, gdf)
     if gdf.empty:
         st.info(t("no_match"))
 
@@ -260,18 +270,55 @@ def main() -> None:
 
     st.subheader(t("table"))
     st.dataframe(views.table_frame(gdf, lang), hide_index=True, key="table")
-    names = {r["id"]: views.item_name(r, lang) for r in gdf[["id", "name_vi", "name_en"]].to_dict("records")}
-    choice = st.selectbox(t("select_item"), [None, *ids], key="sel", on_change=_forget_map_selection,
+    # a list of every item is no use past a few thousand (and heavy to send): then the map picks
+    listed = ids if len(ids) <= SELECT_MAX_ITEMS else [i for i in ids if i == st.session_state.sel]
+    if len(ids) > SELECT_MAX_ITEMS:
+        st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{SELECT_MAX_ITEMS:,}"))
+    rows = gdf[gdf["id"].isin(listed)]
+    names = {r["id"]: views.item_name(r, lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
+    choice = st.selectbox(t("select_item"), [None, *listed], key="sel", on_change=_forget_map_selection,
                           format_func=lambda v: t("select_none") if v is None else f"{names[v]} [{v}]")
     if choice:
         _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
 
     st.subheader(t("timeline"))
-    chart = timeline.chart(gdf, lang)
-    if chart is None:
+    chart = timeline.chart(gdf, lang) if len(gdf) <= timeline.MAX_ITEMS else None
+    if len(gdf) > timeline.MAX_ITEMS:
+        st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=timeline.MAX_ITEMS))
+    elif chart is None:
         st.caption(t("timeline_none"))
     else:
         st.altair_chart(chart, width="stretch", key="timeline")
+
+
+def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame) -> None:
+    payload = _payload(path, built_at, flt, lang)
+    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap))
+    selected = st.session_state.sel
+    rows = gdf[gdf["id"] == selected]
+    from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
+    view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
+    st_folium(
+        fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
+        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
+        center=view[0] if view else None, zoom=view[1] if view else None,
+        feature_group_to_add=mapview.highlight_group(gdf, selected) if selected else None,
+    )
+    if payload["missing"]:
+        st.caption(_t(lang, "not_drawn", n=len(payload["missing"])))
+
+
+def _webgl_map(path: str, built_at: str, flt: Filter, lang: str, count: int) -> None:
+    """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
+    deck, drawn = _deck(path, built_at, flt, lang)
+    st.caption(_t(lang, "webgl_map", n=f"{count:,}", limit=f"{deckview.webgl_min_items():,}"))
+    st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
+    if count > drawn:
+        st.caption(_t(lang, "not_drawn", n=count - drawn))
+
+
+def _t(lang: str, key: str, **kwargs: Any) -> str:
+    return i18n.t(key, lang, **kwargs)
 
 
 def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,

@@ -53,6 +53,10 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "count": ("{n} / {total} công trình khớp bộ lọc", "{n} of {total} items match"),
         "not_drawn": ("Công trình chưa có vị trí nên không hiện trên bản đồ: {n}.",
                       "Items with no known location, not on the map: {n}."),
+        "webgl_map": ("Bản đồ WebGL: vùng chọn có {n} công trình (từ {limit} trở lên), vẽ bằng GPU; thu hẹp bộ lọc "
+                      "để xem kiểu nét theo trạng thái và cửa sổ thông tin.",
+                      "WebGL map: the selection has {n} items ({limit} or more), drawn on the GPU; narrow the "
+                      "filters for status line styles and popups."),
         "no_match": ("Không có công trình nào khớp bộ lọc.", "No item matches the filters."),
         # map
         "map": ("Bản đồ", "Map"),
@@ -89,6 +93,12 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "col_documents": ("Văn bản", "Documents"),
         "col_length": ("Dài (km)", "Length (km)"),
         "select_item": ("Chọn công trình để xem chi tiết", "Choose an item to see its detail"),
+        "select_too_many": ("Có {n} công trình: bấm vào một công trình trên bản đồ, hoặc thu hẹp bộ lọc "
+                            "(tối đa {limit}) để chọn từ danh sách.",
+                            "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
+                            "choose from a list."),
+        "timeline_too_many": ("Dòng thời gian hiện tối đa {limit} công trình; vùng chọn có {n}. Hãy thu hẹp bộ lọc.",
+                              "The timeline shows at most {limit} items; the selection has {n}. Narrow the filters."),
         "select_none": ("— không chọn —", "— none —"),
         "detail": ("Chi tiết công trình", "Item detail"),
         "field": ("Nội dung", "Field"),

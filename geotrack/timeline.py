@@ -22,6 +22,8 @@ OVERDUE_COLOUR: Final = "#c62828"
 ON_TIME_COLOUR: Final = "#4a6fa5"
 ROW_PX: Final = 20
 MAX_LABEL: Final = 48
+#: A row per item: past this many the chart is taller than anyone reads (and slow to draw).
+MAX_ITEMS: Final = 400
 
 
 def is_overdue(row: Mapping[str, Any], today: dt.date) -> bool:

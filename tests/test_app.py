@@ -178,3 +178,17 @@ def test_database_password_is_not_shown(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     shown = " ".join(e.value for e in [*at.error, *at.exception])
     assert "s3cret" not in shown
+
+
+def test_large_selections_get_the_webgl_map(run_app, monkeypatch):
+    monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "3")
+    at = run_app()
+    charts = at.get("deck_gl_json_chart")
+    assert len(charts) == 1 and not [c for c in at.get("component_instance")
+                                     if "streamlit_folium" in c.proto.component_name]
+    spec = json.loads(charts[0].proto.json)
+    drawn = {row["id"] for layer in spec["layers"] for row in layer["data"]}
+    assert drawn == LOCATED
+    assert any("WebGL" in c.value for c in at.caption)
+    small = run_app(modes="seaport")  # below the threshold: Leaflet again, same filters
+    assert not small.get("deck_gl_json_chart") and sorted(_map_ids(small)) == ["port-alpha", "port-bravo"]

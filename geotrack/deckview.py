@@ -1,0 +1,152 @@
+"""The WebGL map for large selections: deck.gl layers (through pydeck) of the working frame.
+
+Leaflet draws every item as a DOM or canvas object and redraws them all on each pan
+and zoom; above :data:`WEBGL_MIN_ITEMS` items that no longer keeps up (see
+``bench/results.md``), so the app draws the selection on the GPU instead, behind the
+same filters. deck.gl comes with Streamlit's own frontend, so nothing loads from a CDN;
+there is no basemap (``map_provider=None``), so no tile server is asked either.
+
+Colours come from :data:`geotrack.mapview.MODE_COLOURS` (grey for stopped work) and
+the line width from :data:`geotrack.mapview.STATUS_STYLES`; deck.gl draws no dashes,
+so planned work is drawn lighter instead. Hover texts are plain text (deck.gl puts
+them in with ``innerText``): nothing in them is read as HTML.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from typing import Any, Final
+
+import geopandas as gpd
+import numpy as np
+import pydeck as pdk
+import shapely
+from pydeck.bindings.json_tools import default_serialize
+
+from geotrack import i18n, mapview
+
+#: From this many items in the selection the app draws the WebGL map (``$GEOTRACK_WEBGL_MIN_ITEMS`` overrides).
+WEBGL_MIN_ITEMS: Final = 20_000
+
+
+def webgl_min_items() -> int:
+    """The selection size from which the app draws the WebGL map: :data:`WEBGL_MIN_ITEMS` unless
+    ``$GEOTRACK_WEBGL_MIN_ITEMS`` says otherwise (a machine with a weak GPU may want it higher)."""
+    value = os.environ.get("GEOTRACK_WEBGL_MIN_ITEMS", "").strip()
+    return int(value) if value.isdigit() else WEBGL_MIN_ITEMS
+#: Layer ids (a click reports the layer and the item's row).
+LAYERS: Final = ("gt-polygons", "gt-lines", "gt-points")
+#: Hover text; deck.gl fills ``{field}`` from the item's row.
+TOOLTIP: Final = "{name}\n{mode} · {status} · {deadline}\n[{id}]"
+#: Opacity (0–255) by how far along the work is, in place of Leaflet's dash patterns.
+_ALPHA: Final = {"dashed": 150, "dashdot": 200, "solid": 255, "bold": 255, "grey": 170}
+
+
+def _rgba(mode: str, status: str) -> list[int]:
+    style = mapview.item_style(mode, status)
+    colour = str(style["color"]).lstrip("#")
+    legend = mapview.STATUS_STYLES[status].legend if status in mapview.STATUS_STYLES else "solid"
+    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [_ALPHA[legend]]
+
+
+def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
+    """Plain, cacheable rows of the three layers (polygons, lines, points) for :func:`build_deck`.
+
+    Geometry is simplified and rounded for the default view (:func:`mapview.level_of_detail`);
+    multi-part items give one row per part, all with the item's id.
+
+    Returns
+    -------
+    dict
+        ``layers``: layer id → list of rows (``id``; ``name``, ``mode``, ``status``, ``deadline``
+        as plain text for the hover; ``colour`` RGBA, ``width`` in pixels, and ``path``, ``polygon`` or
+        ``position``); ``bounds``: ``[[south, west], [north, east]]`` or ``None``; ``count``:
+        items drawn.
+    """
+    _, decimals = mapview.level_of_detail(mapview.DEFAULT_ZOOM)
+    shapes = mapview._simplify_all(gdf.geometry, mapview.DEFAULT_ZOOM)
+    located = ~shapely.is_missing(shapes)
+    shapes = shapely.transform(shapes[located], lambda xy: np.round(xy, decimals))
+    rows = gdf.loc[located, ["id", "name_vi", "name_en", "mode", "status", "end_year", "deadline_text"]]
+    texts = []
+    for r in rows.to_dict("records"):
+        status = str(r["status"])
+        texts.append({
+            "id": str(r["id"]), "name": mapview._name(r, lang)[0], "mode": i18n.mode_label(r["mode"], lang),
+            "status": i18n.status_label(status, lang), "deadline": mapview._deadline(r, lang),
+            "colour": _rgba(str(r["mode"]), status),
+            "width": float(mapview.STATUS_STYLES[status].weight if status in mapview.STATUS_STYLES else 3),
+        })
+    layers: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYERS}
+    parts, part_of = shapely.get_parts(shapes, return_index=True)
+    types = shapely.get_type_id(parts)
+    for part, at, kind in zip(parts, part_of, types, strict=True):
+        base = texts[at]
+        if kind == 0:
+            layers["gt-points"].append({**base, "position": [part.x, part.y]})
+        elif kind == 1:
+            layers["gt-lines"].append({**base, "path": shapely.get_coordinates(part).tolist()})
+        else:
+            rings = [shapely.get_coordinates(r).tolist() for r in (part.exterior, *part.interiors)]
+            layers["gt-polygons"].append({**base, "polygon": rings})
+    bounds = None
+    if len(shapes):
+        west, south, east, north = shapely.total_bounds(shapes)
+        bounds = [[float(south), float(west)], [float(north), float(east)]]
+    return {"layers": layers, "bounds": bounds, "count": len(texts)}
+
+
+class CompactDeck(pdk.Deck):  # type: ignore[misc]  # pydeck has no type hints
+    """A Deck whose JSON is compact and made once.
+
+    pydeck indents its JSON, which triples a large map (59 MB instead of about 20 at
+    50,000 items), and Streamlit asks for it on every rerun.
+    """
+
+    def to_json(self) -> str:
+        """The Deck as compact JSON (computed on the first call)."""
+        cached = self.__dict__.get("_compact_json")
+        if cached is None:
+            cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+            self.__dict__["_compact_json"] = cached  # after dumping: never part of the JSON itself
+        return str(cached)
+
+    def __repr__(self) -> str:
+        return self.to_json()
+
+
+def build_deck(payload: Mapping[str, Any], *, height: int = 600) -> CompactDeck:
+    """A pydeck Deck of a :func:`deck_payload`: pickable layers, plain-text hover, plain background."""
+    layers = payload["layers"]
+    common = {"pickable": True, "auto_highlight": True, "get_fill_color": "colour", "get_line_color": "colour"}
+    deck_layers = [
+        pdk.Layer("PolygonLayer", layers["gt-polygons"], id="gt-polygons", get_polygon="polygon", stroked=True,
+                  filled=True, opacity=0.55, line_width_min_pixels=1, **common),
+        pdk.Layer("PathLayer", layers["gt-lines"], id="gt-lines", get_path="path", get_color="colour",
+                  get_width="width", width_units=pdk.types.String("pixels"), width_min_pixels=1, **common),
+        pdk.Layer("ScatterplotLayer", layers["gt-points"], id="gt-points", get_position="position",
+                  get_radius=5, radius_units=pdk.types.String("pixels"), stroked=False, **common),
+    ]
+    bounds = payload.get("bounds")
+    view = None
+    if bounds:
+        (south, west), (north, east) = bounds
+        view = mapview.focus_view(shapely.box(west, south, east, north), height_px=height)
+    (lat, lon), zoom = view or (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM - 2)
+    return CompactDeck(
+        layers=deck_layers, map_provider=None,  # no basemap: nothing to fetch (Streamlit would add Carto's)
+        initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=min(zoom, 12)),
+        tooltip={"text": TOOLTIP},
+    )
+
+
+def selected_id(event: Any) -> str | None:
+    """The id of the item a click on the WebGL map selected (from ``st.pydeck_chart``'s event), or ``None``."""
+    objects = ((getattr(event, "selection", None) or {}).get("objects") or {}) if event is not None else {}
+    for layer in LAYERS:
+        for obj in objects.get(layer) or ():
+            if obj.get("id"):
+                return str(obj["id"])
+    return None

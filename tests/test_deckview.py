@@ -1,0 +1,79 @@
+"""The WebGL map of large selections: the same items, fixed colours, plain-text hover, no basemap."""
+
+from __future__ import annotations
+
+import json
+from types import SimpleNamespace
+
+import geopandas as gpd
+import pytest
+from mapfixtures import XSS_NAME, fixture_records
+from shapely.geometry import MultiLineString
+
+from geotrack import deckview, mapview
+from geotrack.model import Item, items_to_frame
+
+
+@pytest.fixture(scope="module")
+def frame() -> gpd.GeoDataFrame:
+    return items_to_frame([Item.from_record(r) for r in fixture_records()])
+
+
+def _ids(payload: dict) -> set[str]:
+    return {row["id"] for rows in payload["layers"].values() for row in rows}
+
+
+def test_every_located_item_is_drawn_once_per_part(frame):
+    payload = deckview.deck_payload(frame, "en")
+    located = frame[frame.geometry.notna()]
+    assert _ids(payload) == set(located["id"]) and payload["count"] == len(located)
+    two_parts = frame.copy()
+    two_parts.loc[two_parts["id"] == "ring-road-4-capital", "geometry"] = MultiLineString(
+        [[(105.5, 21.0), (105.7, 21.1)], [(106.0, 21.2), (106.1, 21.3)]])
+    rows = [r for r in deckview.deck_payload(two_parts)["layers"]["gt-lines"] if r["id"] == "ring-road-4-capital"]
+    assert len(rows) == 2 and all(len(r["path"]) == 2 for r in rows)
+
+
+def test_colours_come_from_the_fixed_table(frame):
+    painted = frame.copy()
+    painted["color"] = "#000000"
+    items = painted.set_index("id")
+    for rows in deckview.deck_payload(painted)["layers"].values():
+        for row in rows:
+            style = mapview.item_style(items.at[row["id"], "mode"], items.at[row["id"], "status"])
+            assert "#%02x%02x%02x" % tuple(row["colour"][:3]) == style["color"]
+
+
+def test_hover_is_plain_text_and_names_stay_as_written(frame):
+    payload = deckview.deck_payload(frame)
+    spec = json.loads(deckview.build_deck(payload).to_json())
+    assert deckview.TOOLTIP.count("{") == 5
+    names = {row["name"] for rows in payload["layers"].values() for row in rows}
+    assert XSS_NAME in names  # deck.gl puts hover text in with innerText: never read as HTML
+    assert "html" not in json.dumps(spec.get("tooltip") or {})
+
+
+def test_no_basemap_and_compact_json(frame):
+    deck = deckview.build_deck(deckview.deck_payload(frame))
+    text = deck.to_json()
+    spec = json.loads(text)
+    assert spec.get("mapStyle") == "__MAP_STYLE__"  # pydeck's "no basemap": Streamlit then adds none
+    assert "\n" not in text and "cartocdn" not in text and "mapbox" not in text.lower()
+    assert deck.to_json() is text  # made once
+    layers = {layer["id"]: layer for layer in spec["layers"]}
+    assert layers["gt-lines"]["widthUnits"] == "pixels" and layers["gt-points"]["radiusUnits"] == "pixels"
+
+
+def test_selected_id_from_a_click():
+    event = SimpleNamespace(selection={"indices": {"gt-points": [3]}, "objects": {"gt-points": [{"id": "port-alpha"}]}})
+    assert deckview.selected_id(event) == "port-alpha"
+    assert deckview.selected_id(SimpleNamespace(selection={"indices": {}, "objects": {}})) is None
+    assert deckview.selected_id(None) is None
+
+
+def test_threshold_can_be_set_per_machine(monkeypatch):
+    assert deckview.webgl_min_items() == deckview.WEBGL_MIN_ITEMS
+    monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "5")
+    assert deckview.webgl_min_items() == 5
+    monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "many")
+    assert deckview.webgl_min_items() == deckview.WEBGL_MIN_ITEMS
