@@ -134,7 +134,8 @@ def build_deck(payload: Mapping[str, Any], *, height: int = 600) -> CompactDeck:
     if bounds:
         (south, west), (north, east) = bounds
         view = mapview.focus_view(shapely.box(west, south, east, north), height_px=height)
-    (lat, lon), zoom = view or (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM - 2)
+    (lat, lon), zoom = view or (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM)
+    zoom -= 1  # deck.gl's world is 512 pixels wide at zoom 0, Leaflet's (focus_view's) 256
     return CompactDeck(
         layers=deck_layers, map_provider=None,  # no basemap: nothing to fetch (Streamlit would add Carto's)
         initial_view_state=pdk.ViewState(latitude=lat, longitude=lon, zoom=min(zoom, 12)),

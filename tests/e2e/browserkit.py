@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,10 +43,11 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def start_server(store: Path, log: Path) -> Server:
-    """Start `streamlit run app.py` on a free port with ``store``; wait until it is healthy (or fail)."""
+def start_server(store: Path, log: Path, env: Mapping[str, str] | None = None) -> Server:
+    """Start `streamlit run app.py` on a free port with ``store`` (and ``env`` added to the environment);
+    wait until it is healthy (or fail)."""
     port = _free_port()
-    env = {**os.environ, "GEOTRACK_STORE": str(store)}
+    env = {**os.environ, "GEOTRACK_STORE": str(store), **(env or {})}
     cmd = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
            "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
            "--global.developmentMode", "false", "--server.fileWatcherType", "none"]
