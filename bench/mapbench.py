@@ -1,4 +1,8 @@
-"""Map payload bytes and Python build time, beside plain folium on full-resolution geometry."""
+"""Map payload bytes and Python build time, beside plain folium on full-resolution geometry.
+
+The app draws a selection with Leaflet below :func:`geotrack.deckview.webgl_min_items` items and
+with deck.gl (WebGL) from there on; both are measured at every size so the switch shows.
+"""
 
 from __future__ import annotations
 
@@ -6,13 +10,17 @@ import folium
 import geopandas as gpd
 
 from bench.run import Row, best_of
-from geotrack import mapview
+from geotrack import deckview, mapview
 
 
-def _ours(gdf: gpd.GeoDataFrame) -> str:
+def _leaflet(gdf: gpd.GeoDataFrame) -> str:
     zoom = mapview.payload_zoom(len(gdf))  # as the app does
     payload = mapview.map_payload(gdf, "en", zoom=zoom, popups=zoom is None)
     return mapview.rendered_html(mapview.build_map(payload))
+
+
+def _webgl(gdf: gpd.GeoDataFrame) -> str:
+    return str(deckview.build_deck(deckview.deck_payload(gdf, "en")).to_json())
 
 
 def _naive(gdf: gpd.GeoDataFrame) -> str:
@@ -24,15 +32,24 @@ def _naive(gdf: gpd.GeoDataFrame) -> str:
 
 def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
     """Bytes sent to the browser and seconds of Python to build them, at the default view."""
-    ours_s, ours_html = best_of(lambda: _ours(gdf), repeat)
+    leaflet_s, leaflet_html = best_of(lambda: _leaflet(gdf), repeat)
+    webgl_s, webgl_json = best_of(lambda: _webgl(gdf), repeat)
     naive_s, naive_html = best_of(lambda: _naive(gdf), max(1, repeat - 1))
-    drawn = mapview.feature_ids_in_script(ours_html)
-    assert sorted(drawn) == sorted(gdf.loc[gdf.geometry.notna(), "id"])  # same items as the naive path
+    located = sorted(gdf.loc[gdf.geometry.notna(), "id"])
+    assert sorted(mapview.feature_ids_in_script(leaflet_html)) == located  # same items as the naive path
+    used = "WebGL" if size >= deckview.webgl_min_items() else "Leaflet"
     target = "≤ 3 MB, ≤ 1 s at 10,000" if size == 10_000 else ""
+    naive_note = "baseline: folium.GeoJson of full-resolution geometry with a GeoJsonTooltip"
     return [
-        Row(size, "map payload (HTML + data sent to the browser)", "MB", len(ours_html.encode()) / 1e6,
+        Row(size, "map payload, Leaflet (HTML + data sent to the browser)", "MB", len(leaflet_html.encode()) / 1e6,
             len(naive_html.encode()) / 1e6, target=target,
-            notes="simplified and rounded geometry, escaped tooltip per item (and popup up to 2,000 items); "
-                  "baseline: folium.GeoJson of full-resolution geometry with a GeoJsonTooltip"),
-        Row(size, "map build (Python: payload + folium render)", "s", ours_s, naive_s, target=target),
+            notes=f"{'the app draws this' if used == 'Leaflet' else 'not used at this size'}; integer coordinate "
+                  "steps at the default view's detail, escaped tooltip pieces (popups up to 2,000 items); "
+                  + naive_note),
+        Row(size, "map build, Leaflet (Python: payload + folium render)", "s", leaflet_s, naive_s, target=target),
+        Row(size, "map payload, WebGL (deck.gl JSON sent to the browser)", "MB", len(webgl_json.encode()) / 1e6,
+            len(naive_html.encode()) / 1e6,
+            notes=f"{'the app draws this' if used == 'WebGL' else 'not used at this size'} (from "
+                  f"{deckview.webgl_min_items():,} items); " + naive_note),
+        Row(size, "map build, WebGL (Python: layers + JSON)", "s", webgl_s, naive_s),
     ]
