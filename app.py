@@ -38,9 +38,11 @@ def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
     return open_store(path).load()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
-    # the store answers the filter (SQL in PostGIS and in the GeoPackage) instead of filtering everything here
+    # the store answers the filter (SQL in PostGIS and in the GeoPackage) instead of filtering everything here.
+    # A resource, shared and never changed: cache_data would keep a pickled copy and unpickle another on
+    # every rerun (hundreds of MB at national scale)
     return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
 
 
