@@ -60,7 +60,11 @@ def build(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_
 
 
 def is_stale(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> bool:
-    """True when the store is missing or was built from other data than ``data_dir`` holds now."""
-    if not store.exists():
+    """True when the store must be (re)built.
+
+    It is missing, was built from other data than ``data_dir`` holds now, or was written by
+    an older geotrack in a form only a rebuild brings up to date (:meth:`Store.needs_rebuild`).
+    """
+    if not store.exists() or store.needs_rebuild():
         return True
     return store.meta().get("data_fingerprint") != data_fingerprint(data_dir, layers_dir)

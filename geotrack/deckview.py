@@ -98,7 +98,7 @@ def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[s
     return {"layers": layers, "bounds": bounds, "count": len(texts)}
 
 
-class CompactDeck(pdk.Deck):  # type: ignore[misc]  # pydeck has no type hints
+class CompactDeck(pdk.Deck):
     """A Deck whose JSON is compact and made once.
 
     pydeck indents its JSON, which triples a large map (59 MB instead of about 20 at

@@ -11,10 +11,11 @@ import datetime as dt
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 import pandas as pd
@@ -23,6 +24,9 @@ from geotrack import __version__, formats, geo, vocab
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
 from geotrack.model import Document, commitment_conflicts
+
+if TYPE_CHECKING:  # geotrack.store imports this module
+    from geotrack.store import Store
 
 PUBLISHER = "geotrack"
 LICENCE = "Data: CC BY 4.0 (geotrack); source document texts are Vietnamese state documents, not subject to copyright"
@@ -69,6 +73,21 @@ FIELDS: Mapping[str, str] = {
 
 def _clean(value: Any) -> Any:
     """Make a value JSON-safe: NaN/Infinity → null, dates → ISO, tuples → lists."""
+    # the exact plain types first: this runs for every value of every exported feature
+    kind = type(value)
+    if kind is str or kind is int or kind is bool or value is None:
+        return value
+    if kind is float:
+        return value if math.isfinite(value) else None
+    if kind is dict:
+        return {str(k): _clean(v) for k, v in value.items()}
+    if kind is list:
+        return [_clean(v) for v in value]
+    return _clean_other(value)
+
+
+def _clean_other(value: Any) -> Any:
+    """:func:`_clean` of anything but the exact plain types (subclasses, dates, numpy and pandas values)."""
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, (dt.date, dt.datetime)):
@@ -77,7 +96,7 @@ def _clean(value: Any) -> Any:
         return {str(k): _clean(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
         return [_clean(v) for v in value]
-    if value is None or isinstance(value, (str, int, bool)):
+    if isinstance(value, (str, int, bool)):
         return value
     try:  # numpy scalars and pandas missing values
         if value != value:  # NaN-like
@@ -132,14 +151,45 @@ def feature_properties(row: Mapping[str, Any]) -> dict[str, Any]:
     return {k: _clean(v) for k, v in props.items()}
 
 
+def _column(gdf: gpd.GeoDataFrame, name: str) -> list[Any]:
+    """The values of column ``name`` as a list (``None`` each when the frame lacks it, as ``row.get`` gives)."""
+    return gdf[name].tolist() if name in gdf.columns else [None] * len(gdf)
+
+
 def dataset_as_of(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = ()) -> str | None:
     """The newest date any fact in ``gdf`` (or any document) is stated as of (ISO), or None."""
+    # column by column: building a dict per row cost seconds at 100,000 items
     dates: list[str] = [d.date.isoformat() for d in documents]
-    for row in gdf.to_dict("records"):
-        for value in (row.get("status_as_of"), (row.get("funding") or {}).get("as_of")):
+    dates.extend(str(v) for v in _column(gdf, "status_as_of") if v)
+    dates.extend(str(v) for f in _column(gdf, "funding") if (v := (f or {}).get("as_of")))
+    dates.extend(str(s.get("as_of")) for ss in _column(gdf, "sources") for s in ss or () if s.get("as_of"))
+    return max(dates) if dates else None
+
+
+#: What precedes the value of a dated property in a Feature text: ``status_as_of``, ``funding_as_of`` and a
+#: source's ``as_of`` are the export schema's only keys ending in ``as_of``, and inside a JSON string (the id,
+#: any value) every quote is escaped, so this is found nowhere else.
+_AS_OF_KEY_END = 'as_of":"'
+#: The rest of a JSON string value, after its opening quote.
+_STRING_REST = re.compile(r'((?:[^"\\]|\\.)*)"')
+
+
+def texts_as_of(texts: Sequence[str], documents: Sequence[Document] = ()) -> str | None:
+    """:func:`dataset_as_of` of the items whose Feature texts (:func:`feature_texts`) are ``texts``.
+
+    Read from the texts themselves, so an export from a store's texts needs no working frame.
+    """
+    dates: list[str] = [d.date.isoformat() for d in documents]
+    marker, rest = _AS_OF_KEY_END, _STRING_REST.match
+    for text in texts:
+        # a plain search, not a pattern over the whole text: the geometry is most of it
+        at = text.find(marker)
+        while at >= 0:
+            found = rest(text, at + len(marker))
+            value = found.group(1) if found else ""
             if value:
-                dates.append(str(value))
-        dates.extend(str(s.get("as_of")) for s in row.get("sources") or () if s.get("as_of"))
+                dates.append(json.loads(f'"{value}"') if "\\" in value else value)
+            at = text.find(marker, at + len(marker))
     return max(dates) if dates else None
 
 
@@ -150,14 +200,18 @@ def _now() -> str:
 
 def metadata(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None) -> dict[str, Any]:
     """Dataset metadata that every export carries (as-of date, documents, filter, field dictionary)."""
+    return _metadata(len(gdf), dataset_as_of(gdf, documents), documents, flt)
+
+
+def _metadata(count: int, as_of: str | None, documents: Sequence[Document], flt: Filter | None) -> dict[str, Any]:
     return {
         "title": "geotrack — committed infrastructure of the Red River Delta, Hà Nội and Hải Phòng",
         "publisher": PUBLISHER,
         "licence": LICENCE,
         "version": __version__,
-        "as_of": dataset_as_of(gdf, documents),
+        "as_of": as_of,
         "generated": _now(),
-        "feature_count": len(gdf),
+        "feature_count": count,
         "coordinate_precision": geo.COORDINATE_PRECISION,
         "crs": "OGC:CRS84 (WGS 84 longitude, latitude)",
         "filter": (flt or Filter()).to_query(),
@@ -177,22 +231,177 @@ def to_geojson_dict(
     return dict(json.loads(to_geojson(gdf, documents, flt)))
 
 
-def to_geojson(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None) -> str:
+#: The JSON encoder of every export: compact UTF-8, never NaN or Infinity.
+_dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+#: Working-frame columns a feature's properties are made of, in the order :func:`feature_texts` reads them.
+_PROPERTY_COLUMNS: tuple[str, ...] = (
+    "id", "name_vi", "name_en", "parent_id", "mode", "action", "status", "status_as_of", "status_source",
+    "start_year", "end_year", "deadline_text", "funding", "lead_agency", "lead_agency_current", "provinces",
+    "former_provinces", "corridors", "location_precision", "geometry_source", "length_km", "stated_length_km",
+    "sources", "commitments", "notes",
+)
+
+
+def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
+    """The GeoJSON Feature text of every row of the working frame, in row order.
+
+    Each is exactly what :func:`to_geojson` writes for the row,
+    ``{"type":"Feature","id":…,"geometry":…,"properties":…}`` with the
+    :func:`feature_properties` of the row, and depends on that row alone: stores
+    keep it beside the item and exports splice it in. Geometries go through one
+    vectorised GEOS call; the properties are read column by column.
+
+    A change to this text must come with a new GeoPackage ``SCHEMA_VERSION`` and a
+    PostGIS migration that recomputes the stored texts.
+    """
+    if len(gdf) == 0:
+        return []
+    geometries = geo.geojson_geometries(gdf.geometry)
+    columns = [_column(gdf, name) for name in _PROPERTY_COLUMNS]
+    clean, dumps = _clean, _dumps
+    sectors, oc4ids, iati = vocab.MODE_SECTORS, vocab.STATUS_OC4IDS, vocab.PRECISION_IATI
+    texts = []
+    # the same properties as feature_properties() (a test holds them equal), without its row dict and lookups
+    for (item_id, name_vi, name_en, parent_id, mode, action, status, status_as_of, status_source, start_year,
+         end_year, deadline_text, funding, lead_agency, lead_agency_current, provinces, former_provinces, corridors,
+         precision, geometry_source, length_km, stated_length_km, sources, commitments, notes), geometry in zip(
+            zip(*columns, strict=True), geometries, strict=True):
+        funding = funding or {}
+        commitments = list(commitments or ())
+        props = {
+            "id": clean(item_id),
+            "name_vi": clean(name_vi),
+            "name_en": clean(name_en),
+            "parent_id": clean(parent_id),
+            "mode": clean(mode),
+            "sector": clean(sectors.get(str(mode))),
+            "action": clean(action),
+            "status": clean(status),
+            "status_oc4ids": clean(oc4ids.get(str(status))),
+            "status_as_of": clean(status_as_of),
+            "status_source": clean(status_source),
+            "start_year": clean(start_year),
+            "end_year": clean(end_year),
+            "deadline_text": clean(deadline_text),
+            "funding_types": clean(list(funding.get("types") or ())),
+            "funding_amount": clean(funding.get("amount")),
+            "funding_unit": clean(funding.get("unit")),
+            "funding_as_of": clean(funding.get("as_of")),
+            "funding_source": clean(funding.get("source")),
+            "lead_agency": clean(lead_agency),
+            "lead_agency_current": clean(lead_agency_current),
+            "provinces": clean(list(provinces or ())),
+            "former_provinces": clean(list(former_provinces or ())),
+            "corridors": clean(list(corridors or ())),
+            "location_precision": clean(precision),
+            "location_precision_iati": clean(iati.get(str(precision))),
+            "geometry_source": clean(geometry_source),
+            "length_km": clean(length_km),
+            "stated_length_km": clean(stated_length_km),
+            "documents": clean(list(dict.fromkeys(c.get("document") for c in commitments))),
+            "commitments": clean(commitments),
+            # one commitment cannot disagree with itself: skip the comparison for most items
+            "conflicts": clean(commitment_conflicts(commitments)) if len(commitments) > 1 else {},
+            "sources": clean(list(sources or ())),
+            "notes": clean(notes),
+        }
+        texts.append(f'{{"type":"Feature","id":{dumps(item_id)},"geometry":{geometry or "null"},'
+                     f'"properties":{dumps(props)}}}')
+    return texts
+
+
+def to_geojson(gdf: gpd.GeoDataFrame, documents: Sequence[Document] = (), flt: Filter | None = None,
+               features: Sequence[str] | None = None) -> str:
     """The FeatureCollection of :func:`to_geojson_dict` as compact UTF-8 JSON text.
 
-    Geometries are serialised in one vectorised GEOS call and spliced in as
-    text; the properties go through :func:`feature_properties`, row by row.
+    Parameters
+    ----------
+    gdf
+        The working frame to export.
+    documents, flt
+        The document register and the filter, for the metadata.
+    features
+        The :func:`feature_texts` of ``gdf``'s rows, in row order, as a store keeps them:
+        spliced in as they are. Computed when not given.
+
+    Raises
+    ------
+    GeotrackError
+        If ``features`` are not the texts of ``gdf``'s items, in its order.
     """
-    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
-    geometries = geo.geojson_geometries(gdf.geometry)
-    rows = gdf.drop(columns=gdf.geometry.name).to_dict("records")
-    features = ",".join(
-        f'{{"type":"Feature","id":{dumps(row.get("id"))},"geometry":{geometry or "null"},'
-        f'"properties":{dumps(feature_properties(row))}}}'
-        for row, geometry in zip(rows, geometries, strict=True)
-    )
-    head = dumps({"type": "FeatureCollection", "metadata": metadata(gdf, documents, flt)})
-    return f'{head[:-1]},"features":[{features}]}}'
+    if features is None:
+        features = feature_texts(gdf)
+    else:
+        check_aligned(_column(gdf, "id"), features)
+    return _collection(features, _metadata(len(gdf), dataset_as_of(gdf, documents), documents, flt))
+
+
+def _collection(features: Sequence[str], meta: Mapping[str, Any]) -> str:
+    """The FeatureCollection text of Feature texts and the metadata."""
+    head = _dumps({"type": "FeatureCollection", "metadata": meta})[:-1] + ',"features":['
+    if not features:
+        return head + "]}"
+    # one join writes the whole text: joining the features, then adding the head, would copy it all twice
+    parts = list(features)
+    parts[0] = head + parts[0]
+    parts[-1] = parts[-1] + "]}"
+    return ",".join(parts)
+
+
+def check_aligned(ids: Sequence[Any], features: Sequence[str]) -> None:
+    """Check that ``features`` are Feature texts of the items ``ids``, one each, in that order.
+
+    Raises
+    ------
+    GeotrackError
+        If they are not (a store changed between two reads, or texts of another frame).
+    """
+    if len(ids) != len(features):
+        raise GeotrackError(f"{len(features)} stored feature(s) for {len(ids)} item(s): the store changed "
+                            "while it was read, or the texts belong to other items; try again")
+    for position, (item_id, text) in enumerate(zip(ids, features, strict=True)):
+        if text is None or not text.startswith(f'{{"type":"Feature","id":{_dumps(item_id)},'):
+            raise GeotrackError(f"stored feature {position} is not item {item_id!r}: the store changed while "
+                                "it was read, or the texts belong to other items; try again")
+
+
+def store_geojson(store: Store, flt: Filter | None = None, documents: Sequence[Document] = (),
+                  frame: gpd.GeoDataFrame | None = None) -> str:
+    """The GeoJSON export (:func:`to_geojson`) of what ``flt`` keeps of ``store``, from its stored Feature texts.
+
+    Nothing is computed per item: the texts are read (:meth:`Store.feature_texts`) and joined,
+    and the metadata's as-of date is read from them, so no working frame is loaded.
+
+    Parameters
+    ----------
+    store
+        The store.
+    flt
+        What to export (everything when ``None``).
+    documents
+        The document register, for the metadata.
+    frame
+        ``store.load(flt)`` when the caller holds it already (the app caches it): the
+        metadata then comes from it, as :func:`to_geojson` makes it, and the texts are
+        checked to be its items' in its order.
+
+    Raises
+    ------
+    GeotrackError
+        If ``frame`` is given and the stored texts are not its items'.
+    """
+    return _stored_collection(store, flt, documents, frame)[0]
+
+
+def _stored_collection(store: Store, flt: Filter | None, documents: Sequence[Document],
+                       frame: gpd.GeoDataFrame | None) -> tuple[str, int]:
+    """:func:`store_geojson` and the number of features in it."""
+    features = store.feature_texts(flt)
+    if frame is not None:
+        return to_geojson(frame, documents, flt, features=features), len(features)
+    meta = _metadata(len(features), texts_as_of(features, documents), documents, flt)
+    return _collection(features, meta), len(features)
 
 
 def write_atomic(path: Path, data: bytes) -> None:
@@ -352,6 +561,28 @@ def export(
     formats.write_atomic_with(path, lambda target: formats.write(fmt, target, table, meta))
     if fmt in SIDECAR_FORMATS:  # after the main file, so a failed export leaves the old pair
         write_atomic(sidecar_path(path), _sidecar_bytes(meta, fmt, path.name))
+
+
+def export_store(store: Store, path: Path, fmt: str = "geojson", documents: Sequence[Document] = (),
+                 flt: Filter | None = None) -> int:
+    """:func:`export` of what ``flt`` keeps of ``store``; return the number of items written.
+
+    GeoJSON is spliced from the store's Feature texts (:func:`store_geojson`); the
+    other formats are written from the working frame.
+
+    Raises
+    ------
+    ExportFormatError
+        If ``fmt`` is not one of :data:`EXPORT_FORMATS`.
+    """
+    _check_format(fmt)
+    if fmt == "geojson":
+        text, count = _stored_collection(store, flt, documents, None)
+        write_atomic(Path(path), text.encode("utf-8"))
+        return count
+    gdf = store.load(flt)
+    export(gdf, path, fmt, documents, flt)
+    return len(gdf)
 
 
 def export_bytes(

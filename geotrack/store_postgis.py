@@ -38,6 +38,7 @@ from psycopg.types.json import Jsonb
 
 from geotrack import filters as _filters
 from geotrack.errors import NotFoundError, StoreBusyError, StoreError
+from geotrack.export import feature_texts
 from geotrack.model import (
     COMMITMENT_KEYS,
     CRS,
@@ -54,22 +55,26 @@ from geotrack.model import (
 )
 from geotrack.store import (
     DOCUMENT_COLUMNS,
+    FEATURE_COLUMN,
     HISTORY_COLUMNS,
     ITEM_FIELD,
     HistoryEntry,
     diff_frames,
     get_item,
     merge_frames,
+    sql_answers,
 )
 from geotrack.vocab import fold
 
 #: Key of the advisory lock every writer (and every migration) holds for its transaction.
 WRITE_LOCK = 0x67656F747261636B  # "geotrack"
-#: Stored item columns besides the working frame's: the folded search text and province names.
+#: Stored item columns besides the working frame's: the folded search text and province names
+#: (and the GeoJSON Feature text, :data:`geotrack.store.FEATURE_COLUMN`).
 SEARCH_COLUMN = "search_text"
 PROVINCE_KEYS_COLUMN = "province_keys"
-#: Item columns in the order they are read and written (geometry last).
-_ITEM_COLUMNS: tuple[str, ...] = (*FRAME_COLUMNS[:-1], SEARCH_COLUMN, PROVINCE_KEYS_COLUMN, "geometry")
+#: Item columns in the order they are written (geometry last).
+_ITEM_COLUMNS: tuple[str, ...] = (*FRAME_COLUMNS[:-1], SEARCH_COLUMN, PROVINCE_KEYS_COLUMN, FEATURE_COLUMN,
+                                  "geometry")
 #: Extra metres on ``corridor_km`` for the SQL pre-filter (geodesic vs VN-2000 / UTM 48N distance).
 _CORRIDOR_SLACK = (1.02, 100.0)
 
@@ -176,6 +181,24 @@ def _backfill_province_keys(conn: psycopg.Connection[Any]) -> None:
                         [(Jsonb(_province_keys(p, f)), i) for i, p, f in rows])
 
 
+_V3_SQL = f"""
+ALTER TABLE items ADD COLUMN {FEATURE_COLUMN} text;
+"""
+
+
+def _backfill_features(conn: psycopg.Connection[Any]) -> None:
+    """Compute every stored item's Feature text, then require one of every item."""
+    frame = _select_items(conn, None)
+    with conn.cursor() as cur:
+        cur.execute("CREATE TEMPORARY TABLE feature_backfill (id text PRIMARY KEY, feature text NOT NULL) "
+                    "ON COMMIT DROP")
+        with cur.copy("COPY feature_backfill (id, feature) FROM STDIN") as copy:
+            for row in zip(frame["id"], feature_texts(frame), strict=True):
+                copy.write_row(row)
+        cur.execute(f"UPDATE items SET {FEATURE_COLUMN} = b.feature FROM feature_backfill AS b WHERE items.id = b.id")
+        cur.execute(f"ALTER TABLE items ALTER COLUMN {FEATURE_COLUMN} SET NOT NULL")
+
+
 @dataclass(frozen=True)
 class Migration:
     """One step of the schema: SQL, then an optional Python backfill, in the same transaction."""
@@ -192,6 +215,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _V1_SQL),
     Migration(2, "folded province keys for the province filter; corridor, geography and history indexes",
               _V2_SQL, _backfill_province_keys),
+    Migration(3, "each item's GeoJSON Feature text, for exports without per-item work", _V3_SQL,
+              _backfill_features),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -351,6 +376,19 @@ class PostGISStore:
     def get(self, item_id: str) -> gpd.GeoDataFrame:
         return get_item(self, item_id)
 
+    def feature_texts(self, flt: _filters.Filter | None = None) -> list[str]:
+        with self._reading() as conn:
+            if flt is None or sql_answers(flt):  # SQL alone selects exactly: read the texts and nothing else
+                where, params = sql_where(flt) if flt is not None else ("", [])
+                sql = f"SELECT {FEATURE_COLUMN} FROM items {'WHERE ' + where if where else ''} ORDER BY position"
+                return [text for (text,) in conn.execute(sql, params).fetchall()]
+            frame = _select_items(conn, flt, features=True)  # one read: the frame the filter needs and the texts
+        return [] if frame.empty else list(_filters.apply(frame, flt)[FEATURE_COLUMN])
+
+    def needs_rebuild(self) -> bool:
+        """Never: an older schema is upgraded in place by the :data:`MIGRATIONS`."""
+        return False
+
     def documents(self) -> list[Document]:
         columns = ", ".join(DOCUMENT_COLUMNS)
         with self._reading() as conn, conn.cursor(row_factory=dict_row) as cur:
@@ -496,7 +534,7 @@ def _document_values(document: Document) -> tuple[Any, ...]:
 def _encode_rows(gdf: gpd.GeoDataFrame) -> list[tuple[Any, ...]]:
     """Stored values of each row, in :data:`_ITEM_COLUMNS` order (geometry as a shapely object)."""
     rows = []
-    for record in gdf.to_dict("records"):
+    for record, feature in zip(gdf.to_dict("records"), feature_texts(gdf), strict=True):
         values: list[Any] = []
         for column in FRAME_COLUMNS[:-1]:
             value = record.get(column)
@@ -507,6 +545,7 @@ def _encode_rows(gdf: gpd.GeoDataFrame) -> list[tuple[Any, ...]]:
             values.append(value)
         values.append(_filters.search_text(record))
         values.append(Jsonb(_province_keys(record.get("provinces"), record.get("former_provinces"))))
+        values.append(feature)
         geometry = record.get("geometry")
         values.append(geometry if geometry is not None and not geometry.is_empty else None)
         rows.append(tuple(values))
@@ -533,20 +572,23 @@ def _in_order(value: Any, keys: tuple[str, ...]) -> Any:
 
 
 def _select_items(conn: psycopg.Connection[Any], flt: _filters.Filter | None, *,
-                  ids: Sequence[str] | None = None) -> gpd.GeoDataFrame:
-    """Items as the working frame (plus ``search_text``), in stored order, that the SQL part of ``flt`` keeps."""
+                  ids: Sequence[str] | None = None, features: bool = False) -> gpd.GeoDataFrame:
+    """Items as the working frame (plus ``search_text``), in stored order, that the SQL part of ``flt`` keeps.
+
+    With ``features``, also their Feature texts (column :data:`~geotrack.store.FEATURE_COLUMN`).
+    """
     where, params = sql_where(flt) if flt is not None else ("", [])
     if ids is not None:
         where = f"({where}) AND id = ANY(%s)" if where else "id = ANY(%s)"
         params = [*params, list(ids)]
-    columns = ", ".join([*(c for c in _ITEM_COLUMNS if c not in ("geometry", PROVINCE_KEYS_COLUMN)),
-                         "ST_AsBinary(geometry)"])
+    # the Feature texts only when asked: they are most of a row's bytes
+    selected = [*FRAME_COLUMNS[:-1], SEARCH_COLUMN, *([FEATURE_COLUMN] if features else [])]
+    columns = ", ".join([*selected, "ST_AsBinary(geometry)"])
     sql = f"SELECT {columns} FROM items {'WHERE ' + where if where else ''} ORDER BY position"
     rows = conn.execute(sql, params).fetchall()
     if not rows:
         return empty_frame()
-    names = [*FRAME_COLUMNS[:-1], SEARCH_COLUMN, "geometry"]
-    frame = pd.DataFrame(rows, columns=names)
+    frame = pd.DataFrame(rows, columns=[*selected, "geometry"])
     for column, keys in _KEY_ORDER.items():
         frame[column] = [_in_order(v, keys) for v in frame[column]]
     frame["geometry"] = shapely.from_wkb([bytes(g) if g is not None else None for g in frame["geometry"]])

@@ -4,6 +4,8 @@ import pytest
 
 from conftest import base_record, point_record, snapshot, store_location
 from geotrack.cli import main
+from geotrack.export import to_geojson
+from geotrack.filters import Filter
 
 
 @pytest.fixture
@@ -17,6 +19,7 @@ def cli(make_store, make_dataset):
         return main(["--data", str(data), "--layers", str(layers), "--store", store_location(store), *args])
 
     run.snapshot = lambda: snapshot(store)
+    run.store = store
     return run
 
 
@@ -61,6 +64,20 @@ def test_export_geojson_of_a_filter(cli, tmp_path, capsys):
     collection = json.loads(out.read_text(encoding="utf-8"))
     assert [f["id"] for f in collection["features"]] == ["rail-b"]
     assert collection["metadata"]["filter"] == {"modes": "rail"}
+
+
+@pytest.mark.parametrize(("args", "flt"), [
+    ((), Filter()), (("--mode", "rail,seaport"), Filter(modes=("rail", "seaport"))),
+    (("--search", "cang"), Filter(search="cang")),
+], ids=["all", "sql", "search"])
+def test_export_geojson_is_spliced_from_the_store_as_computed(cli, tmp_path, capsys, monkeypatch, args, flt):
+    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    cli("build")
+    out = tmp_path / "x.geojson"
+    assert cli("export", "-o", str(out), *args) == 0
+    expected = to_geojson(cli.store.load(flt), cli.store.documents(), flt)
+    assert out.read_text(encoding="utf-8") == expected
+    assert f"wrote {len(json.loads(expected)['features'])} item(s)" in capsys.readouterr().err
 
 
 def test_show_and_missing_item(cli, capsys):

@@ -41,7 +41,7 @@ def test_colours_come_from_the_fixed_table(frame):
     for rows in deckview.deck_payload(painted)["layers"].values():
         for row in rows:
             style = mapview.item_style(items.at[row["id"], "mode"], items.at[row["id"], "status"])
-            assert "#%02x%02x%02x" % tuple(row["colour"][:3]) == style["color"]
+            assert "#" + bytes(row["colour"][:3]).hex() == style["color"]
 
 
 def test_hover_is_plain_text_and_names_stay_as_written(frame):

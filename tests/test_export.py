@@ -158,3 +158,108 @@ def test_empty_geometry_exports_as_null_and_frame_is_untouched():
     feature_b = _strict_loads(to_geojson(frame))["features"][1]
     assert feature_b["geometry"] is None
     assert frame.loc[1, "geometry"].is_empty and frame.loc[0, "geometry"].equals(Point(106.9, 20.8))
+
+
+# -- Feature texts: computed once (stores keep them), spliced into every GeoJSON export ------------------
+def _reference_texts(gdf):
+    """Each row's Feature text the way to_geojson wrote it before the texts were vectorised: row by row."""
+    from geotrack.geo import geojson_geometries
+
+    dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+    rows = gdf.drop(columns=gdf.geometry.name).to_dict("records")
+    return [f'{{"type":"Feature","id":{dumps(row.get("id"))},"geometry":{geometry or "null"},'
+            f'"properties":{dumps(feature_properties(row))}}}'
+            for row, geometry in zip(rows, geojson_geometries(gdf.geometry), strict=True)]
+
+
+def _odd_frame():
+    """Values the cleaning must handle: NaN, infinity, numpy numbers, dates, tuples, conflicts, no geometry."""
+    import datetime as dt
+
+    import numpy as np
+    from shapely.geometry import Point
+
+    two_documents = base_record()
+    two_documents["commitments"].append({"document": "30-NQ/TW", "section": "III.3", "line": 1, "quote": 'a "b"',
+                                         "deadline_text": "2030", "start_year": None, "end_year": 2030,
+                                         "lead_agency": "Bộ Xây dựng", "funding_text": None})
+    frame = _frame(two_documents, point_record("port-a", geometry=None, location_precision=None),
+                   point_record("port-b", name_en="Cảng <b> & \\ \u2028"), point_record("port-c"))
+    frame.loc[0, "length_km"] = math.nan
+    frame.at[1, "stated_length_km"] = math.inf
+    frame.at[1, "start_year"] = np.int64(2024)
+    frame.at[2, "status_as_of"] = dt.date(2025, 7, 1)
+    frame.at[2, "provinces"] = ("Hải Phòng",)
+    frame.at[2, "funding"] = {"types": ("ppp",), "amount": np.float64(12.5), "as_of": "2024-01-02"}
+    frame.loc[3, "geometry"] = Point()
+    return frame
+
+
+@pytest.mark.parametrize("make", [
+    lambda: _frame(base_record(), point_record("port-a")), _odd_frame,
+    lambda: items_to_frame([Item.from_record(r) for r in (base_record(), point_record("x", mode="berth"))]),
+], ids=["plain", "odd", "items"])
+def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
+    from geotrack.export import feature_texts
+
+    frame = make()
+    texts = feature_texts(frame)
+    assert texts == _reference_texts(frame)
+    assert [_strict_loads(t)["id"] for t in texts] == list(frame["id"])
+
+
+def test_export_with_stored_features_equals_the_computed_export(monkeypatch):
+    from geotrack.export import feature_texts
+
+    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    frame = _odd_frame()
+    stored = feature_texts(frame)
+    flt = Filter(modes=("seaport",))
+    assert to_geojson(frame, DOCUMENTS, flt, features=stored) == to_geojson(frame, DOCUMENTS, flt)
+    collection = _strict_loads(to_geojson(frame, DOCUMENTS, flt, features=stored))
+    assert [f["id"] for f in collection["features"]] == list(frame["id"])
+    assert collection["metadata"]["feature_count"] == 4
+    assert feature_texts(frame.iloc[:0]) == []
+    assert _strict_loads(to_geojson(frame.iloc[:0], features=[]))["features"] == []
+
+
+def test_features_of_other_items_are_refused():
+    from geotrack.errors import GeotrackError
+    from geotrack.export import feature_texts
+
+    frame = _frame(base_record(), point_record("port-a"))
+    stored = feature_texts(frame)
+    with pytest.raises(GeotrackError, match="not item 'ring-road-4-capital'"):
+        to_geojson(frame, features=stored[::-1])
+    with pytest.raises(GeotrackError, match="1 stored feature"):
+        to_geojson(frame, features=stored[:1])
+
+
+def _row_by_row_as_of(gdf, documents=()):
+    """dataset_as_of as it was written first: over every row's dict."""
+    dates = [d.date.isoformat() for d in documents]
+    for row in gdf.to_dict("records"):
+        for value in (row.get("status_as_of"), (row.get("funding") or {}).get("as_of")):
+            if value:
+                dates.append(str(value))
+        dates.extend(str(s.get("as_of")) for s in row.get("sources") or () if s.get("as_of"))
+    return max(dates) if dates else None
+
+
+@pytest.mark.parametrize(("status", "funding", "source"), [
+    ("2025-06-30", "2022-06-16", "2025-06-29"), (None, "2031-01-01", "2025-06-29"), (None, None, "2032-05-05"),
+    (None, None, None),
+])
+def test_as_of_from_frame_and_from_texts_agree(status, funding, source):
+    from geotrack.export import dataset_as_of, feature_texts, texts_as_of
+
+    record = base_record() | {"status_as_of": status,
+                              "funding": base_record()["funding"] | {"as_of": funding},
+                              "sources": [{"url": "https://example.org/s", "title": 'quote "as_of":"2099-01-01"',
+                                           "as_of": source, "supports": ["status"]}]}
+    frame = _frame(record, point_record("port-a"))
+    expected = max(d for d in (status, funding, source) if d) if (status or funding or source) else None
+    assert dataset_as_of(frame) == _row_by_row_as_of(frame) == texts_as_of(feature_texts(frame)) == expected
+    with_documents = _row_by_row_as_of(frame, DOCUMENTS)
+    assert dataset_as_of(frame, DOCUMENTS) == texts_as_of(feature_texts(frame), DOCUMENTS) == with_documents
+    assert with_documents is not None

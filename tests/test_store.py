@@ -1,6 +1,7 @@
 """The store suite: every test runs on the GeoPackage and on PostGIS (``make_store``), unless marked otherwise."""
 
 import contextlib
+import json
 import multiprocessing
 import sqlite3
 import threading
@@ -18,17 +19,31 @@ from geotrack.store import GeoPackageStore, decode_row, diff_frames
 
 def _schema_version(store_kind):
     if store_kind == "gpkg":
-        return "1"
+        from geotrack.store import SCHEMA_VERSION as GPKG_VERSION
+
+        return str(GPKG_VERSION)
     from geotrack.store_postgis import SCHEMA_VERSION
 
     return str(SCHEMA_VERSION)
 
 
+def _records():
+    return [base_record(), point_record("port-a"), point_record("port-b", mode="berth", parent_id="port-a")]
+
+
 @pytest.fixture
 def built(make_store, make_dataset):
-    data, layers = make_dataset([base_record(), point_record("port-a"), point_record("port-b", mode="berth",
-                                                                                    parent_id="port-a")])
+    data, layers = make_dataset(_records())
     store = make_store()
+    build(store, data_dir=data, layers_dir=layers)
+    return store, data, layers
+
+
+@pytest.fixture
+def built_gpkg(make_dataset, tmp_path):
+    """``built`` on the GeoPackage only, for what only it does."""
+    data, layers = make_dataset(_records())
+    store = GeoPackageStore(tmp_path / "s.gpkg")
     build(store, data_dir=data, layers_dir=layers)
     return store, data, layers
 
@@ -282,3 +297,130 @@ def test_diff_frames_reports_geometry_moves(built):
     moved = new.loc[new["id"] == "port-a", "geometry"].to_numpy()[0].buffer(0.01).centroid
     new.loc[new["id"] == "port-a", "geometry"] = moved
     assert [(i, f) for i, f, _, _ in diff_frames(old, new)] == [("port-a", "geometry")]
+
+
+# -- stored Feature texts ---------------------------------------------------------------------------
+def _texts_of(records):
+    """The Feature texts of ``records``, computed afresh from the items (not read from any store)."""
+    from geotrack.export import feature_texts
+    from geotrack.model import items_to_frame
+
+    return feature_texts(items_to_frame([Item.from_record(r) for r in records]))
+
+
+def test_stored_feature_texts_follow_every_write(built, make_dataset):
+    store, _, _ = built
+    port_a, port_b = point_record("port-a"), point_record("port-b", mode="berth", parent_id="port-a")
+    assert store.feature_texts() == _texts_of([base_record(), port_a, port_b])
+    store.update_item("port-a", lambda r: r | {"notes": "checked"}, actor="Lan", source=None)
+    port_a["notes"] = "checked"
+    assert store.feature_texts() == _texts_of([base_record(), port_a, port_b])
+    port_c = point_record("port-c", geometry={"type": "Point", "coordinates": [106.7, 20.9]})
+    moved = base_record() | {"end_year": 2028}
+    store.apply_changes([Item.from_record(port_c), Item.from_record(moved)], ["port-b"], actor="gis", source="x")
+    assert store.feature_texts() == _texts_of([moved, port_a, port_c])
+    data, layers = make_dataset([base_record(), port_a])
+    build(store, data_dir=data, layers_dir=layers)
+    assert store.feature_texts() == _texts_of([base_record(), port_a])
+
+
+@pytest.mark.parametrize("flt", [None, Filter(), *FILTERS], ids=lambda f: str(f and f.to_query()))
+def test_feature_texts_are_those_of_what_load_returns(built, flt):
+    from geotrack.export import feature_texts
+
+    store, _, _ = built
+    loaded = store.load(flt)
+    texts = store.feature_texts(flt)
+    assert texts == feature_texts(loaded)
+    assert [json.loads(t)["id"] for t in texts] == list(loaded["id"])
+
+
+def test_load_and_get_leave_the_feature_texts_out(built):
+    from geotrack.store import FEATURE_COLUMN
+
+    store, _, _ = built
+    assert FEATURE_COLUMN not in store.load().columns
+    assert FEATURE_COLUMN not in store.load(Filter(search="cang")).columns
+    assert FEATURE_COLUMN not in store.get("port-a").columns
+
+
+@pytest.mark.parametrize("flt", [None, Filter(modes=("seaport", "berth")), Filter(search="cang")],
+                         ids=["all", "sql", "search"])
+def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch):
+    from geotrack.errors import GeotrackError
+    from geotrack.export import store_geojson, to_geojson
+
+    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    store, _, _ = built
+    documents = store.documents()
+    frame = store.load(flt)
+    expected = to_geojson(frame, documents, flt)
+    assert store_geojson(store, flt, documents) == expected
+    assert store_geojson(store, flt, documents, frame=frame) == expected
+    other = store.load(Filter(ids=("port-a",)))
+    with pytest.raises(GeotrackError, match="store changed"):
+        store_geojson(store, flt, documents, frame=other)
+
+
+def test_unchanged_items_keep_their_stored_texts(built_gpkg, make_dataset, monkeypatch):
+    """A GeoPackage write rewrites the file: only the items that changed get their text computed again."""
+    import geotrack.store
+    from geotrack.export import feature_texts
+
+    store, _, _ = built_gpkg
+    computed = []
+
+    def counting(frame):
+        computed.append(list(frame["id"]))
+        return feature_texts(frame)
+
+    monkeypatch.setattr(geotrack.store, "feature_texts", counting)
+    store.update_item("port-a", lambda r: r | {"notes": "checked"}, actor="Lan", source=None)
+    store.apply_changes([Item.from_record(point_record("port-c"))], ["port-b"], actor="gis", source=None)
+    data, layers = make_dataset([base_record() | {"end_year": 2028}, point_record("port-a", notes="checked"),
+                                 point_record("port-c")])
+    build(store, data_dir=data, layers_dir=layers)
+    assert computed == [["port-a"], ["port-c"], ["ring-road-4-capital"]]
+    assert store.feature_texts() == feature_texts(store.load())
+
+
+def _as_version_1(path):
+    """Turn a GeoPackage store into what geotrack wrote with schema version 1: no Feature texts."""
+    with contextlib.closing(sqlite3.connect(path)) as con, con:
+        con.execute("ALTER TABLE items DROP COLUMN feature")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+
+
+def test_older_geopackage_is_refused_then_rebuilt(built_gpkg, capsys):
+    """PostGIS upgrades in place instead (test_store_postgis.py)."""
+    from geotrack.cli import main
+    from geotrack.export import feature_texts
+    from geotrack.store import SCHEMA_VERSION
+
+    store, data, layers = built_gpkg
+    history = store.history()
+    _as_version_1(store.path)
+    with pytest.raises(StoreError, match=r"store schema version '1', this geotrack reads \d+; rebuild it"):
+        store.load()
+    assert store.needs_rebuild() and is_stale(store, data_dir=data, layers_dir=layers)
+    args = ["--data", str(data), "--layers", str(layers), "--store", str(store.path), "build", "--if-stale"]
+    assert main(args) == 0
+    assert "built" in capsys.readouterr().out
+    assert store.meta()["schema_version"] == str(SCHEMA_VERSION) and not store.needs_rebuild()
+    assert store.history() == history  # the same items: nothing to record, nothing lost
+    assert store.feature_texts() == feature_texts(store.load())
+    assert main(args) == 0
+    assert "up to date" in capsys.readouterr().out
+
+
+def test_newer_geopackage_is_not_rebuilt_over(built_gpkg):
+    store, data, layers = built_gpkg
+    with sqlite3.connect(store.path) as con:
+        con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
+    assert not store.needs_rebuild() and not is_stale(store, data_dir=data, layers_dir=layers)
+    before = snapshot(store)
+    with pytest.raises(StoreError, match=r"store schema version '999', this geotrack reads \d+; rebuild it"):
+        build(store, data_dir=data, layers_dir=layers)
+    with pytest.raises(StoreError, match="schema version '999'"):
+        store.feature_texts()
+    assert snapshot(store) == before

@@ -1,5 +1,7 @@
 """What only the PostGIS store has: migrations, constraints, SQL pushdown, the store choice by URL."""
 
+import json
+
 import psycopg
 import pytest
 
@@ -73,6 +75,47 @@ def test_version_1_store_upgrades_in_place_without_data_loss(postgis_server, pg)
     assert list(old.load(Filter(provinces=("Bắc Giang",)))["id"]) == ["ring-road-4-capital"]
     old.update_item("port-a", lambda r: r | {"notes": "after the upgrade"}, actor="x", source=None)
     assert old.get("port-a").iloc[0]["notes"] == "after the upgrade"
+
+
+def test_version_2_store_gets_its_feature_texts_in_place(postgis_server, pg):
+    """A store as version 2 wrote it (no Feature texts) opens with today's code: texts computed from its rows."""
+    from geotrack.export import feature_texts
+
+    postgis_url = postgis_server.create_database()
+    with psycopg.connect(postgis_url, autocommit=True) as con, con.transaction():
+        con.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
+                    "applied_at timestamptz NOT NULL DEFAULT now())")
+        for migration in MIGRATIONS[:2]:
+            con.execute(migration.sql)
+            con.execute("INSERT INTO schema_migrations (version, description) VALUES (%s, 'v')",
+                        (migration.version,))
+        v2_columns = [c for (c,) in con.execute(
+            "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' "
+            "ORDER BY ordinal_position").fetchall()]
+    assert "feature" not in v2_columns and "province_keys" in v2_columns
+    with psycopg.connect(pg.path, autocommit=True) as src, psycopg.connect(postgis_url, autocommit=True) as dst:
+        for table, columns in (("items", v2_columns), ("documents", None), ("history", None), ("meta", None)):
+            names = ", ".join(columns) if columns else "*"
+            with src.cursor().copy(f"COPY (SELECT {names} FROM {table}) TO STDOUT") as out, \
+                    dst.cursor().copy(f"COPY {table} ({names}) FROM STDIN" if columns else
+                                      f"COPY {table} FROM STDIN") as into:
+                for block in out:
+                    into.write(block)
+        dst.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
+        dst.execute("SELECT setval('history_id_seq', (SELECT max(id) FROM history))")
+    old = PostGISStore(postgis_url)
+    texts = old.feature_texts()  # the first read upgrades
+    assert _sql(old, "SELECT max(version) FROM schema_migrations") == [(SCHEMA_VERSION,)] and SCHEMA_VERSION >= 3
+    assert old.meta()["schema_version"] == str(SCHEMA_VERSION)
+    assert texts == pg.feature_texts() == feature_texts(pg.load())
+    assert _sql(old, "SELECT is_nullable FROM information_schema.columns "
+                     "WHERE table_name = 'items' AND column_name = 'feature'") == [("NO",)]
+    assert old.load().drop(columns="geometry").to_dict("records") == pg.load().drop(columns="geometry").to_dict(
+        "records")
+    assert old.history() == pg.history()
+    old.update_item("port-a", lambda r: r | {"notes": "after the upgrade"}, actor="x", source=None)
+    assert old.feature_texts() == feature_texts(old.load())
+    assert json.loads(old.feature_texts(Filter(ids=("port-a",)))[0])["properties"]["notes"] == "after the upgrade"
 
 
 # -- constraints ------------------------------------------------------------------------------------
