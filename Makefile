@@ -66,8 +66,8 @@ test: install browser-deps postgis-deps  ## everything the tests need, then ever
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-bench: install  ## speed and memory figures beside a naive baseline
-	$(PY) -m bench
+bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈45 min)
+	$(PY) -m bench --browser $(BENCH_ARGS)
 
 clean:
 	rm -rf $(VENV) store .pytest_cache .mypy_cache .ruff_cache

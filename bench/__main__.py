@@ -13,8 +13,14 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("sizes", nargs="*", type=int, default=[1_000, 10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--browser", action="store_true",
+                        help="also time the map in headless Chromium beside a naive app (bench.browser)")
     args = parser.parse_args(argv)
     report = run(args.sizes, args.repeat)
+    if args.browser:
+        from bench.browser import bench_browser  # Playwright and Chromium only when asked for
+
+        report.rows.extend(bench_browser(repeat=args.repeat))
     md, js = write(report)
     print(md.read_text(encoding="utf-8"))
     print(f"written: {md} {js}", file=sys.stderr)

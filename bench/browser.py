@@ -1,0 +1,512 @@
+"""The map as a user meets it: geotrack and a naive baseline app, timed in headless Chromium.
+
+For each dataset (the real one built from ``data/`` and synthetic stores of N items) both apps
+are served by ``streamlit run`` in turn, one at a time, and driven by Debian's Chromium with
+every request off this machine refused. Measured per app:
+
+* page open → the map's features drawn (the first visit after the server started, then the
+  median of repeat visits, each a new Streamlit session);
+* choosing a mode in the sidebar multiselect → the map redrawn with exactly that mode's
+  features (median of ``repeat`` changes, a different mode each time so no change is served
+  from the app's cache of an earlier one);
+* the server's peak resident memory (``VmHWM``) after all of that.
+
+"Drawn" is decided in the page by :data:`_PROBE_JS`: the number of item features the map shows
+equals the number of items with geometry in the selection (from the store), then two animation
+frames pass so the drawing is painted. Run on its own with ``python -m bench.browser``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import os
+import re
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from playwright.sync_api import Browser, Page, Route, ViewportSize, sync_playwright
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+from bench import synthetic
+from bench.run import Row
+from geotrack import i18n
+from geotrack.build import build
+from geotrack.filters import Filter
+from geotrack.io import DATA_DIR, LAYERS_DIR
+from geotrack.store import GeoPackageStore
+
+ROOT = Path(__file__).resolve().parents[1]
+#: The two apps measured side by side: the Streamlit script of each, relative to the project.
+APPS: dict[str, Path] = {"geotrack": ROOT / "app.py", "naive": ROOT / "bench" / "naive_app.py"}
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+VIEWPORT: ViewportSize = {"width": 1400, "height": 1000}
+LANG = i18n.DEFAULT_LANG
+#: The default sizes: the real dataset, and synthetic stores measured fully / for open + memory only.
+REAL = "real"
+SIZES: tuple[str | int, ...] = (REAL, 10_000)
+MEMORY_SIZES: tuple[int, ...] = (100_000,)
+SERVER_START_S = 120
+#: Longest wait for one step (a page open or a filter change); the naive app at scale is slow.
+STEP_TIMEOUT_S = 600
+MB = 1024 * 1024
+
+_LOCAL = re.compile(r"^(?:https?|wss?)://127\.0\.0\.1(?::\d+)?/")
+_IDLE = "[data-test-script-state='notRunning']"
+_MULTISELECT = "[data-testid='stSidebar'] [data-testid='stMultiSelect']"
+
+#: Installed in the top page before its scripts run. ``window.__gtBench.probe()`` reports the map
+#: that is currently shown: which kind, how many item features it draws and (on request) their
+#: ids, plus any exception the app shows. Every way of telling "how many features" lives in
+#: ``count()``: a map that writes ``data-gt-features`` on its container is read from there (our
+#: app's Leaflet map, and the WebGL view if it marks its element the same way); a Leaflet map
+#: without it (the naive app) is counted from Leaflet's own layers; a WebGL deck without a marker
+#: is "drawn" once its canvas has a size and the rerun that made it has finished.
+_PROBE_JS = r"""
+(() => {
+  if (window.top !== window) { return; }
+  const FOLIUM = 'iframe[title="streamlit_folium.st_folium"]';
+  const DECK = '[data-testid="stDeckGlJsonChart"]';
+  const state = {sawRunning: false, changing: false};
+  function count(kind, box, win, withIds) {
+    const marked = box && (box.matches('[data-gt-features]') ? box : box.querySelector('[data-gt-features]'));
+    if (marked) {
+      const ids = withIds ? (marked.getAttribute('data-gt-ids') || '').split(' ').filter(Boolean) : null;
+      return {kind: kind, marker: true, features: Number(marked.getAttribute('data-gt-features')), ids: ids};
+    }
+    if (kind === 'leaflet' && win && win.map && win.map.eachLayer) {
+      // one layer per GeoJSON feature carries .feature (a multi-point's markers do not)
+      let n = 0; const ids = [];
+      win.map.eachLayer(function (l) {
+        if (l.feature && l.feature.id !== undefined && l.feature.id !== null) {
+          n += 1;
+          if (withIds) { ids.push(String(l.feature.id)); }
+        }
+      });
+      return {kind: kind, marker: false, features: n, ids: withIds ? ids : null};
+    }
+    if (kind === 'deck') {
+      const c = box.querySelector('canvas');
+      return {kind: kind, marker: false, features: null, ids: null, sized: !!(c && c.width > 0 && c.height > 0)};
+    }
+    return null;
+  }
+  function current(withIds) {
+    for (const f of document.querySelectorAll(FOLIUM)) {
+      let win = null, doc = null;
+      try { win = f.contentWindow; doc = f.contentDocument; } catch (e) { continue; }
+      if (!win || !doc || win.__gtBenchStale) { continue; }
+      const box = doc.querySelector('.leaflet-container');
+      if (!box) { continue; }
+      const got = count('leaflet', box, win, withIds);
+      if (got) { return got; }
+    }
+    for (const el of document.querySelectorAll(DECK)) {
+      const got = count('deck', el, null, withIds);
+      if (got) { return got; }
+    }
+    return null;
+  }
+  function idle() { return !!document.querySelector("[data-test-script-state='notRunning']"); }
+  new MutationObserver(function () {
+    if (document.querySelector("[data-test-script-state='running']")) { state.sawRunning = true; }
+  }).observe(document, {subtree: true, attributes: true, childList: true, attributeFilter: ['data-test-script-state']});
+  window.__gtBench = {
+    probe: function (withIds) {
+      // an exception, or an error the app chose to show (st.error), ends the wait at once
+      const err = document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]');
+      return {map: current(!!withIds), error: err ? err.innerText.slice(0, 600) : null, idle: idle()};
+    },
+    // before a change: the maps now shown are old (a new selection makes a new st_folium frame)
+    markStale: function () {
+      document.querySelectorAll(FOLIUM).forEach(function (f) {
+        try { f.contentWindow.__gtBenchStale = true; } catch (e) { /* not loaded yet */ }
+      });
+      state.sawRunning = false; state.changing = true;
+    },
+    drawn: function (n) {
+      const p = window.__gtBench.probe(false);
+      if (p.error) { return p; }
+      const m = p.map;
+      if (!m) { return false; }
+      if (m.features !== null) { return m.features === n ? p : false; }
+      // an unmarked WebGL canvas: sized, and (after a change) the rerun that redrew it is over
+      return m.sized && (!state.changing || (state.sawRunning && p.idle)) ? p : false;
+    },
+  };
+})();
+"""
+_TWO_FRAMES = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))"
+
+
+class BenchError(RuntimeError):
+    """An app did not start, showed an error, or did not draw what was expected in time."""
+
+
+@dataclass(frozen=True)
+class Change:
+    """One filter change: the mode chosen and the item ids with geometry the map must then show."""
+
+    mode: str
+    ids: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Dataset:
+    """A store to serve, and what its map must show at open and after each change."""
+
+    label: str
+    size: int
+    store: Path
+    ids: tuple[str, ...]
+    changes: tuple[Change, ...]
+
+
+@dataclass
+class Drawn:
+    """What one step expected and what the page showed when it was taken as drawn."""
+
+    step: str
+    expected: int
+    features: int | None
+    kind: str
+    ids_match: bool | None = None  # checked only with ``verify``
+
+
+@dataclass
+class AppRun:
+    """The figures of one app on one dataset (times in ms, memory in MB)."""
+
+    app: str
+    first_open_ms: float | None = None
+    open_ms: list[float] = field(default_factory=list)
+    change_ms: list[float] = field(default_factory=list)
+    peak_rss_mb: float | None = None
+    drawn: list[Drawn] = field(default_factory=list)
+    error: str | None = None
+    load_avg: float = 0.0  # the machine's 1-minute load average when the run started (others share it)
+
+
+# -- datasets -------------------------------------------------------------------------------------
+def _drawable_ids(store: Path, flt: Filter) -> tuple[str, ...]:
+    """Ids of the items of ``flt`` that have a geometry to draw, sorted."""
+    gdf = GeoPackageStore(store).load(flt)
+    keep = gdf.geometry.notna() & ~gdf.geometry.is_empty
+    return tuple(sorted(str(i) for i in gdf.loc[keep, "id"]))
+
+
+def dataset(label: str, store: Path, changes: int) -> Dataset:
+    """What the map of ``store`` must show: every item at open, then one mode per change.
+
+    The modes are the ones with the most drawable items, in that order: the heaviest redraws,
+    and a different filter each time.
+    """
+    everything = GeoPackageStore(store).load()
+    keep = everything.geometry.notna() & ~everything.geometry.is_empty
+    ranked = everything.loc[keep, "mode"].value_counts()
+    modes = [str(m) for m in ranked.index[:changes]]
+    return Dataset(label, len(everything), store, tuple(sorted(str(i) for i in everything.loc[keep, "id"])),
+                   tuple(Change(m, _drawable_ids(store, Filter(modes=(m,)))) for m in modes))
+
+
+def build_real(path: Path) -> Path:
+    """Build the store of the project's dataset (``geotrack build``) at ``path``."""
+    build(GeoPackageStore(path), data_dir=DATA_DIR, layers_dir=LAYERS_DIR)
+    return path
+
+
+def build_synthetic(path: Path, size: int) -> Path:
+    """Write ``size`` synthetic items (:func:`bench.synthetic.items`) into a new store at ``path``."""
+    GeoPackageStore(path).replace_all(synthetic.items(size), [], actor="bench", source=None)
+    return path
+
+
+# -- server ---------------------------------------------------------------------------------------
+@dataclass
+class _Server:
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def tail(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace")[-3000:]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _runnable(script: Path, work: Path) -> Path:
+    """``script``, or for a script outside the project root a copy of it beside a link to ``static/``.
+
+    Streamlit serves ``/app/static`` from the folder of the main script, and the naive app loads
+    the vendored Leaflet from there like the real app does.
+    """
+    if script.parent == ROOT:
+        return script
+    folder = work / f"app-{script.stem}"
+    folder.mkdir(parents=True, exist_ok=True)
+    if not (folder / "static").exists():
+        (folder / "static").symlink_to(ROOT / "static", target_is_directory=True)
+    copy = folder / script.name
+    copy.write_bytes(script.read_bytes())
+    return copy
+
+
+@contextlib.contextmanager
+def _serve(script: Path, store: Path, log: Path) -> Iterator[_Server]:
+    """``streamlit run script`` on a free port with ``GEOTRACK_STORE=store``, healthy, stopped on exit.
+
+    The server runs in the project root, so it reads the project's ``.streamlit/config.toml``.
+    """
+    script = _runnable(script, log.parent)
+    port = _free_port()
+    env = {**os.environ, "GEOTRACK_STORE": str(store)}
+    env.pop("GEOTRACK_DATABASE_URL", None)  # the app would prefer a database over the store we made
+    cmd = [sys.executable, "-m", "streamlit", "run", str(script), "--server.headless", "true",
+           "--server.address", "127.0.0.1", "--server.port", str(port), "--browser.gatherUsageStats", "false",
+           "--global.developmentMode", "false", "--server.fileWatcherType", "none"]
+    with open(log, "wb") as out:
+        process = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    server = _Server(f"http://127.0.0.1:{port}", process, log)
+    try:
+        deadline = time.monotonic() + SERVER_START_S
+        while True:
+            if process.poll() is not None:
+                raise BenchError(f"{script.name} exited with {process.returncode}:\n{server.tail()}")
+            try:
+                with urllib.request.urlopen(f"{server.url}/_stcore/health", timeout=2) as response:
+                    if response.status == 200:
+                        break
+            except OSError:
+                pass
+            if time.monotonic() > deadline:
+                raise BenchError(f"{script.name} not healthy within {SERVER_START_S} s:\n{server.tail()}")
+            time.sleep(0.2)  # polling interval while the server starts (nothing is timed here)
+        yield server
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=20)
+
+
+def peak_rss_mb(pid: int) -> float:
+    """The high-water mark of the resident memory of process ``pid`` (``VmHWM``), in MB."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) * 1024 / MB
+    raise BenchError(f"no VmHWM for process {pid}")
+
+
+# -- page -----------------------------------------------------------------------------------------
+def _offline(route: Route) -> None:
+    url = route.request.url
+    if _LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
+        route.continue_()
+    else:
+        route.abort()
+
+
+def _wait_drawn(page: Page, expected: int, timeout_s: float) -> dict[str, Any]:
+    """Wait until the shown map draws ``expected`` item features, then two frames; return the probe."""
+    try:
+        handle = page.wait_for_function("(n) => window.__gtBench.drawn(n)", arg=expected, polling="raf",
+                                        timeout=timeout_s * 1000)
+    except PlaywrightTimeout as exc:
+        last = page.evaluate("() => window.__gtBench && window.__gtBench.probe(false)")
+        raise BenchError(f"map not drawn with {expected} features within {timeout_s:.0f} s; last seen {last}") from exc
+    probe: dict[str, Any] = handle.json_value()
+    if probe.get("error"):
+        raise BenchError(f"the app shows an error: {probe['error']}")
+    page.evaluate(_TWO_FRAMES)  # the frame that paints what the script drew
+    return probe
+
+
+def _wait_idle(page: Page, timeout_s: float) -> None:
+    page.locator(_IDLE).wait_for(state="attached", timeout=timeout_s * 1000)
+
+
+def _record(run: AppRun, page: Page, step: str, ids: Sequence[str], probe: dict[str, Any], verify: bool) -> None:
+    shown = probe["map"]
+    ids_match = None
+    if verify:
+        got = page.evaluate("() => window.__gtBench.probe(true)")["map"]
+        ids_match = got is not None and got["ids"] is not None and sorted(got["ids"]) == sorted(ids)
+    run.drawn.append(Drawn(step, len(ids), shown.get("features"), str(shown.get("kind")), ids_match))
+
+
+def _open(page: Page, url: str, run: AppRun, ds: Dataset, step: str, timeout_s: float, verify: bool) -> float:
+    """Open ``url`` in ``page`` and time it until the whole dataset's map is drawn (ms)."""
+    start = time.perf_counter()
+    page.goto(url, wait_until="commit", timeout=timeout_s * 1000)
+    probe = _wait_drawn(page, len(ds.ids), timeout_s)
+    elapsed = (time.perf_counter() - start) * 1000
+    _record(run, page, step, ds.ids, probe, verify)
+    _wait_idle(page, timeout_s)
+    return elapsed
+
+
+def _change(page: Page, change: Change, run: AppRun, timeout_s: float, verify: bool) -> float:
+    """Choose ``change.mode`` in the sidebar's mode multiselect; time it until the map shows it (ms)."""
+    name = i18n.mode_label(change.mode, LANG)
+    box = page.locator(_MULTISELECT).get_by_role("combobox", name=i18n.t("mode", LANG), exact=True)
+    box.click()
+    box.fill(name)  # the option list is virtualised: narrow it so the option is rendered
+    option = page.get_by_role("option", name=name, exact=True)
+    option.wait_for(state="visible", timeout=timeout_s * 1000)
+    page.evaluate("() => window.__gtBench.markStale()")
+    start = time.perf_counter()
+    option.click()
+    probe = _wait_drawn(page, len(change.ids), timeout_s)
+    elapsed = (time.perf_counter() - start) * 1000
+    _record(run, page, f"change:{change.mode}", change.ids, probe, verify)
+    page.keyboard.press("Escape")  # close the dropdown the choice left open
+    _wait_idle(page, timeout_s)
+    return elapsed
+
+
+def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path, *,
+                timeout_s: float = STEP_TIMEOUT_S, verify: bool = False) -> AppRun:
+    """Serve ``app`` on ``ds`` and measure it: first open, then ``repeat`` × (open, change), then memory.
+
+    A failure of the app (it errs, or does not draw in time) ends its run with ``error`` set, so
+    the other app's figures still count.
+    """
+    run = AppRun(app, load_avg=os.getloadavg()[0])
+    with _serve(APPS[app], ds.store, work / f"{app}-{ds.label}.log") as server:
+        context = browser.new_context(viewport=VIEWPORT)
+        try:
+            context.route("**/*", _offline)
+            context.add_init_script(_PROBE_JS)
+            page = context.new_page()
+            page.set_default_timeout(timeout_s * 1000)
+            run.first_open_ms = _open(page, server.url, run, ds, "open:first", timeout_s, verify)
+            for k in range(repeat):
+                run.open_ms.append(_open(page, server.url, run, ds, "open", timeout_s, verify))
+                if ds.changes:
+                    change = ds.changes[k % len(ds.changes)]
+                    run.change_ms.append(_change(page, change, run, timeout_s, verify))
+        except (BenchError, PlaywrightError) as exc:
+            # one line: it ends up in a markdown table cell
+            text = " ".join(str(exc).split()).replace("|", "/")
+            run.error = f"{type(exc).__name__}: {text[:300]}"
+        finally:
+            context.close()
+        if server.process.poll() is None:
+            run.peak_rss_mb = peak_rss_mb(server.process.pid)
+    return run
+
+
+# -- rows -----------------------------------------------------------------------------------------
+def _median(values: Sequence[float]) -> float | None:
+    return statistics.median(values) if values else None
+
+
+def rows(ds: Dataset, ours: AppRun, naive: AppRun) -> list[Row]:
+    """Rows of :class:`bench.run.Row` for one dataset (a figure our app failed to give is left out)."""
+    where = "real dataset" if ds.label == REAL else "synthetic"
+    drawn = len(ds.ids)
+    failed = "; ".join(f"{r.app} failed (its memory is the peak reached before): {r.error}"
+                       for r in (ours, naive) if r.error)
+    tail = f"; load avg {ours.load_avg:.1f} / {naive.load_avg:.1f}" + (f" — {failed}" if failed else "")
+    if any(d.kind == "deck" and d.features is None for d in ours.drawn):
+        # without a count on the WebGL element, "drawn" is its canvas sized (see _PROBE_JS)
+        tail = "; geotrack showed the WebGL view: drawn = deck canvas sized, count not checked" + tail
+    out: list[Row] = []
+
+    def add(what: str, unit: str, mine: float | None, base: float | None, target: str, notes: str) -> None:
+        if mine is not None:
+            out.append(Row(ds.size, f"browser: {what} ({where})", unit, mine, base, target, notes + tail))
+
+    add("page open → map drawn, first visit", "ms", ours.first_open_ms, naive.first_open_ms, "",
+        f"{drawn} features; first session after the server started (geotrack's caches cold)")
+    n_open = min(len(ours.open_ms), len(naive.open_ms)) or len(ours.open_ms)
+    add("page open → map drawn, repeat visits", "ms", _median(ours.open_ms), _median(naive.open_ms), "",
+        f"{drawn} features; median of {n_open} new sessions")
+    changes = ", ".join(f"{c.mode} ({len(c.ids)})" for c in ds.changes[:len(ours.change_ms)])
+    target = "≤ 300 ms" if ds.label == REAL else ("≤ 1 s at 10,000" if ds.size == 10_000 else "")
+    add("filter change → map redrawn", "ms", _median(ours.change_ms), _median(naive.change_ms), target,
+        f"choose one mode in the sidebar multiselect, median of {len(ours.change_ms)}: {changes}")
+    steps = "open" if not ours.change_ms else "opens and filter changes"
+    add("server peak memory (VmHWM)", "MB", ours.peak_rss_mb, naive.peak_rss_mb,
+        "≤ 1 GB at 100,000" if ds.size >= 100_000 else "",
+        f"streamlit server process after the {steps} above")
+    return out
+
+
+def bench_browser(sizes: Sequence[str | int] = SIZES, memory_sizes: Sequence[int] = MEMORY_SIZES, repeat: int = 3,
+                  *, timeout_s: float = STEP_TIMEOUT_S, work: Path | None = None) -> list[Row]:
+    """Measure both apps in Chromium at every size; ``memory_sizes`` get the first open and memory only.
+
+    Sizes are item counts of synthetic stores, or ``"real"`` for the project's dataset.
+    """
+    with contextlib.ExitStack() as stack:
+        base = work or Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="gt-bench-browser-")))
+        p = stack.enter_context(sync_playwright())
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        stack.callback(browser.close)
+        out: list[Row] = []
+        plan = [(s, repeat) for s in sizes] + [(s, 0) for s in memory_sizes]
+        for size, reps in plan:
+            ds = prepare(size, base, reps)
+            runs = [measure_app(browser, app, ds, reps, base, timeout_s=timeout_s) for app in APPS]
+            out.extend(rows(ds, runs[0], runs[1]))
+            _log(ds, runs)
+        return out
+
+
+def prepare(size: str | int, work: Path, changes: int) -> Dataset:
+    """The store of ``size`` (built in ``work``) and what its map must show."""
+    if size == REAL:
+        store = build_real(work / "real.gpkg")
+        return dataset(REAL, store, changes)
+    n = int(size)
+    store = build_synthetic(work / f"synthetic-{n}.gpkg", n)
+    return dataset(f"{n}", store, changes)
+
+
+def _log(ds: Dataset, runs: Sequence[AppRun]) -> None:
+    for r in runs:
+        print(f"[bench.browser] {ds.label}: {r.app} first {r.first_open_ms} open {r.open_ms} change {r.change_ms} "
+              f"peak {r.peak_rss_mb} MB{' ERROR ' + r.error if r.error else ''}", file=sys.stderr, flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m bench.browser``: print the rows as the table of ``bench/results.md``."""
+    parser = argparse.ArgumentParser(prog="python -m bench.browser", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", nargs="*", default=list(SIZES),
+                        help="'real' or item counts, measured fully (default real 10000)")
+    parser.add_argument("--memory", nargs="*", type=int, default=list(MEMORY_SIZES),
+                        help="item counts measured for first open and memory only (default 100000)")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--timeout", type=float, default=STEP_TIMEOUT_S, help="seconds per step")
+    args = parser.parse_args(argv)
+    sizes: list[str | int] = [s if s == REAL else int(s) for s in args.sizes]
+    from bench.run import Report, machine, write
+
+    report = Report(machine(), bench_browser(sizes, args.memory, args.repeat, timeout_s=args.timeout))
+    with tempfile.TemporaryDirectory() as tmp:
+        md, _ = write(report, Path(tmp))
+        print(md.read_text(encoding="utf-8"))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
