@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+import folium
 import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
@@ -256,7 +257,7 @@ def main() -> None:
     if len(gdf) >= deckview.webgl_min_items():
         _webgl_map(path, built_at, flt, lang, len(gdf))
     else:
-        _leaflet_map(path, built_at, flt, lang, gdf)
+        _leaflet_map(path, built_at, flt, lang, gdf, options["modes"])
     if gdf.empty:
         st.info(t("no_match"))
 
@@ -293,10 +294,16 @@ def main() -> None:
         st.altair_chart(chart, width="stretch", key="timeline")
 
 
-def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame) -> None:
+def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame,
+                 modes: list[str]) -> None:
     payload = _payload(path, built_at, flt, lang)
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap))
+    # the page itself depends only on the language, basemap and legend: a filter change swaps the
+    # item layers inside it (feature_group_to_add) instead of loading a new map
+    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap),
+                             legend_modes=modes, items=False)
+    layers = mapview.item_layers(payload)
     selected = st.session_state.sel
+    ring = mapview.highlight_group(gdf, selected) if selected else None
     rows = gdf[gdf["id"] == selected]
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
@@ -304,7 +311,8 @@ def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoD
         fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
         center=view[0] if view else None, zoom=view[1] if view else None,
-        feature_group_to_add=mapview.highlight_group(gdf, selected) if selected else None,
+        feature_group_to_add=[*layers, ring] if ring else layers,
+        layer_control=folium.LayerControl(collapsed=True, position="topright"),
     )
     if payload["missing"]:
         st.caption(_t(lang, "not_drawn", n=len(payload["missing"])))

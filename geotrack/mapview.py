@@ -13,6 +13,7 @@ popups are HTML that this module builds with every text passed through
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
 import math
@@ -483,8 +484,7 @@ def map_payload(
         west, south, east, north = shapely.total_bounds(shapes[located])
         bounds = [[round(float(south), decimals), round(float(west), decimals)],
                   [round(float(north), decimals), round(float(east), decimals)]]
-    labels = {"modes": {m: _e(i18n.mode_label(m, lang)) for m in modes},
-              "statuses": {s: _e(i18n.status_label(s, lang)) for s in dict.fromkeys(statuses)}}
+    labels = _labels(modes, dict.fromkeys(statuses), lang)
     return {"modes": modes, "styles": styles, "labels": labels, "tooltip": TOOLTIP_TEMPLATE, "bounds": bounds,
             "count": int(located.sum()), "missing": missing, "lang": lang}
 
@@ -616,8 +616,10 @@ class _Setup(_Macro):
         </style>
         {% endmacro %}
         {% macro script(this, kwargs) %}
+        // the item layers arrive later and again on every filter change (streamlit-folium's
+        // feature_group_to_add, evaluated in another scope): what they call lives on window
         var gtStyles = {{ this.styles_js }}, gtLabels = {{ this.labels_js }}, gtTooltip = {{ this.tooltip_js }};
-        window.gtItems = [];
+        window.gtLayers = {};  // mode → {key: content hash, layer: L.GeoJSON, owner: its feature group}
         // the texts are escaped by the server: here they are only put together
         function gtFill(pieces) { return gtTooltip.replace(/\{(\w+)\}/g, function (m, key) { return pieces[key]; }); }
         function gtRuns(g) {  // encode_geometries → per geometry its parts → rings → [lon, lat] vertices
@@ -649,7 +651,7 @@ class _Setup(_Macro):
           if (t === 5) { return {type: 'MultiLineString', coordinates: parts.map(function (q) { return q[0]; })}; }
           return {type: 'MultiPolygon', coordinates: parts};
         }
-        function gtFeatures(mode, c) {  // the features of one mode (decode_features in Python)
+        window.gtFeatures = function (mode, c) {  // the features of one mode (decode_features in Python)
           var runs = gtRuns(c.geometry), ids = c.id_html || c.ids;
           return {type: 'FeatureCollection', features: runs.map(function (parts, i) {
             var status = c.statuses[c.status[i]];
@@ -659,43 +661,86 @@ class _Setup(_Macro):
                           deadline: c.deadlines[i], id: ids[i]}),
               pp: c.popups ? c.popups[i] : ''}};
           })};
-        }
-        function gtStyle(f) { return gtStyles[f.properties.k] || {}; }
-        function gtPoint(f, latlng) { return L.circleMarker(latlng, gtStyles[f.properties.k] || {}); }
-        function gtBind(f, layer) {
-          if (f.properties.tt) { layer.bindTooltip(f.properties.tt, {sticky: true}); }
-          if (f.properties.pp) { layer.bindPopup(f.properties.pp, {maxWidth: 360}); }
-        }
-        function gtCount(map) {
+        };
+        window.gtLayerOptions = {
+          style: function (f) { return gtStyles[f.properties.k] || {}; },
+          pointToLayer: function (f, latlng) { return L.circleMarker(latlng, gtStyles[f.properties.k] || {}); },
+          onEachFeature: function (f, layer) {
+            if (f.properties.tt) { layer.bindTooltip(f.properties.tt, {sticky: true}); }
+            if (f.properties.pp) { layer.bindPopup(f.properties.pp, {maxWidth: 360}); }
+          }
+        };
+        // The layer of a mode, shown while its feature group is: made again only when its content
+        // changed, and kept on the map through a swap of groups, so a selection (which sends the
+        // groups again) neither redraws thousands of items nor closes the popup the click opened.
+        window.gtItemLayer = function (map, group, mode, key, make) {
+          var held = window.gtLayers[mode];
+          if (!held || held.key !== key) {
+            if (held) { map.removeLayer(held.layer); }
+            held = window.gtLayers[mode] = {key: key, layer: make(), owner: null};
+          }
+          held.owner = group;
+          group.on('add', function () { if (held.owner === group) { map.addLayer(held.layer); } });
+          group.on('remove', function () {
+            // the next group of this mode is added in the same turn: decide once it has been
+            setTimeout(function () {
+              if (!map.hasLayer(held.owner) || window.gtLayers[mode] !== held) { map.removeLayer(held.layer); }
+              window.gtCount(map);
+            }, 0);
+          });
+          return held.layer;
+        };
+        window.gtCount = function (map) {
           var n = 0, ids = [];
-          window.gtItems.forEach(function (g) {
-            if (map.hasLayer(g)) { g.eachLayer(function (l) { n += 1; ids.push(l.feature.id); }); }
+          Object.keys(window.gtLayers).forEach(function (mode) {
+            var layer = window.gtLayers[mode].layer;
+            if (map.hasLayer(layer)) { layer.eachLayer(function (l) { n += 1; ids.push(l.feature.id); }); }
           });
           var box = map.getContainer();
           box.setAttribute('data-gt-features', String(n));
           box.setAttribute('data-gt-ids', ids.join(' '));
           return n;
-        }
+        };
+        // fit the map to the items whenever they change, and again when the frame is resized
+        // before anything else moved the view (the user, a focus on an item)
+        window.gtView = {bounds: null, shown: null, moved: false, fitting: false};
+        window.gtFit = function (map) {
+          var v = window.gtView;
+          if (!v.bounds || v.moved) { return; }
+          v.fitting = true;
+          map.fitBounds(v.bounds, {padding: [20, 20], maxZoom: 13, animate: false});
+          v.fitting = false;
+        };
+        window.gtShow = function (map, bounds, modes) {
+          var v = window.gtView, text = JSON.stringify(bounds);
+          Object.keys(window.gtLayers).forEach(function (mode) {  // modes no longer selected
+            if (modes.indexOf(mode) < 0) { map.removeLayer(window.gtLayers[mode].layer); delete window.gtLayers[mode]; }
+          });
+          if (text !== v.shown) { v.shown = text; v.bounds = bounds; v.moved = false; window.gtFit(map); }
+          setTimeout(function () { window.gtCount(map); }, 0);
+        };
         {% endmacro %}
     """)
 
-    def __init__(self, payload: Mapping[str, Any]):
+    def __init__(self, lang: str):
         super().__init__()
         self._name = "GtSetup"
-        self.styles_js = js_json(dict(payload.get("styles") or {}))
-        self.labels_js = js_json(dict(payload.get("labels") or {"modes": {}, "statuses": {}}))
-        self.tooltip_js = js_json(payload.get("tooltip") or TOOLTIP_TEMPLATE)
+        # every style and label, not only the selection's: the page stays the same across filter
+        # changes, so streamlit-folium keeps it and swaps only the item layers
+        self.styles_js = js_json({f"{m}|{s}": item_style(m, s) for m in vocab.MODES for s in vocab.STATUSES})
+        self.labels_js = js_json(_labels(vocab.MODES, vocab.STATUSES, lang))
+        self.tooltip_js = js_json(TOOLTIP_TEMPLATE)
 
 
 class _Items(_Macro):
-    """The items of one mode (a :func:`map_payload` entry) decoded and drawn into the parent layer."""
+    """The items of one mode (a :func:`map_payload` entry), decoded and shown with the parent layer."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON(gtFeatures({{ this.mode_js }}, {{ this.data_js }}),
-          {style: gtStyle, pointToLayer: gtPoint, onEachFeature: gtBind});
-        {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        window.gtItems.push({{ this.get_name() }});
+        var {{ this.get_name() }} = window.gtItemLayer({{ this._parent._parent.get_name() }},
+          {{ this._parent.get_name() }}, {{ this.mode_js }}, {{ this.key_js }}, function () {
+            return L.geoJSON(window.gtFeatures({{ this.mode_js }}, {{ this.data_js }}), window.gtLayerOptions);
+          });
         {% endmacro %}
     """)
 
@@ -705,6 +750,23 @@ class _Items(_Macro):
         self.mode_js = js_json(mode)
         # "ids" first: feature_ids_in_script finds the drawn items by it
         self.data_js = js_json({"ids": entry["ids"], **{k: v for k, v in entry.items() if k != "ids"}})
+        self.key_js = js_json(hashlib.sha1(self.data_js.encode("utf-8")).hexdigest()[:20])
+
+
+class _Show(_Macro):
+    """After the item layers: forget modes no longer selected, fit a changed selection, count."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.gtShow({{ this._parent._parent.get_name() }}, {{ this.bounds_js }}, {{ this.modes_js }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, bounds: Sequence[Sequence[float]] | None, modes: Sequence[str]) -> None:
+        super().__init__()
+        self._name = "GtShow"
+        self.bounds_js = js_json(bounds)
+        self.modes_js = js_json(list(modes))
 
 
 class _Features(_Macro):
@@ -767,36 +829,31 @@ class _Legend(_Macro):
 
 
 class _Finish(_Macro):
-    """Fit the map to the items (again whenever its frame is resized before the user moved it) and
-    count the drawn item features onto the map container (``data-gt-features``, ``data-gt-ids``)."""
+    """Keep the fit while the frame is resized before the view moved, and recount the drawn item
+    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
         (function (map) {
-          var bounds = {{ this.bounds_js }};
-          var moved = false, fitting = false;
-          function fit() {
-            if (!bounds || moved) { return; }
-            fitting = true;
-            map.fitBounds(bounds, {padding: [20, 20], maxZoom: 13, animate: false});
-            fitting = false;
-          }
-          fit();
-          // once the view moves for any other reason (the user, a focus on an item), stop refitting
-          map.on('movestart zoomstart', function () { if (!fitting) { moved = true; } });
+          map.on('movestart zoomstart', function () { if (!window.gtView.fitting) { window.gtView.moved = true; } });
           if (window.ResizeObserver) {
-            new ResizeObserver(function () { map.invalidateSize(); fit(); }).observe(map.getContainer());
+            new ResizeObserver(function () { map.invalidateSize(); window.gtFit(map); }).observe(map.getContainer());
           }
-          gtCount(map);
-          map.on('overlayadd overlayremove', function () { gtCount(map); });
+          map.on('overlayadd overlayremove', function () { setTimeout(function () { window.gtCount(map); }, 0); });
+          window.gtCount(map);
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: Sequence[Sequence[float]] | None) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._name = "GtFinish"
-        self.bounds_js = js_json(bounds)
+
+
+def _labels(modes: Iterable[str], statuses: Iterable[str], lang: str) -> dict[str, dict[str, str]]:
+    """Escaped mode and status names in ``lang``."""
+    return {"modes": {m: _e(i18n.mode_label(m, lang)) for m in modes},
+            "statuses": {s: _e(i18n.status_label(s, lang)) for s in statuses}}
 
 
 def build_map(
@@ -805,7 +862,9 @@ def build_map(
     corridors: Mapping[str, Any] | None = None,
     tiles: bool = False,
     legend: bool = True,
+    legend_modes: Sequence[str] | None = None,
     height: int | str = "100%",
+    items: bool = True,
 ) -> folium.Map:
     """A folium Map of a :func:`map_payload`: a feature group per mode, corridors underneath.
 
@@ -820,8 +879,16 @@ def build_map(
         readable without them).
     legend
         Add the legend control.
+    legend_modes
+        The modes the legend lists (default: those of the payload).
     height
         The map's CSS height.
+    items
+        Put the item layers (:func:`item_layers`) and a layer control in the map, for a page of its
+        own. ``False`` leaves a map that depends only on the language, the corridors, the basemap and
+        ``legend_modes``: an app hands it to streamlit-folium together with ``item_layers(payload)``
+        as ``feature_group_to_add``, so that a filter change swaps the items in the page already
+        there instead of loading a new one.
     """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
@@ -829,22 +896,34 @@ def build_map(
     if tiles:
         folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
                          control=False).add_to(m)
-    _Setup(payload).add_to(m)
+    _Setup(lang).add_to(m)
     if corridors and corridors.get("features"):
         group = folium.FeatureGroup(name=_e(i18n.t("corridors", lang)), control=True)
         _Features(corridors, kind="corridors").add_to(group)
         group.add_to(m)
-    for mode, entry in (payload.get("modes") or {}).items():
-        label = f"{i18n.mode_label(mode, lang)} ({len(entry['ids'])})"
-        group = folium.FeatureGroup(name=_e(label), control=True)
-        _Items(mode, entry).add_to(group)
-        group.add_to(m)
-    if legend and payload.get("modes"):
-        shown = list(payload["modes"])
+    shown = list(legend_modes if legend_modes is not None else (payload.get("modes") or {}))
+    if legend and shown:
         _Legend(legend_html(shown, lang, open_=len(shown) <= LEGEND_OPEN_MAX)).add_to(m)
-    folium.LayerControl(collapsed=True, position="topright").add_to(m)
-    _Finish(payload.get("bounds")).add_to(m)
+    _Finish().add_to(m)
+    if items:
+        for group in item_layers(payload):
+            group.add_to(m)
+        folium.LayerControl(collapsed=True, position="topright").add_to(m)
     return m
+
+
+def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
+    """The items of a :func:`map_payload` as feature groups: one per mode (in the layer control),
+    then one that fits the view to them and counts them."""
+    lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
+    groups = []
+    for mode, entry in (payload.get("modes") or {}).items():
+        group = folium.FeatureGroup(name=_e(f"{i18n.mode_label(mode, lang)} ({len(entry['ids'])})"), control=True)
+        _Items(mode, entry).add_to(group)
+        groups.append(group)
+    show = folium.FeatureGroup(name="gt-show", control=False)
+    _Show(payload.get("bounds"), list(payload.get("modes") or {})).add_to(show)
+    return [*groups, show]
 
 
 def highlight_group(gdf: gpd.GeoDataFrame, item_id: str) -> folium.FeatureGroup | None:

@@ -59,7 +59,8 @@ def _map_args(at: AppTest) -> dict[str, Any]:
 
 
 def _map_ids(at: AppTest) -> list[str]:
-    return mapview.feature_ids_in_script(_map_args(at)["script"])
+    args = _map_args(at)
+    return mapview.feature_ids_in_script(args["script"] + (args.get("feature_group") or ""))
 
 
 def test_runs_and_shows_everything(run_app):
@@ -75,7 +76,17 @@ def test_map_loads_leaflet_only_from_the_app(run_app):
     args = _map_args(run_app())
     assert args["js_links"] == [mapview.LEAFLET_JS]
     assert args["css_links"] == [mapview.LEAFLET_CSS]
-    assert "<img" not in args["script"] and "&lt;img" in args["script"]
+    items = args["feature_group"]
+    assert "<img" not in args["script"] + items and "&lt;img" in items
+
+
+def test_a_filter_change_swaps_the_items_in_the_same_map_page(run_app):
+    """The map page (and so streamlit-folium's component key) stays; only the item layers change."""
+    everything, ports = _map_args(run_app()), _map_args(run_app(modes="seaport"))
+    assert everything["script"] == ports["script"]
+    assert everything["feature_group"] != ports["feature_group"]
+    assert sorted(mapview.feature_ids_in_script(ports["feature_group"])) == ["port-alpha", "port-bravo"]
+    assert "port-alpha" not in everything["script"]
 
 
 def test_query_params_become_filters(run_app):

@@ -276,11 +276,11 @@ def test_tooltips_from_the_payload_equal_the_reference(frame, payload):
 
 def test_the_map_script_decodes_what_python_decodes(payload):
     """The decoder of the page (run in node) makes the same features as :func:`mapview.decode_features`."""
-    setup = mapview._Setup(payload)
+    setup = mapview._Setup(payload["lang"])
     script = setup._template.module.script(setup, {})
     program = (f"var window = {{}};\n{script}\nvar payload = {mapview.js_json(payload)};\n"
                "process.stdout.write(JSON.stringify(Object.keys(payload.modes).map("
-               "function (m) { return gtFeatures(m, payload.modes[m]).features; })));")
+               "function (m) { return window.gtFeatures(m, payload.modes[m]).features; })));")
     node = shutil.which("node")
     assert node, "node is part of the machine (see README: set-up)"
     result = subprocess.run([node, "-e", program], capture_output=True, text=True, check=True, timeout=60)
