@@ -12,6 +12,7 @@ from typing import Any
 
 import folium
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
@@ -45,6 +46,11 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
     # A resource, shared and never changed: cache_data would keep a pickled copy and unpickle another on
     # every rerun (hundreds of MB at national scale)
     return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
+    return views.table_frame(_filtered(path, built_at, flt), lang)
 
 
 @st.cache_data(show_spinner=False)
@@ -272,7 +278,7 @@ def main() -> None:
     )
 
     st.subheader(t("table"))
-    st.dataframe(views.table_frame(gdf, lang), hide_index=True, key="table")
+    st.dataframe(_table(path, built_at, flt, lang), hide_index=True, key="table")
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= SELECT_MAX_ITEMS else [i for i in ids if i == st.session_state.sel]
     if len(ids) > SELECT_MAX_ITEMS:

@@ -58,7 +58,10 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
     """The item table: id, name, mode, status, start, deadline, provinces, documents, length."""
     t = lambda key: i18n.t(key, lang)  # noqa: E731
     rows = []
-    for row in gdf.to_dict("records"):
+    # only the columns shown: records of every column (geometry, sources…) cost hundreds of MB at 100,000 items
+    shown = [c for c in ("id", "name_vi", "name_en", "mode", "status", "start_year", "end_year", "provinces",
+                         "commitments", "length_km") if c in gdf.columns]
+    for row in pd.DataFrame(gdf[shown]).to_dict("records"):
         length = row.get("length_km")
         rows.append({
             t("col_id"): row["id"],
