@@ -107,9 +107,13 @@ _PROBE_JS = r"""
     for (const f of document.querySelectorAll(FOLIUM)) {
       let win = null, doc = null;
       try { win = f.contentWindow; doc = f.contentDocument; } catch (e) { continue; }
-      if (!win || !doc || win.__gtBenchStale) { continue; }
+      if (!win || !doc) { continue; }
       const box = doc.querySelector('.leaflet-container');
       if (!box) { continue; }
+      // a map shown before the change counts again once its items changed (geotrack swaps the items
+      // inside the same frame; the naive app loads a new frame and the old one never changes)
+      if (win.__gtBenchStale && (!box.hasAttribute('data-gt-ids') ||
+                                 box.getAttribute('data-gt-ids') === win.__gtBenchBefore)) { continue; }
       const got = count('leaflet', box, win, withIds);
       if (got) { return got; }
     }
@@ -129,10 +133,14 @@ _PROBE_JS = r"""
       const err = document.querySelector('[data-testid="stException"], [data-testid="stAlertContentError"]');
       return {map: current(!!withIds), error: err ? err.innerText.slice(0, 600) : null, idle: idle()};
     },
-    // before a change: the maps now shown are old (a new selection makes a new st_folium frame)
+    // before a change: the maps now shown are old until what they show changes
     markStale: function () {
       document.querySelectorAll(FOLIUM).forEach(function (f) {
-        try { f.contentWindow.__gtBenchStale = true; } catch (e) { /* not loaded yet */ }
+        try {
+          const box = f.contentDocument.querySelector('.leaflet-container');
+          f.contentWindow.__gtBenchStale = true;
+          f.contentWindow.__gtBenchBefore = box ? box.getAttribute('data-gt-ids') : null;
+        } catch (e) { /* not loaded yet */ }
       });
       state.sawRunning = false; state.changing = true;
     },
