@@ -29,6 +29,8 @@ DECK_KEY = "deck"
 MAP_HEIGHT = 600
 #: Up to this many items the item list offers each one; past it the map click selects.
 SELECT_MAX_ITEMS = 5000
+#: Up to this many items the GeoJSON download is ready with the page (a few MB); past it, made on click.
+EAGER_DOWNLOAD_MAX = 5000
 #: Widget keys of the filters, by Filter field.
 KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
         "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
@@ -89,9 +91,10 @@ def _corridor_payload(lang: str) -> dict[str, Any]:
     return mapview.corridor_payload(_corridors(), lang)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _geojson(path: str, built_at: str, flt: Filter) -> str:
-    return export.to_geojson(_filtered(path, built_at, flt), _documents(path, built_at), flt)
+    # joined from the Feature texts the store keeps (no per-item work); the cached frame gives the metadata
+    return export.store_geojson(open_store(path), flt, _documents(path, built_at), frame=_filtered(path, built_at, flt))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -256,7 +259,9 @@ def main() -> None:
     head, download = st.columns([3, 1])
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
     download.download_button(  # made on click: at national scale the file is hundreds of MB
-        t("download_geojson", n=len(gdf)), data=lambda: _geojson(path, built_at, flt), file_name=views.download_name(),
+        t("download_geojson", n=len(gdf)), file_name=views.download_name(),
+        # made with the page up to EAGER_DOWNLOAD_MAX items; past that only on click (hundreds of MB)
+        data=_geojson(path, built_at, flt) if len(gdf) <= EAGER_DOWNLOAD_MAX else lambda: _geojson(path, built_at, flt),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
