@@ -1,6 +1,7 @@
 """What only the PostGIS store has: migrations, constraints, SQL pushdown, the store choice by URL."""
 
 import json
+from typing import Any
 
 import psycopg
 import pytest
@@ -38,29 +39,37 @@ def test_fresh_database_gets_every_migration(pg):
     assert _sql(pg, "SELECT srid FROM geometry_columns WHERE f_table_name = 'items'") == [(4326,)]
 
 
-def test_version_1_store_upgrades_in_place_without_data_loss(postgis_server, pg):
-    """A store as version 1 wrote it (no province_keys) opens with today's code: upgraded, nothing lost."""
+def _store_as_version(postgis_server: Any, pg: PostGISStore, version: int) -> tuple[str, list[str]]:
+    """A new database holding ``pg``'s rows as schema ``version`` had them (its migrations only, and
+    only the item columns those made); its URL and those columns."""
     postgis_url = postgis_server.create_database()
     with psycopg.connect(postgis_url, autocommit=True) as con, con.transaction():
         con.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
                     "applied_at timestamptz NOT NULL DEFAULT now())")
-        con.execute(MIGRATIONS[0].sql)
-        con.execute("INSERT INTO schema_migrations (version, description) VALUES (1, 'v1')")
-        # copy pg's rows as version 1 had them: every column but the ones later migrations added
-        v1_columns = [c for (c,) in con.execute(
+        for migration in MIGRATIONS[:version]:
+            con.execute(migration.sql)
+            con.execute("INSERT INTO schema_migrations (version, description) VALUES (%s, 'v')",
+                        (migration.version,))
+        columns = [c for (c,) in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' "
             "ORDER BY ordinal_position").fetchall()]
-    assert "province_keys" not in v1_columns
     with psycopg.connect(pg.path, autocommit=True) as src, psycopg.connect(postgis_url, autocommit=True) as dst:
-        for table, columns in (("items", v1_columns), ("documents", None), ("history", None), ("meta", None)):
-            names = ", ".join(columns) if columns else "*"
-            with src.cursor().copy(f"COPY (SELECT {names} FROM {table}) TO STDOUT") as out, \
-                    dst.cursor().copy(f"COPY {table} ({names}) FROM STDIN" if columns else
+        for table, names in (("items", columns), ("documents", None), ("history", None), ("meta", None)):
+            listed = ", ".join(names) if names else "*"
+            with src.cursor().copy(f"COPY (SELECT {listed} FROM {table}) TO STDOUT") as out, \
+                    dst.cursor().copy(f"COPY {table} ({listed}) FROM STDIN" if names else
                                       f"COPY {table} FROM STDIN") as into:
                 for block in out:
                     into.write(block)
-        dst.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
+        dst.execute("UPDATE meta SET value = %s WHERE key = 'schema_version'", (str(version),))
         dst.execute("SELECT setval('history_id_seq', (SELECT max(id) FROM history))")
+    return postgis_url, columns
+
+
+def test_version_1_store_upgrades_in_place_without_data_loss(postgis_server, pg):
+    """A store as version 1 wrote it (no province_keys) opens with today's code: upgraded, nothing lost."""
+    postgis_url, v1_columns = _store_as_version(postgis_server, pg, 1)
+    assert "province_keys" not in v1_columns
     old = PostGISStore(postgis_url)
     assert old.exists()
     frame = old.load()  # the first read upgrades
@@ -81,28 +90,8 @@ def test_version_2_store_gets_its_feature_texts_in_place(postgis_server, pg):
     """A store as version 2 wrote it (no Feature texts) opens with today's code: texts computed from its rows."""
     from geotrack.export import feature_texts
 
-    postgis_url = postgis_server.create_database()
-    with psycopg.connect(postgis_url, autocommit=True) as con, con.transaction():
-        con.execute("CREATE TABLE schema_migrations (version integer PRIMARY KEY, description text NOT NULL, "
-                    "applied_at timestamptz NOT NULL DEFAULT now())")
-        for migration in MIGRATIONS[:2]:
-            con.execute(migration.sql)
-            con.execute("INSERT INTO schema_migrations (version, description) VALUES (%s, 'v')",
-                        (migration.version,))
-        v2_columns = [c for (c,) in con.execute(
-            "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' "
-            "ORDER BY ordinal_position").fetchall()]
+    postgis_url, v2_columns = _store_as_version(postgis_server, pg, 2)
     assert "feature" not in v2_columns and "province_keys" in v2_columns
-    with psycopg.connect(pg.path, autocommit=True) as src, psycopg.connect(postgis_url, autocommit=True) as dst:
-        for table, columns in (("items", v2_columns), ("documents", None), ("history", None), ("meta", None)):
-            names = ", ".join(columns) if columns else "*"
-            with src.cursor().copy(f"COPY (SELECT {names} FROM {table}) TO STDOUT") as out, \
-                    dst.cursor().copy(f"COPY {table} ({names}) FROM STDIN" if columns else
-                                      f"COPY {table} FROM STDIN") as into:
-                for block in out:
-                    into.write(block)
-        dst.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'")
-        dst.execute("SELECT setval('history_id_seq', (SELECT max(id) FROM history))")
     old = PostGISStore(postgis_url)
     texts = old.feature_texts()  # the first read upgrades
     assert _sql(old, "SELECT max(version) FROM schema_migrations") == [(SCHEMA_VERSION,)] and SCHEMA_VERSION >= 3
