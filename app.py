@@ -258,7 +258,7 @@ def main() -> None:
     st.caption(t("subtitle"))
     head, download = st.columns([3, 1])
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
-    download.download_button(  # made on click: at national scale the file is hundreds of MB
+    download.download_button(
         t("download_geojson", n=len(gdf)), file_name=views.download_name(),
         # made with the page up to EAGER_DOWNLOAD_MAX items; past that only on click (hundreds of MB)
         data=_geojson(path, built_at, flt) if len(gdf) <= EAGER_DOWNLOAD_MAX else lambda: _geojson(path, built_at, flt),
