@@ -66,7 +66,7 @@ def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[s
         items drawn.
     """
     _, decimals = mapview.level_of_detail(mapview.DEFAULT_ZOOM)
-    shapes = mapview._simplify_all(gdf.geometry, mapview.DEFAULT_ZOOM)
+    shapes = mapview.simplify_all(gdf.geometry, mapview.DEFAULT_ZOOM)
     located = ~shapely.is_missing(shapes)
     shapes = shapely.transform(shapes[located], lambda xy: np.round(xy, decimals))
     rows = gdf.loc[located, ["id", "name_vi", "name_en", "mode", "status", "end_year", "deadline_text"]]
@@ -74,8 +74,8 @@ def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[s
     for r in rows.to_dict("records"):
         status = str(r["status"])
         texts.append({
-            "id": str(r["id"]), "name": mapview._name(r, lang)[0], "mode": i18n.mode_label(r["mode"], lang),
-            "status": i18n.status_label(status, lang), "deadline": mapview._deadline(r, lang),
+            "id": str(r["id"]), "name": mapview.main_name(r, lang)[0], "mode": i18n.mode_label(r["mode"], lang),
+            "status": i18n.status_label(status, lang), "deadline": mapview.deadline_label(r, lang),
             "colour": _rgba(str(r["mode"]), status),
             "width": float(mapview.STATUS_STYLES[status].weight if status in mapview.STATUS_STYLES else 3),
         })

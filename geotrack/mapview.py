@@ -150,13 +150,14 @@ def _e(value: Any) -> str:
     return "" if value is None else html.escape(str(value), quote=True)
 
 
-def _name(row: Mapping[str, Any], lang: str) -> tuple[str, str | None]:
-    """(main name, other-language name) for ``lang``."""
+def main_name(row: Mapping[str, Any], lang: str) -> tuple[str, str | None]:
+    """(main name, other-language name) of an item for ``lang`` (not escaped)."""
     vi, en = row.get("name_vi") or row.get("id") or "", row.get("name_en")
     return (en, vi) if lang == "en" and en else (vi, en if en != vi else None)
 
 
-def _deadline(row: Mapping[str, Any], lang: str) -> str:
+def deadline_label(row: Mapping[str, Any], lang: str) -> str:
+    """The deadline as the documents word it, with the year when the wording lacks it (not escaped)."""
     end, text = row.get("end_year"), row.get("deadline_text")
     if text and end and str(end) not in str(text):
         return f"{text} ({end})"
@@ -190,7 +191,7 @@ def popup_html(
     today, provinces, corridors and each commitment (document, section, line). Every text is escaped.
     """
     t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
-    main, other = _name(row, lang)
+    main, other = main_name(row, lang)
     status = i18n.status_label(row.get("status"), lang)
     as_of = f" ({t('as_of')} {_e(row.get('status_as_of'))})" if row.get("status_as_of") else ""
     agency, agency_now = row.get("lead_agency"), row.get("lead_agency_current")
@@ -208,7 +209,7 @@ def popup_html(
         f'<div class="gt-pp"><div class="gt-name">{_e(main)}</div>',
         f'<div class="gt-alt">{_e(other)}</div>' if other else "",
         f"<b>{t('status')}:</b> {_e(status)}{as_of}<br>",
-        f"<b>{t('deadline')}:</b> {_e(_deadline(row, lang))}<br>",
+        f"<b>{t('deadline')}:</b> {_e(deadline_label(row, lang))}<br>",
         f"<b>{t('funding')}:</b> {_e(_funding_text(row.get('funding'), lang))}<br>",
         f"<b>{t('lead_agency')}:</b> {agency_text}<br>",
         f"<b>{t('provinces')}:</b> {_e(provinces)}<br>",
@@ -296,7 +297,7 @@ def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> Base
     if geom is None or geom.is_empty:
         return None
     _, decimals = level_of_detail(zoom)
-    simplified = _simplify_all(gpd.GeoSeries([geom]), zoom)[0]
+    simplified = simplify_all(gpd.GeoSeries([geom]), zoom)[0]
     return shapely.transform(simplified, lambda xy: np.round(xy, decimals))
 
 
@@ -304,9 +305,9 @@ def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
     return dict(json.loads(shapely.to_geojson(geom)))
 
 
-def _simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
-    """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for missing
-    or empty); :func:`encode_geometries` rounds."""
+def simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
+    """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for
+    missing or empty; :func:`encode_geometries` rounds)."""
     tolerance, _ = level_of_detail(zoom)
     geoms = np.array(geometries.values, dtype=object)
     geoms[shapely.is_empty(geoms)] = None
@@ -411,8 +412,8 @@ def _assemble(kind: str, parts: list[list[list[list[float]]]]) -> dict[str, Any]
 def tooltip_html(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     """Short hover text of an item: name, mode, status, deadline and the id in brackets (every text escaped)."""
     return fill_tooltip({
-        "name": _e(_name(row, lang)[0]), "mode": _e(i18n.mode_label(row.get("mode"), lang)),
-        "status": _e(i18n.status_label(row.get("status"), lang)), "deadline": _e(_deadline(row, lang)),
+        "name": _e(main_name(row, lang)[0]), "mode": _e(i18n.mode_label(row.get("mode"), lang)),
+        "status": _e(i18n.status_label(row.get("status"), lang)), "deadline": _e(deadline_label(row, lang)),
         "id": _e(row.get("id")),
     })
 
@@ -448,14 +449,14 @@ def map_payload(
         the GeoJSON features the map draws.
     """
     _, decimals = level_of_detail(zoom)
-    shapes = _simplify_all(gdf.geometry, zoom)
+    shapes = simplify_all(gdf.geometry, zoom)
     located = np.array([g is not None for g in shapes], dtype=bool)
     ids = [str(i) for i in gdf["id"]]
     missing = [i for i, ok in zip(ids, located, strict=True) if not ok]
     column = lambda name: gdf[name].tolist() if name in gdf else [None] * len(gdf)  # noqa: E731
-    names = [_e(_name({"id": i, "name_vi": vi, "name_en": en}, lang)[0])
+    names = [_e(main_name({"id": i, "name_vi": vi, "name_en": en}, lang)[0])
              for i, vi, en in zip(ids, column("name_vi"), column("name_en"), strict=True)]
-    deadlines = [_e(_deadline({"end_year": end, "deadline_text": text}, lang))
+    deadlines = [_e(deadline_label({"end_year": end, "deadline_text": text}, lang))
                  for end, text in zip(column("end_year"), column("deadline_text"), strict=True)]
     statuses = [str(s) for s in column("status")]
     item_modes = np.array([str(m) for m in column("mode")], dtype=object)
