@@ -50,6 +50,14 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
     return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
 
 
+@st.cache_data(show_spinner=False)
+def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int, int] | None]:
+    # what the filter widgets offer depends on the build only: not worth a pass over every item per rerun
+    full = _frame(path, built_at)
+    return ([m for m in vocab.MODES if m in set(full["mode"])], views.province_options(full),
+            views.deadline_bounds(full))
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
     return views.table_frame(_filtered(path, built_at, flt), lang)
@@ -204,15 +212,16 @@ def main() -> None:
     corridors = _corridors()
     corridor_names = mapview.corridor_names(corridors)
     doc_titles = {d.number: d.title for d in documents}
+    modes, provinces, bounds = _choices(path, built_at)
     options = {
-        "modes": [m for m in vocab.MODES if m in set(full["mode"])],
+        "modes": modes,
         "statuses": list(vocab.STATUSES),
         "corridors": list(corridor_names),
-        "provinces": views.province_options(full),
+        "provinces": provinces,
         "funding_types": list(vocab.FUNDING_TYPES),
         "documents": list(doc_titles),
     }
-    years = views.deadline_bounds(full) or (dt.date.today().year, dt.date.today().year)
+    years = bounds or (dt.date.today().year, dt.date.today().year)
     _init_state(params, full, options, years)
     url_years = st.session_state.f_years
     year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
