@@ -66,7 +66,7 @@ test: install browser-deps postgis-deps  ## everything the tests need, then ever
 	$(VENV)/bin/mypy
 	$(PY) -m pytest
 
-bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈45 min)
+bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈20 min)
 	$(PY) -m bench --browser $(BENCH_ARGS)
 
 clean:
