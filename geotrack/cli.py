@@ -15,11 +15,13 @@ import geopandas as gpd
 from geotrack import __version__, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
+from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
 from geotrack.errors import GeotrackError, ValidationError
+from geotrack.features import feature_properties
 from geotrack.filters import Filter, apply, parse_csv_list
 from geotrack.importer import describe, plan_import, read_import
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
-from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, Store, open_store
+from geotrack.store import Store, open_store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
 
@@ -114,7 +116,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         gdf = store.load(flt)
     if args.json:
-        props = [_export.feature_properties(r) for r in gdf.to_dict("records")]
+        props = [feature_properties(r) for r in gdf.to_dict("records")]
         print(json.dumps(props, ensure_ascii=False, indent=2))
     else:
         print(_table(gdf))
@@ -134,7 +136,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_show(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     row = store.get(args.item_id).to_dict("records")[0]
-    print(json.dumps(_export.feature_properties(row), ensure_ascii=False, indent=2))
+    print(json.dumps(feature_properties(row), ensure_ascii=False, indent=2))
     return 0
 
 

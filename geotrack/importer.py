@@ -24,12 +24,12 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry import shape
 
+from geotrack.changes import encode_value
 from geotrack.errors import DataFileError, Problem
-from geotrack.export import FIELDS
-from geotrack.formats import GPKG_NO_GEOMETRY
+from geotrack.export.gpkg import GPKG_NO_GEOMETRY
+from geotrack.features import FIELDS
 from geotrack.io import RawRecord
 from geotrack.model import COMMITMENT_KEYS, ITEM_KEYS, Item
-from geotrack.store import encode_value
 from geotrack.validate import Context, check_records
 
 #: Files larger than this are refused before they are read.

@@ -152,6 +152,15 @@ def postgis_url(postgis_server: PostGISServer) -> str:
     return postgis_server.create_database()
 
 
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Mark every test that needs PostgreSQL ``postgis`` (``make unit`` leaves them out)."""
+    for item in items:
+        params = getattr(getattr(item, "callspec", None), "params", {})
+        names = set(getattr(item, "fixturenames", ()))
+        if names & {"postgis_server", "postgis_url"} or "postgis" in (params.get("store_kind"), params.get("kind")):
+            item.add_marker(pytest.mark.postgis)
+
+
 @pytest.fixture(params=STORE_KINDS)
 def store_kind(request: pytest.FixtureRequest) -> str:
     """Which backend: ``"gpkg"`` or ``"postgis"``."""
@@ -170,7 +179,7 @@ def make_store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) 
         made["n"] += 1
         if store_kind == "gpkg":
             return GeoPackageStore(tmp_path / ("s.gpkg" if made["n"] == 1 else f"s{made['n']}.gpkg"))
-        from geotrack.store_postgis import PostGISStore
+        from geotrack.store.postgis import PostGISStore
 
         server: PostGISServer = request.getfixturevalue("postgis_server")
         return PostGISStore(server.create_database())
@@ -180,7 +189,7 @@ def make_store(store_kind: str, tmp_path: Path, request: pytest.FixtureRequest) 
 
 def store_location(store: Store) -> str:
     """What ``--store`` or :func:`geotrack.store.open_store` takes for ``store``: a path or a URL."""
-    return str(getattr(store, "path"))  # noqa: B009 - both backends have it; the Protocol does not
+    return store.location
 
 
 def snapshot(store: Store) -> Any:

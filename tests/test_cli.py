@@ -71,7 +71,7 @@ def test_export_geojson_of_a_filter(cli, tmp_path, capsys):
     (("--search", "cang"), Filter(search="cang")),
 ], ids=["all", "sql", "search"])
 def test_export_geojson_is_spliced_from_the_store_as_computed(cli, tmp_path, capsys, monkeypatch, args, flt):
-    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
     cli("build")
     out = tmp_path / "x.geojson"
     assert cli("export", "-o", str(out), *args) == 0

@@ -31,8 +31,9 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import i18n, vocab
+from geotrack import settings, vocab
 from geotrack.errors import GeotrackError
+from geotrack.ui import i18n
 
 #: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
 STATIC_URL: Final = "/app/static/vendor/leaflet"
@@ -190,7 +191,7 @@ def popup_html(
     """The popup of an item: names, status and as-of, deadline, funding, lead agency as written and
     today, provinces, corridors and each commitment (document, section, line). Every text is escaped.
     """
-    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    t = i18n.translator(lang, wrap=_e)
     main, other = main_name(row, lang)
     status = i18n.status_label(row.get("status"), lang)
     as_of = f" ({t('as_of')} {_e(row.get('status_as_of'))})" if row.get("status_as_of") else ""
@@ -233,7 +234,7 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
     A ``<details>`` element, so a reader can fold it away.
     """
-    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    t = i18n.translator(lang, wrap=_e)
     rows = [f'<details{" open" if open_ else ""}><summary class="gt-lg-title">{t("legend")}</summary>',
             '<div class="gt-lg-modes">']
     for mode in modes:
@@ -258,10 +259,6 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
 
 # -- geometry and payload ------------------------------------------------------
-#: Above this many items the map is drawn for the default view (coarser detail, no popups:
-#: the item's detail shows beside the map on click); at or below it, at full map detail.
-DETAIL_MAX_ITEMS: Final = 2000
-
 #: The hover text of an item. Python fills it (:func:`tooltip_html`) and so does the map script,
 #: from the same pieces, each HTML-escaped by this module; the id closes it so that a click read
 #: back from the map (:func:`item_id_from_tooltip`) names its item.
@@ -289,7 +286,7 @@ def level_of_detail(zoom: int | None) -> tuple[float, int]:
 
 def payload_zoom(count: int) -> int | None:
     """The zoom a map of ``count`` items is prepared for (``None``: full detail)."""
-    return None if count <= DETAIL_MAX_ITEMS else DEFAULT_ZOOM
+    return None if count <= settings.detail_max_items else DEFAULT_ZOOM
 
 
 def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> BaseGeometry | None:
