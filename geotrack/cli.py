@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -16,6 +17,8 @@ from geotrack import __version__, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
+from geotrack.console import cell as _cell
+from geotrack.console import os_message, print_problems, refuse_control_characters, say
 from geotrack.errors import GeotrackError, ValidationError
 from geotrack.features import feature_properties
 from geotrack.filters import Filter, apply, parse_csv_list
@@ -71,29 +74,29 @@ def _ensure_store(args: argparse.Namespace) -> Store:
 def cmd_build(args: argparse.Namespace) -> int:
     store = open_store(args.store)
     if args.if_stale and not is_stale(store, data_dir=args.data, layers_dir=args.layers):
-        print(f"store is up to date: {store}")
+        say(f"store is up to date: {store}")
         return 0
     report = build(store, data_dir=args.data, layers_dir=args.layers, actor=args.actor)
-    print(f"built {store}: {report.items} items, {report.documents} documents, "
-          f"{len(report.changes)} recorded change(s)")
+    say(f"built {store}: {report.items} items, {report.documents} documents, "
+        f"{len(report.changes)} recorded change(s)")
     return 0
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
     dataset = read_dataset(args.data, args.layers)
     problems = check_dataset(dataset)
-    for problem in problems:
-        print(problem)
+    print_problems(problems, file=sys.stdout)
     errors = errors_only(problems)
-    print(f"{len(dataset.records)} items checked: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
+    say(f"{len(dataset.records)} items checked: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
     return 1 if errors else 0
 
 
 def _table(gdf: gpd.GeoDataFrame) -> str:
     headers = ("id", "mode", "status", "deadline", "provinces", "name")
     rows = [
-        (r["id"], r["mode"], r["status"], str(r["end_year"] or "—"), ", ".join(r["provinces"] or ()),
-         r["name_vi"] if len(r["name_vi"]) <= 60 else r["name_vi"][:59] + "…")
+        tuple(_cell(c) for c in (
+            r["id"], r["mode"], r["status"], str(r["end_year"] or "—"), ", ".join(r["provinces"] or ()),
+            r["name_vi"] if len(r["name_vi"]) <= 60 else r["name_vi"][:59] + "…"))
         for r in gdf.to_dict("records")
     ]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
@@ -117,26 +120,32 @@ def cmd_list(args: argparse.Namespace) -> int:
         gdf = store.load(flt)
     if args.json:
         props = [feature_properties(r) for r in gdf.to_dict("records")]
-        print(json.dumps(props, ensure_ascii=False, indent=2))
+        say(json.dumps(props, ensure_ascii=False, indent=2), json_text=True)
     else:
-        print(_table(gdf))
-        print(f"\n{len(gdf)} item(s)")
+        say(_table(gdf))
+        say(f"\n{len(gdf)} item(s)")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     flt = filter_from_args(args)
+    output = Path(args.output)
+    if store.owns(output):
+        raise GeotrackError(f"{args.output}: that is the store itself (or its lock or temporary files); "
+                            "write the export to another file")
+    if output.is_dir():
+        raise GeotrackError(f"{args.output}: is a folder; give the export file's path")
     # GeoJSON is spliced from the Feature texts the store keeps; the other formats come from the frame
-    count = _export.export_store(store, Path(args.output), args.format, store.documents(), flt)
-    print(f"wrote {count} item(s) to {args.output} ({args.format})", file=sys.stderr)
+    count = _export.export_store(store, output, args.format, store.documents(), flt)
+    say(f"wrote {count} item(s) to {args.output} ({args.format})", file=sys.stderr)
     return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     row = store.get(args.item_id).to_dict("records")[0]
-    print(json.dumps(feature_properties(row), ensure_ascii=False, indent=2))
+    say(json.dumps(feature_properties(row), ensure_ascii=False, indent=2), json_text=True)
     return 0
 
 
@@ -147,10 +156,11 @@ def _context(args: argparse.Namespace) -> Context:
 
 def _print_entries(entries: list[HistoryEntry]) -> None:
     for e in entries:
-        detail = "added" if e.new == ADDED else ("removed" if e.field == ITEM_FIELD else f"{e.old} → {e.new}")
-        label = "" if e.field == ITEM_FIELD else f" {e.field}:"
-        print(f"{e.at}  {e.item_id}{label} {detail}  (by {e.actor}; source: {e.source or '—'}"
-              f"{'; ' + e.note if e.note else ''})")
+        detail = "added" if e.new == ADDED else ("removed" if e.field == ITEM_FIELD else
+                                                 f"{_cell(e.old)} → {_cell(e.new)}")
+        label = "" if e.field == ITEM_FIELD else f" {_cell(e.field)}:"
+        say(f"{_cell(e.at)}  {_cell(e.item_id)}{label} {detail}  (by {_cell(e.actor)}; "
+            f"source: {_cell(e.source or '—')}{'; ' + _cell(e.note) if e.note else ''})")
 
 
 def cmd_update(args: argparse.Namespace) -> int:
@@ -173,7 +183,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
     entries = store.update_item(args.item_id, change, actor=args.actor, source=args.source)
     _print_entries(entries)
-    print(f"{len(entries)} change(s) recorded")
+    say(f"{len(entries)} change(s) recorded")
     return 0
 
 
@@ -189,7 +199,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     entries = history.changes_since(store.history(), args.since)
     _print_entries(entries)
-    print(f"{len(entries)} change(s) since {args.since.isoformat()}")
+    say(f"{len(entries)} change(s) since {args.since.isoformat()}")
     return 0
 
 
@@ -197,8 +207,8 @@ def cmd_overdue(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     today = args.today or dt.date.today()
     gdf = history.overdue(store.load(filter_from_args(args)), today)
-    print(_table(gdf))
-    print(f"\n{len(gdf)} item(s) past their deadline and not complete (as of {today.isoformat()})")
+    say(_table(gdf))
+    say(f"\n{len(gdf)} item(s) past their deadline and not complete (as of {today.isoformat()})")
     return 0
 
 
@@ -206,24 +216,24 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     found = history.conflicts(store.load(filter_from_args(args)))
     for item_id, fields in found:
-        print(item_id)
+        say(_cell(item_id))
         for name, by_doc in fields.items():
-            print(f"    {name}: " + "; ".join(f"{doc}: {value}" for doc, value in by_doc.items()))
-    print(f"{len(found)} item(s) whose documents disagree")
+            say(f"    {_cell(name)}: " + "; ".join(f"{_cell(doc)}: {_cell(value)}" for doc, value in by_doc.items()))
+    say(f"{len(found)} item(s) whose documents disagree")
     return 0
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
     for target in read_dataset(args.data, args.layers).targets:
-        print(f"{target['deadline_year']}  {target['scope']}: {target['text_en']}  "
-              f"({target['document']}, line {target['line']})")
+        say(f"{_cell(target['deadline_year'])}  {_cell(target['scope'])}: {_cell(target['text_en'])}  "
+            f"({_cell(target['document'])}, line {_cell(target['line'])})")
     return 0
 
 
 def cmd_lengths(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
     table = history.lengths_by_mode(store.load(filter_from_args(args)))
-    print(table.to_string(index=False))
+    say(table.to_string(index=False))
     return 0
 
 
@@ -234,13 +244,13 @@ def cmd_import(args: argparse.Namespace) -> int:
                        remove_missing=args.remove_missing)
     if plan.errors:
         raise ValidationError(plan.problems)
-    print(describe(plan))
+    say(describe(plan))
     if args.dry_run:
-        print("dry run: nothing written")
+        say("dry run: nothing written")
         return 0
     removals = [c.item_id for c in plan.changes if c.kind == "removed"]
     entries = store.apply_changes(plan.items(), removals, actor=args.actor, source=args.source or args.file)
-    print(f"applied: {len(entries)} change(s) recorded")
+    say(f"applied: {len(entries)} change(s) recorded")
     return 0
 
 
@@ -325,18 +335,31 @@ def make_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status.
+
+    Every error is one clear message on standard error (a traceback only with
+    ``$GEOTRACK_DEBUG`` set), with any secret hidden and control characters escaped.
+    """
     args = make_parser().parse_args(argv)
     try:
+        refuse_control_characters(args)
         return int(args.func(args))
     except ValidationError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-        print(f"geotrack: {exc}", file=sys.stderr)
+        print_problems(exc.problems, file=sys.stderr)
+        say(f"geotrack: {exc}", file=sys.stderr)
         return 1
     except GeotrackError as exc:
-        print(f"geotrack: {exc}", file=sys.stderr)
+        say(f"geotrack: {exc}", file=sys.stderr)
         return 1
+    except OSError as exc:
+        say(f"geotrack: {os_message(exc)}", file=sys.stderr)
+        return 1
+    except Exception as exc:  # a driver's own error (GDAL, libpq): one line, secrets hidden
+        if os.environ.get("GEOTRACK_DEBUG"):
+            raise
+        say(f"geotrack: unexpected {type(exc).__name__}: {exc} (set GEOTRACK_DEBUG=1 for the traceback)",
+            file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +31,8 @@ from geotrack.export.gpkg import GPKG_NO_GEOMETRY
 from geotrack.features import FIELDS
 from geotrack.io import RawRecord
 from geotrack.model import COMMITMENT_KEYS, ITEM_KEYS, Item
+from geotrack.safe_read import check_geopackage, check_local_file, load_geojson
+from geotrack.text import terminal_safe
 from geotrack.validate import Context, check_records
 
 #: Files larger than this are refused before they are read.
@@ -45,6 +48,9 @@ _TOOL_FIELDS = frozenset({"fid", "ogc_fid", "Name", "Description", "layer"})
 _JSON_FIELDS = frozenset({"provinces", "former_provinces", "corridors", "commitments", "sources", "funding_types",
                           "funding", "documents", "conflicts"})
 _WGS84 = ProjCRS.from_epsg(4326)
+#: The CRS names a GeoJSON ``crs`` member may give: PROJ is asked about nothing else (no file, no URL).
+_CRS_NAME = re.compile(r"(?:EPSG:\d{4,6}|urn:ogc:def:crs:EPSG:[\d.]*:\d{4,6}|urn:ogc:def:crs:OGC:1\.3:CRS84|OGC:CRS84)",
+                       re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -85,15 +91,13 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
         not a FeatureCollection, no items layer, projected coordinates without a CRS).
     """
     path = Path(path)
-    try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise DataFileError(f"{path}: cannot read: {exc.strerror or exc}") from exc
+    size = check_local_file(path).st_size
     if size > max_bytes:
         raise DataFileError(f"{path}: {size:,} bytes is larger than the import limit of {max_bytes:,} bytes")
     if size == 0:
         raise DataFileError(f"{path}: the file is empty")
     if path.suffix.lower() == ".gpkg":
+        check_geopackage(path)
         features, crs = _read_geopackage(path)
     else:
         features, crs = _read_geojson(path)
@@ -108,14 +112,7 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
 
 
 def _read_geojson(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
-    try:
-        text = path.read_bytes().decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataFileError(f"{path}: not UTF-8 text (invalid byte at offset {exc.start})") from exc
-    try:
-        content = json.loads(text, parse_constant=_refuse_constant)
-    except ValueError as exc:
-        raise DataFileError(f"{path}: not valid JSON: {exc}") from exc
+    content = load_geojson(path, path.read_bytes())
     if not isinstance(content, dict) or content.get("type") != "FeatureCollection":
         kind = content.get("type") if isinstance(content, dict) else type(content).__name__
         raise DataFileError(f"{path}: expected a GeoJSON FeatureCollection, found {kind!r}")
@@ -126,14 +123,13 @@ def _read_geojson(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
     declared = content.get("crs")
     if declared is not None:
         try:
-            crs = ProjCRS.from_user_input(declared.get("properties", {}).get("name"))
+            name = declared.get("properties", {}).get("name")
+            if not isinstance(name, str) or not _CRS_NAME.fullmatch(name):
+                raise TypeError("only named CRSs (EPSG codes, CRS84) are read")
+            crs = ProjCRS.from_user_input(name)
         except (CRSError, AttributeError, TypeError) as exc:
             raise DataFileError(f"{path}: unreadable 'crs' member {declared!r}") from exc
     return features, crs
-
-
-def _refuse_constant(token: str) -> Any:
-    raise ValueError(f"{token} is not allowed in JSON")
 
 
 def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
@@ -150,11 +146,13 @@ def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | Non
     features: list[Mapping[str, Any]] = []
     crs: ProjCRS | None = None
     for layer in item_layers:
+        try:
+            gdf = pyogrio.read_dataframe(path, layer=layer, read_geometry=listed[layer] is not None)
+        except Exception as exc:  # pyogrio.errors.DataLayerError and friends: a broken layer
+            raise DataFileError(f"{path}: cannot read layer {layer!r}: {exc}") from exc
         if listed[layer] is None:
-            table = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
-            features.extend({**f, "geometry": None} for f in _frame_features(table))
+            features.extend({**f, "geometry": None} for f in _frame_features(gdf))
             continue
-        gdf = pyogrio.read_dataframe(path, layer=layer)
         if gdf.crs is not None:
             if crs is not None and ProjCRS.from_user_input(gdf.crs) != crs:
                 raise DataFileError(f"{path}: layers use different CRSs")
@@ -230,7 +228,7 @@ def _feature_to_record(
         if key in _JSON_FIELDS and isinstance(value, str):
             try:
                 value = json.loads(value) if value else None
-            except ValueError:
+            except (ValueError, RecursionError):
                 add(key, "expected a JSON list or object")
                 continue
         if key in ("start_year", "end_year") and isinstance(value, float) and value.is_integer():
@@ -349,8 +347,13 @@ def describe(plan: ImportPlan) -> str:
 
 
 def _short(value: Any, limit: int = 100) -> str:
+    """``value`` on one line, control characters shown as escapes, cut at ``limit`` with the length said.
+
+    A cut value says how long it is, so two values that differ past the cut do not look alike.
+    """
     text = json.dumps(value, ensure_ascii=False, default=str) if not isinstance(value, str) else value
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    text = terminal_safe(text, one_line=True)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 __all__ = ["DERIVED_FIELDS", "FIELDS", "Change", "ImportPlan", "describe", "plan_import", "read_import"]

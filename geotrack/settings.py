@@ -33,6 +33,18 @@ connect_timeout: int = 10
 
 #: Largest file ``geotrack import`` reads, in bytes.
 max_import_bytes: int = 50 * 1024 * 1024
+#: Most items (features, or rows of a GeoPackage's item layers) one import may hold.
+max_import_features: int = 20_000
+#: Most coordinate positions one GeoJSON import may hold.
+max_import_vertices: int = 2_000_000
+#: Most JSON values (counted as commas, before parsing) and lists + objects one GeoJSON import may hold:
+#: together with the size cap they bound the parser's memory (a file at the caps peaks well under 500 MB).
+max_import_values: int = 2_500_000
+max_import_containers: int = 1_000_000
+#: Deepest nesting of lists and objects in a GeoJSON import (a MultiPolygon feature needs 8).
+max_import_nesting: int = 16
+#: Most problems the command line prints for one run; the rest are counted ("and N more").
+max_error_lines: int = 50
 
 #: Up to this many items the Leaflet map draws full detail and popups; past it, the detail of the default
 #: view (the item's page shows beside the map on click).

@@ -23,6 +23,7 @@ from geotrack import geo, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
+from geotrack.schema import type_problems
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_RANGE = (1990, 2100)
@@ -109,6 +110,8 @@ def check_records(records: Sequence[RawRecord], ctx: Context) -> list[Problem]:
             problems.append(_p(raw, "id", f"duplicate id (used {ids[item_id]} times)"))
         seen.add(item_id)
         parent = raw.record.get("parent_id")
+        if not isinstance(parent, str | None):
+            continue  # check_record reports its type
         if parent is not None and parent not in ids:
             problems.append(_p(raw, "parent_id", f"unknown parent id {parent!r}"))
         if parent == item_id:
@@ -148,6 +151,11 @@ def check_record(
         if key not in ITEM_KEYS:
             close = difflib.get_close_matches(str(key), ITEM_KEYS, n=1)
             add(str(key), "unknown field" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    wrong_types = type_problems(record)
+    for field_name, message in wrong_types:
+        add(field_name, message)
+    if wrong_types:  # the checks below read the values as their kinds
+        return out
 
     _check_id(record.get("id"), add)
     _check_text(record, "name_vi", add, required=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import abc
 from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -106,6 +107,10 @@ class Store(abc.ABC):
 
         Writes nothing, and leaves ``built_at`` as it is, when nothing changed.
         """
+
+    def owns(self, path: Path | str) -> bool:
+        """Tell whether writing the file ``path`` would overwrite any file of the store (a database: none)."""
+        return False
 
     # -- the shared skeleton ------------------------------------------------------------------------
     def __str__(self) -> str:

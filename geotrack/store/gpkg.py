@@ -10,6 +10,7 @@ import contextlib
 import errno
 import fcntl
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -90,13 +91,32 @@ class GeoPackageStore(Store):
     """
 
     def __init__(self, path: Path | str | None = None, *, lock_timeout: float | None = None):
-        self.path = Path(path if path is not None else settings.default_store)
-        self.location = str(self.path)
+        given = Path(path if path is not None else settings.default_store)
+        self.location = str(given)
+        # a symlinked store is written where the link points (the link stays a link) and locked there, so
+        # writers through different links exclude each other
+        self.path = Path(os.path.realpath(given))
         self.lock_timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
 
     def describe(self) -> str:
         """The file's path (a path holds no secret)."""
-        return str(self.path)
+        return self.location
+
+    def owns(self, path: Path | str) -> bool:
+        """Tell whether writing ``path`` would overwrite the store, its lock, journal or temporary files.
+
+        Symlinks are followed and hard links recognised, so no other name of the store counts as free.
+        """
+        target = Path(os.path.realpath(path))
+        if target.parent == self.path.parent and (
+                target.name.startswith(self.path.name) or target.name.startswith(f".{self.path.name}.")):
+            return True  # the store, "<store>.lock", "-wal", "-journal", and the writers' ".<store>.*.tmp"
+        if any(parent.name.startswith(f".{self.path.name}.") and parent.parent == self.path.parent
+               for parent in target.parents):
+            return True
+        with contextlib.suppress(OSError):
+            return target.exists() and self.path.exists() and os.path.samefile(target, self.path)
+        return False
 
     # -- reading ------------------------------------------------------------
     def exists(self) -> bool:
@@ -104,8 +124,10 @@ class GeoPackageStore(Store):
         return self.path.is_file()
 
     def _require(self) -> None:
+        if self.path.is_dir():
+            raise StoreError(f"{self.location}: is a folder, not a store; give a .gpkg file path")
         if not self.exists():
-            raise StoreError(f"{self.path}: no store here; run 'geotrack build' first")
+            raise StoreError(f"{self.location}: no store here; run 'geotrack build' first")
 
     def _read_table(self, layer: str) -> pd.DataFrame:
         self._require()
@@ -180,6 +202,8 @@ class GeoPackageStore(Store):
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
     def _locked(self) -> Iterator[None]:
+        if self.path.is_dir():
+            raise StoreError(f"{self.location}: is a folder, not a store; give a .gpkg file path")
         self.path.parent.mkdir(parents=True, exist_ok=True)
         lock_path = self.path.with_name(self.path.name + ".lock")
         with open(lock_path, "a+") as lock:
@@ -225,7 +249,13 @@ class GeoPackageStore(Store):
             meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
             pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
 
-        write_atomic_with(self.path, write)
+        try:
+            write_atomic_with(self.path, write)
+        except OSError:
+            raise  # disk full, read-only: the command line names the path and what to do
+        except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
+            raise StoreError(f"{self.location}: cannot write the store ({exc}); it is unchanged. "
+                             "Free disk space or check that the folder is writable, then retry") from exc
 
     def _history_frame(self) -> pd.DataFrame:
         if not self.exists():

@@ -43,7 +43,7 @@ from geotrack.store._pgrows import (
     sql_where,
 )
 from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SCHEMA_VERSION, MakeUpserts, Store
-from geotrack.store.location import redact
+from geotrack.store.location import redact, remember, scrub
 from geotrack.store.migrations import MIGRATIONS
 
 #: Key of the advisory lock every writer (and every migration) holds for its transaction.
@@ -70,6 +70,7 @@ class PostGISStore(Store):
 
     def __init__(self, url: str, *, lock_timeout: float | None = None, connect_timeout: int | None = None):
         self.location = url
+        remember(url)  # whatever a driver or traceback says later, its password is hidden
         self.lock_timeout = settings.lock_timeout if lock_timeout is None else lock_timeout
         self.connect_timeout = settings.connect_timeout if connect_timeout is None else connect_timeout
 
@@ -84,7 +85,7 @@ class PostGISStore(Store):
             conn = psycopg.connect(self.location, autocommit=True, connect_timeout=self.connect_timeout,
                                    application_name="geotrack")
         except psycopg.Error as exc:
-            raise StoreError(f"{self}: cannot connect to the database: {exc}".strip()) from exc
+            raise StoreError(scrub(f"{self}: cannot connect to the database: {exc}".strip(), [self.location])) from None
         try:
             with conn:
                 yield conn
@@ -93,7 +94,7 @@ class PostGISStore(Store):
                 f"{self}: store busy — another process is writing it (waited {self.lock_timeout:g} s)"
             ) from exc
         except psycopg.Error as exc:
-            raise StoreError(f"{self}: {type(exc).__name__}: {exc}".strip()) from exc
+            raise StoreError(scrub(f"{self}: {type(exc).__name__}: {exc}".strip(), [self.location])) from exc
 
     def _lock(self, conn: psycopg.Connection[Any]) -> None:
         """Take the writers' lock for the current transaction, waiting at most ``lock_timeout``."""
