@@ -1,17 +1,30 @@
-"""Building a store from the reviewed dataset under ``data/``."""
+"""Building a store from the reviewed dataset under ``data/``.
+
+A build never silently reverts an edit made in the store (``geotrack update``, ``import``):
+it applies what changed in ``data/`` since the last build and keeps the store's edits,
+reporting every field both changed (:mod:`geotrack.rebuild`). ``fresh=True`` makes the
+store exactly ``data/`` again, every edit since recorded in the history as undone.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import geopandas as gpd
+
+from geotrack import rebuild
 from geotrack.changes import HistoryEntry
 from geotrack.errors import ValidationError
 from geotrack.io import DATA_DIR, LAYERS_DIR, Dataset, read_dataset
-from geotrack.model import Item
+from geotrack.model import Item, frame_to_items
 from geotrack.store import Store
-from geotrack.validate import check_dataset, errors_only
+from geotrack.validate import Context, check_dataset, check_record, errors_only
 
 
 @dataclass(frozen=True)
@@ -22,6 +35,10 @@ class BuildReport:
     documents: int
     changes: list[HistoryEntry]
     fingerprint: str
+    #: Fields both ``data/`` and the store changed since the last build: the store's value was kept.
+    conflicts: list[rebuild.Conflict] = dataclasses.field(default_factory=list)
+    #: ``(item_id, field)`` store edits kept over ``data/`` (``data/`` did not change them).
+    kept: list[tuple[str, str]] = dataclasses.field(default_factory=list)
 
 
 def data_fingerprint(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> str:
@@ -49,15 +66,48 @@ def parse_items(dataset: Dataset) -> list[Item]:
 
 
 def build(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR,
-          actor: str = "geotrack build", source: str | None = "data/") -> BuildReport:
-    """Validate ``data_dir`` and replace the store's items with it (all or nothing)."""
+          actor: str = "geotrack build", source: str | None = "data/", fresh: bool = False) -> BuildReport:
+    """Validate ``data_dir`` and rebuild the store from it (all or nothing), keeping the store's edits.
+
+    What changed in ``data/`` since the last build is applied; what was edited in the store
+    since is kept, and where both changed a field the store's value is kept and the field
+    is reported in :attr:`BuildReport.conflicts` (:mod:`geotrack.rebuild`). With ``fresh``
+    the store becomes exactly ``data/`` (the history records every edit undone).
+    """
     fingerprint = data_fingerprint(data_dir, layers_dir)
     dataset = read_dataset(data_dir, layers_dir)
     items = parse_items(dataset)
     documents = list(dataset.documents.values())
+    ctx = Context(dataset.texts, dataset.corridor_ids)
+    outcome: list[rebuild.MergeResult] = []
+
+    def merge(data: gpd.GeoDataFrame, stored: gpd.GeoDataFrame, history: list[HistoryEntry],
+              meta: dict[str, str]) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
+        since = rebuild.edits_since_build(history, meta, source)
+        result = rebuild.merge(data, stored, since, _divergence(meta), valid=lambda row: _valid(row, ctx))
+        outcome.append(result)
+        return result.frame, result.meta()
+
     changes = store.replace_all(items, documents, actor=actor, source=source,
-                                meta={"data_fingerprint": fingerprint})
-    return BuildReport(len(items), len(documents), changes, fingerprint)
+                                meta={"data_fingerprint": fingerprint, rebuild.DIVERGENCE_KEY: "{}"},
+                                merge=None if fresh else merge)
+    merged = outcome[-1] if outcome else rebuild.MergeResult(rebuild.empty_frame())
+    count = len(merged.frame) if outcome else len(items)
+    return BuildReport(count, len(documents), changes, fingerprint, merged.conflicts, merged.kept)
+
+
+def _divergence(meta: Mapping[str, str]) -> dict[str, dict[str, Any]]:
+    try:
+        value = json.loads(meta.get(rebuild.DIVERGENCE_KEY) or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _valid(row: Mapping[str, Any], ctx: Context) -> bool:
+    """Tell whether a merged working-frame row is a valid item."""
+    record = frame_to_items(gpd.GeoDataFrame([dict(row)], geometry="geometry", crs="EPSG:4326"))[0].to_record()
+    return not errors_only(check_record(record, ctx))
 
 
 def is_stale(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> bool:

@@ -76,9 +76,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     if args.if_stale and not is_stale(store, data_dir=args.data, layers_dir=args.layers):
         say(f"store is up to date: {store}")
         return 0
-    report = build(store, data_dir=args.data, layers_dir=args.layers, actor=args.actor)
+    report = build(store, data_dir=args.data, layers_dir=args.layers, actor=args.actor, fresh=args.fresh)
     say(f"built {store}: {report.items} items, {report.documents} documents, "
         f"{len(report.changes)} recorded change(s)")
+    if report.kept:
+        say(f"kept {len(report.kept)} store edit(s) that data/ does not change (see 'geotrack history')")
+    for conflict in report.conflicts:
+        say(f"conflict: {_cell(conflict)}", file=sys.stderr)
+    if report.conflicts:
+        say(f"{len(report.conflicts)} conflict(s): data/ and the store both changed these since the last build; "
+            "the store's values were kept. Bring data/ in line, or run 'geotrack build --fresh' to take data/'s",
+            file=sys.stderr)
     return 0
 
 
@@ -267,6 +275,8 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("build", help="validate data/ and build the store from it")
     p.add_argument("--if-stale", action="store_true", help="only when the store is missing or data/ changed")
     p.add_argument("--actor", default="geotrack build", help="name recorded in the history")
+    p.add_argument("--fresh", action="store_true",
+                   help="make the store exactly data/, undoing store edits (default: keep them, report conflicts)")
     p.set_defaults(func=cmd_build)
 
     p = sub.add_parser("validate", help="check the dataset; non-zero exit on any error")

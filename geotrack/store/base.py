@@ -31,6 +31,10 @@ SEARCH_COLUMN = "search_text"
 #: Columns of the documents table, in order.
 DOCUMENT_COLUMNS: tuple[str, ...] = ("number", "type", "title", "issuer", "date", "implements", "file", "url", "notes")
 
+#: Merges a rebuild (:mod:`geotrack.rebuild`): given the frame built from ``data/``, the stored frame, the
+#: history and the meta, the frame to store and the meta to add (run under the write lock).
+Merge = Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame, list[HistoryEntry], dict[str, str]],
+                 tuple[gpd.GeoDataFrame, dict[str, str]]]
 #: Reads the stored rows of the given item ids as the working frame (inside a write).
 ReadRows = Callable[[Sequence[str]], gpd.GeoDataFrame]
 #: Makes the items a write upserts, given a reader of the stored rows; raises to refuse the write.
@@ -87,9 +91,14 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def replace_all(
         self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
-        meta: Mapping[str, str] | None = None,
+        meta: Mapping[str, str] | None = None, merge: Merge | None = None,
     ) -> list[HistoryEntry]:
-        """Replace every item and document (a build), recording what changed; return the new history rows."""
+        """Replace every item and document (a build), recording what changed; return the new history rows.
+
+        With ``merge``, the items stored are what ``merge`` makes of ``items`` and the store as it
+        is under the write lock (so no edit made meanwhile is lost). Either way the meta records
+        the history's length after the build (:data:`geotrack.rebuild.HISTORY_ROWS_KEY`).
+        """
 
     @abc.abstractmethod
     def _read_items(self, flt: _filters.Filter | None, *,

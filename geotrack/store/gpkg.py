@@ -37,12 +37,14 @@ from geotrack.model import (
     items_to_frame,
     normalise_numbers,
 )
+from geotrack.rebuild import HISTORY_ROWS_KEY
 from geotrack.store.base import (
     DOCUMENT_COLUMNS,
     FEATURE_COLUMN,
     SCHEMA_VERSION,
     SEARCH_COLUMN,
     MakeUpserts,
+    Merge,
     Store,
 )
 
@@ -264,15 +266,19 @@ class GeoPackageStore(Store):
 
     def replace_all(
         self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
-        meta: Mapping[str, str] | None = None,
+        meta: Mapping[str, str] | None = None, merge: Merge | None = None,
     ) -> list[HistoryEntry]:
-        """Replace every item and document (a build), recording what changed."""
+        """Replace every item and document (a build), recording what changed (see :meth:`Store.replace_all`)."""
         new = items_to_frame(items)
+        meta = dict(meta or {})
         with self._locked():
             old, old_features = self._current(older=True)
+            if merge is not None and self.exists():
+                new, extra = merge(new, old, self.history(), self.meta())
+                meta.update(extra)
             changes = diff_frames(old, new)
             return self._commit(old, old_features, new, changes, documents, actor=actor, source=source,
-                                meta=meta or {})
+                                meta=meta, count_history=True)
 
     def _write(self, make_upserts: MakeUpserts, removals: Sequence[str], *, actor: str, source: str | None,
                check: Callable[[gpd.GeoDataFrame], None] | None) -> list[HistoryEntry]:
@@ -305,7 +311,7 @@ class GeoPackageStore(Store):
 
     def _commit(self, old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
                 changes: Sequence[Change], documents: Sequence[Document], *, actor: str, source: str | None,
-                meta: Mapping[str, str]) -> list[HistoryEntry]:
+                meta: Mapping[str, str], count_history: bool = False) -> list[HistoryEntry]:
         """Write ``new`` with the history of ``changes`` from ``old`` (caller holds the lock)."""
         history = self._history_frame()
         at = now()
@@ -314,6 +320,8 @@ class GeoPackageStore(Store):
             added = pd.DataFrame([e.__dict__ for e in recorded], columns=HISTORY_COLUMNS)
             history = pd.concat([history, added], ignore_index=True) if len(history) else added
         full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
+        if count_history:
+            full_meta[HISTORY_ROWS_KEY] = str(len(history))
         self._write_file(new, _kept_feature_texts(old, old_features, new, changes), documents, history, full_meta)
         return recorded
 

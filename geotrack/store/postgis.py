@@ -34,6 +34,7 @@ from geotrack import settings
 from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreBusyError, StoreError
 from geotrack.model import FRAME_COLUMNS, Document, Item, empty_frame, items_to_frame
+from geotrack.rebuild import HISTORY_ROWS_KEY
 from geotrack.store._pgrows import (
     ITEM_COLUMNS,
     document_values,
@@ -42,7 +43,14 @@ from geotrack.store._pgrows import (
     select_items,
     sql_where,
 )
-from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SCHEMA_VERSION, MakeUpserts, Store
+from geotrack.store.base import (
+    DOCUMENT_COLUMNS,
+    FEATURE_COLUMN,
+    SCHEMA_VERSION,
+    MakeUpserts,
+    Merge,
+    Store,
+)
 from geotrack.store.location import redact, remember, scrub
 from geotrack.store.migrations import MIGRATIONS
 
@@ -200,22 +208,35 @@ class PostGISStore(Store):
         return [Document.from_record(r) for r in rows]
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
+        with self._reading() as conn:
+            return self._history_in(conn, item_id)
+
+    @staticmethod
+    def _history_in(conn: psycopg.Connection[Any], item_id: str | None = None) -> list[HistoryEntry]:
         columns = ", ".join(HISTORY_COLUMNS)
         where, params = ("WHERE item_id = %s", (item_id,)) if item_id is not None else ("", ())
-        with self._reading() as conn:
-            rows = conn.execute(f"SELECT {columns} FROM history {where} ORDER BY id", params).fetchall()
+        rows = conn.execute(f"SELECT {columns} FROM history {where} ORDER BY id", params).fetchall()
         return [HistoryEntry(*row) for row in rows]
 
     # -- writing ------------------------------------------------------------------------------------
     def replace_all(
         self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
-        meta: Mapping[str, str] | None = None,
+        meta: Mapping[str, str] | None = None, merge: Merge | None = None,
     ) -> list[HistoryEntry]:
-        """Replace every item and document (a build) in one transaction, recording what changed."""
+        """Replace every item and document (a build) in one transaction, recording what changed.
+
+        See :meth:`Store.replace_all` for ``merge``.
+        """
         new = items_to_frame(items)
-        rows = encode_rows(new)
+        meta = dict(meta or {})
         with self._writing() as conn:
             old = select_items(conn, None)
+            if merge is not None and conn.execute("SELECT 1 FROM meta WHERE key = 'built_at'").fetchone():
+                stored_meta = {k: v for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
+                new, extra = merge(new, old[list(FRAME_COLUMNS)] if len(old) else old, self._history_in(conn),
+                                   stored_meta)
+                meta.update(extra)
+            rows = encode_rows(new)
             at = now()
             recorded = entries(diff_frames(old, new), at=at, actor=actor, source=source)
             conn.execute("DELETE FROM items")
@@ -228,8 +249,10 @@ class PostGISStore(Store):
                     [(n, *document_values(d)) for n, d in enumerate(documents)],
                 )
             self._insert_history(conn, recorded)
+            (history_rows,) = conn.execute("SELECT count(*) FROM history").fetchone() or (0,)
             conn.execute("DELETE FROM meta")
-            self._set_meta(conn, {"schema_version": str(SCHEMA_VERSION), "built_at": at, **(meta or {})})
+            self._set_meta(conn, {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta,
+                                  HISTORY_ROWS_KEY: str(history_rows)})
         return recorded
 
     def _write(self, make_upserts: MakeUpserts, removals: Sequence[str], *, actor: str, source: str | None,
