@@ -8,6 +8,8 @@ cached per store file and build (``meta()['built_at']``) and per Filter.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import traceback
 from typing import Any
 
 import folium
@@ -22,7 +24,8 @@ from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
 from geotrack.io import read_corridors
 from geotrack.model import Document
-from geotrack.store import open_store
+from geotrack.store import is_database_url, open_store
+from geotrack.store.location import scrub
 from geotrack.ui import deck as deckview
 from geotrack.ui import i18n, timeline
 from geotrack.ui import leaflet as mapview
@@ -37,7 +40,7 @@ KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors"
 
 
 # -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
     return open_store(path).load()
 
@@ -50,7 +53,7 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
     return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int, int] | None]:
     # what the filter widgets offer depends on the build only: not worth a pass over every item per rerun
     full = _frame(path, built_at)
@@ -63,12 +66,12 @@ def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
     return views.table_frame(_filtered(path, built_at, flt), lang)
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _documents(path: str, built_at: str) -> list[Document]:
     return open_store(path).documents()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=64)
 def _history(path: str, built_at: str, item_id: str) -> list[HistoryEntry]:
     return open_store(path).history(item_id)
 
@@ -78,7 +81,7 @@ def _corridors() -> gpd.GeoDataFrame:
     return read_corridors()
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=16)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = mapview.payload_zoom(len(gdf))
@@ -94,7 +97,7 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
     return deck, int(payload["count"])
 
 
-@st.cache_data(show_spinner=False)
+@st.cache_data(show_spinner=False, max_entries=8)
 def _corridor_payload(lang: str) -> dict[str, Any]:
     return mapview.corridor_payload(_corridors(), lang)
 
@@ -116,7 +119,7 @@ def _init_state(params: dict[str, str], full: gpd.GeoDataFrame, options: dict[st
     """On a session's first run, set every widget from the URL."""
     if st.session_state.get("_init"):
         return
-    flt = Filter.from_query(params)
+    flt = Filter.from_query(params, years=years)
     for field, key in KEYS.items():
         value = getattr(flt, field)
         if field == "search":
@@ -198,7 +201,9 @@ def main() -> None:
     path = store.location
     if not store.exists():
         st.title(i18n.t("title", lang))
-        st.error(i18n.t("no_store", lang, path=store.describe()))
+        # a database URL is never shown, even redacted: the server's log has it
+        shown = "$GEOTRACK_DATABASE_URL" if is_database_url(path) else store.describe()
+        st.error(i18n.t("no_store", lang, path=shown))
         st.stop()
         return
     try:
@@ -206,7 +211,8 @@ def main() -> None:
         full = _frame(path, built_at)
         documents = _documents(path, built_at)
     except GeotrackError as exc:
-        st.error(i18n.t("store_error", lang, error=views.md_escape(exc)))
+        _LOG.error("cannot read the store: %s", scrub(str(exc), [path]))
+        st.error(i18n.t("store_error", lang, error=i18n.t("see_server_log", lang)))
         st.stop()
         return
     corridors = _corridors()
@@ -380,4 +386,16 @@ def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,
                 st.dataframe(sources, hide_index=True, key="sources")
 
 
-main()
+_LOG = logging.getLogger("geotrack.app")
+
+
+def _run() -> None:
+    """The page; any error is logged server-side (secrets hidden) and shown as a generic notice, never a traceback."""
+    try:
+        main()
+    except Exception as exc:  # Streamlit's own stop and rerun signals are not Exceptions: they pass
+        _LOG.error("page error: %s", scrub("".join(traceback.format_exception(exc))))
+        st.error(i18n.t("page_error", i18n.normalise_lang(st.session_state.get("lang"))))
+
+
+_run()

@@ -6,6 +6,7 @@ round-trips through URL query parameters (:meth:`Filter.to_query`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
@@ -15,7 +16,9 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geotrack import settings
 from geotrack.geo import within_km
+from geotrack.text import control_characters, terminal_safe
 from geotrack.vocab import fold
 
 
@@ -73,30 +76,148 @@ class Filter:
         return out
 
     @classmethod
-    def from_query(cls, params: Mapping[str, Any]) -> Filter:
-        """Decode query parameters written by :meth:`to_query`; unknown or malformed ones are ignored."""
-        kwargs: dict[str, Any] = {}
-        for f in fields(cls):
-            raw = params.get(f.name)
-            if isinstance(raw, list):
-                raw = ",".join(str(r) for r in raw)
-            if raw is None or raw == "":
-                continue
-            if f.name in ("deadline_min", "deadline_max", "corridor_km"):
-                try:
-                    kwargs[f.name] = (float if f.name == "corridor_km" else int)(str(raw))
-                except ValueError:
-                    continue
-            elif f.name == "search":
-                kwargs[f.name] = str(raw)
-            else:
-                kwargs[f.name] = tuple(v for v in str(raw).split(",") if v)
-        return cls(**kwargs)
+    def from_query(cls, params: Mapping[str, Any], *, years: tuple[int, int] | None = None) -> Filter:
+        """Decode query parameters written by :meth:`to_query`, as :func:`parse_query` cleans them."""
+        return parse_query(params, years=years).filter
 
     def with_(self, **changes: Any) -> Filter:
         """Return a copy with some fields changed (sequences become tuples)."""
         clean: dict[str, Any] = {k: tuple(v) if isinstance(v, list | set) else v for k, v in changes.items()}
         return replace(self, **clean)
+
+
+@dataclass(frozen=True)
+class Ignored:
+    """A query parameter value :func:`parse_query` dropped or changed, and why (for a visible notice).
+
+    ``used`` is the value used instead (a clamped year, the first of repeated values), or ``None``.
+    """
+
+    param: str
+    value: str
+    reason: str
+    used: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedQuery:
+    """The filter a URL describes once cleaned, and every value left out or changed on the way."""
+
+    filter: Filter
+    ignored: tuple[Ignored, ...] = ()
+
+
+#: Query parameters holding lists.
+_LIST_PARAMS = ("modes", "statuses", "corridors", "provinces", "funding_types", "documents", "ids")
+#: Years a URL may name at all; within them, a year outside the data's is clamped to them.
+_PLAUSIBLE_YEARS = (1900, 2200)
+
+
+def _shown(value: str) -> str:
+    """A URL value in a notice: control characters escaped, cut at 60 characters."""
+    text = terminal_safe(value, one_line=True)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = None) -> ParsedQuery:
+    """Decode untrusted URL query parameters into a :class:`Filter`, saying what was left out and why.
+
+    A shared link is untrusted input: list values are de-duplicated and capped at
+    :data:`geotrack.settings.max_query_values` (each at most
+    :data:`~geotrack.settings.max_query_value_length` characters, no control characters);
+    a year outside 1900–2200 or not a whole number is dropped, one outside ``years`` (the
+    data's first and last deadline) clamped into them, an inverted range swapped;
+    ``corridor_km`` must be finite and is clamped to 0–:data:`~geotrack.settings.max_corridor_km`.
+    Parameters that are not filters (``lang``, ``sel``) are not looked at.
+    """
+    kwargs: dict[str, Any] = {}
+    ignored: list[Ignored] = []
+    for name in _LIST_PARAMS:
+        raw = params.get(name)
+        values = raw if isinstance(raw, list) else ([] if raw is None else [raw])
+        kept, dropped = _clean_list(name, [v for text in values for v in str(text).split(",")])
+        ignored.extend(dropped)
+        if kept:
+            kwargs[name] = kept
+    search = params.get("search")
+    if isinstance(search, list):
+        search = " ".join(str(s) for s in search)
+    if search:
+        text = str(search)
+        if control_characters(text) or len(text) > settings.max_query_value_length:
+            ignored.append(Ignored("search", _shown(text), "control characters or too long"))
+        else:
+            kwargs["search"] = text
+    for name in ("deadline_min", "deadline_max"):
+        year = _year(name, params.get(name), ignored)
+        if year is not None and years is not None and not years[0] <= year <= years[1]:
+            clamped = min(max(year, years[0]), years[1])
+            ignored.append(Ignored(name, str(year), f"outside the data's deadlines {years[0]}–{years[1]}",
+                                   str(clamped)))
+            year = clamped
+        if year is not None:
+            kwargs[name] = year
+    low, high = kwargs.get("deadline_min"), kwargs.get("deadline_max")
+    if low is not None and high is not None and low > high:
+        ignored.append(Ignored("deadline_min", str(low), "after deadline_max: the range was swapped", str(high)))
+        kwargs["deadline_min"], kwargs["deadline_max"] = high, low
+    km = _km(params.get("corridor_km"), ignored)
+    if km is not None:
+        kwargs["corridor_km"] = km
+    return ParsedQuery(Filter(**kwargs), tuple(ignored))
+
+
+def _clean_list(name: str, values: Sequence[str]) -> tuple[tuple[str, ...], list[Ignored]]:
+    kept: dict[str, None] = {}
+    dropped: list[Ignored] = []
+    repeats = 0
+    for value in (v.strip() for v in values):
+        if not value:
+            continue
+        if value in kept:
+            repeats += 1
+        elif control_characters(value) or len(value) > settings.max_query_value_length:
+            dropped.append(Ignored(name, _shown(value), "control characters or too long"))
+        elif len(kept) >= settings.max_query_values:
+            dropped.append(Ignored(name, _shown(value), f"more than {settings.max_query_values} values"))
+        else:
+            kept[value] = None
+        if len(dropped) > settings.max_query_values:  # a notice of what was dropped need not list it all
+            break
+    if repeats:
+        dropped.append(Ignored(name, f"{repeats:,} repeated value(s)", "repeated", None))
+    return tuple(kept), dropped
+
+
+def _year(name: str, raw: Any, ignored: list[Ignored]) -> int | None:
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    if raw is None or raw == "":
+        return None
+    text = str(raw).strip()
+    if not (text.lstrip("-").isdigit() and len(text) <= 6 and _PLAUSIBLE_YEARS[0] <= int(text) <= _PLAUSIBLE_YEARS[1]):
+        ignored.append(Ignored(name, _shown(str(raw)), "not a year"))
+        return None
+    return int(text)
+
+
+def _km(raw: Any, ignored: list[Ignored]) -> float | None:
+    if isinstance(raw, list):
+        raw = raw[0] if raw else None
+    if raw is None or raw == "":
+        return None
+    try:
+        km = float(str(raw)[:32])
+    except ValueError:
+        km = math.nan
+    if not math.isfinite(km) or km < 0:
+        ignored.append(Ignored("corridor_km", _shown(str(raw)), "not a distance in km"))
+        return None
+    if km > settings.max_corridor_km:
+        ignored.append(Ignored("corridor_km", _shown(str(raw)), f"more than {settings.max_corridor_km:g} km",
+                               f"{settings.max_corridor_km:g}"))
+        return float(settings.max_corridor_km)
+    return km
 
 
 def search_text(row: Mapping[str, Any]) -> str:

@@ -59,6 +59,13 @@ eager_download_max: int = 5000
 timeline_max_items: int = 400
 
 
+#: A shared link's filter: at most this many values per list parameter (the rest are ignored, with a notice),
+#: each at most this many characters, and a corridor buffer of at most this many km.
+max_query_values: int = 100
+max_query_value_length: int = 200
+max_corridor_km: float = 50.0
+
+
 def store_location() -> str | None:
     """The store location the environment names: ``$GEOTRACK_DATABASE_URL``, else ``$GEOTRACK_STORE``."""
     return os.environ.get(DATABASE_URL_ENV) or os.environ.get(STORE_ENV) or None

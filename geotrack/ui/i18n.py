@@ -32,6 +32,11 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "no_store": ("Chưa có kho dữ liệu tại {path}. Hãy chạy `make store` (hoặc `geotrack build`) rồi tải lại trang.",
                      "No data store at {path}. Run `make store` (or `geotrack build`), then reload the page."),
         "store_error": ("Không đọc được kho dữ liệu: {error}", "Cannot read the data store: {error}"),
+        "see_server_log": ("chi tiết có trong nhật ký máy chủ", "the details are in the server's log"),
+        "page_error": ("Trang gặp lỗi và không hiển thị được. Chi tiết có trong nhật ký máy chủ; hãy thử tải lại "
+                       "hoặc bỏ các tham số trong địa chỉ.",
+                       "The page hit an error. The details are in the server's log; try reloading, or remove "
+                       "the parameters from the address."),
         "built_at": ("Dữ liệu dựng lúc {built_at}", "Data built at {built_at}"),
         # filters
         "filters": ("Bộ lọc", "Filters"),
