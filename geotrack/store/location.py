@@ -78,6 +78,8 @@ def secrets_of(location: str | Path | None) -> list[str]:
     if not isinstance(location, str) or not location:
         return []
     found = _url_secrets(location) if is_database_url(location) else _keyvalue_secrets(location)
+    # libpq may quote a part of a secret it cut at a space or a delimiter: hide those parts too
+    found += [part for secret in found for part in re.split(r"[\s@/?#&=']+", secret) if len(part) >= 3]
     # a secret of one character would mask every occurrence of that letter: masks the whole text instead
     return sorted({s for s in found if s}, key=len, reverse=True)
 
