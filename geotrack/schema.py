@@ -75,7 +75,12 @@ assert COMMITMENT.keys is not None and tuple(COMMITMENT.keys) == COMMITMENT_KEYS
 
 
 def depth(value: Any) -> int:
-    """How deeply lists and mappings nest in ``value`` (a scalar is 0), without recursion."""
+    """How deeply lists and mappings nest in ``value`` (a scalar is 0), without recursion.
+
+    Geometries are checked along their first members only (see :func:`_check`): the readers
+    bound the nesting of a whole file before parsing it, and a full walk costs a second per
+    million positions.
+    """
     deepest = 0
     stack: list[tuple[Any, int]] = [(value, 0)]
     while stack:
@@ -91,6 +96,15 @@ def depth(value: Any) -> int:
             return deepest
         stack.extend((child, level + 1) for child in children)
     return deepest
+
+
+def _first_depth(value: Any) -> int:
+    """How deeply lists nest along the first members of ``value``."""
+    level = 0
+    while isinstance(value, list | tuple) and level <= MAX_DEPTH:
+        level += 1
+        value = value[0] if value else None
+    return level
 
 
 def type_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -129,7 +143,7 @@ def _check(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> No
     elif name == "geometry":
         if not isinstance(value, Mapping):
             out.append((where, f"must be a GeoJSON geometry mapping, not {_kind_of(value)}"))
-        elif depth(value) > MAX_DEPTH:
+        elif _first_depth(value.get("coordinates")) > MAX_DEPTH:
             out.append((where, f"nests deeper than {MAX_DEPTH} levels"))
     elif name == "list":
         if not isinstance(value, list | tuple):

@@ -36,7 +36,7 @@ max_import_bytes: int = 50 * 1024 * 1024
 #: Most items (features, or rows of a GeoPackage's item layers) one import may hold.
 max_import_features: int = 20_000
 #: Most coordinate positions one GeoJSON import may hold.
-max_import_vertices: int = 2_000_000
+max_import_vertices: int = 500_000
 #: Most JSON values (counted as commas, before parsing) and lists + objects one GeoJSON import may hold:
 #: together with the size cap they bound the parser's memory (a file at the caps peaks well under 500 MB).
 max_import_values: int = 2_500_000

@@ -152,7 +152,124 @@ def corpus() -> dict[str, tuple[bytes, dict[str, Any]]]:
         "lists_as_broken_json_text.geojson": (_json(_collection(_feature({"provinces": "[\"Hải Phòng\""}))),
                                               {"error": "expected a JSON list", "feature": 0, "field": "provinces"}),
     }
+    cases.update(hostile_cases())
     return cases
+
+
+def _deep(levels: int) -> Any:
+    value: Any = "x"
+    for _ in range(levels):
+        value = [value]
+    return value
+
+
+def hostile_cases() -> dict[str, tuple[bytes, dict[str, Any]]]:
+    """Files made to attack the importer or whoever reads the data: each refused with one clear error."""
+    c0 = TEMPLATE["properties"]["commitments"][0]
+    return {
+        "vrt_named_gpkg.gpkg": (
+            b'<OGRVRTDataSource><OGRVRTLayer name="items_no_geometry"><SrcDataSource>CSV:/etc/passwd'
+            b"</SrcDataSource></OGRVRTLayer></OGRVRTDataSource>\n", {"error": "not a GeoPackage"}),
+        "sqlite_not_gpkg.gpkg": (_sqlite_bytes(), {"error": "an SQLite file but not a GeoPackage"}),
+        "zeros_instead_of_features.geojson": (
+            b'{"type":"FeatureCollection","features":[' + b",".join([b"0"] * 20_001) + b"]}",
+            {"error": "more than the import limit of 20,000"}),
+        "deep_nesting.geojson": (_json(_collection(_feature({"notes": _deep(900)}))),
+                                 {"error": "nested more than 16 levels deep"}),
+        "nul_in_name.geojson": (_json(_collection(_feature({"name_en": "Cat Bi\u0000 hidden tail"}))),
+                                {"error": "control characters (\\x00)", "feature": 0, "field": "name_en"}),
+        "escapes_in_notes.geojson": (_json(_collection(_feature({
+            "notes": "\x1b[2K\x1b[1A\x1b[2K    notes: typo fixed in the note"}))),
+            {"error": "control characters (\\x1b)", "feature": 0, "field": "notes"}),
+        "hyperlink_in_name.geojson": (_json(_collection(_feature({
+            "name_vi": "\x1b]8;;https://example.org/\x1b\\Cảng X\x1b]8;;\x1b\\"}))),
+            {"error": "control characters", "feature": 0, "field": "name_vi"}),
+        "bidi_override_in_name.geojson": (_json(_collection(_feature({"name_en": "Port \u202eX"}))),
+                                          {"error": "control characters (\\u202e)", "feature": 0,
+                                           "field": "name_en"}),
+        "agency_as_list.geojson": (_json(_collection(_feature({"commitments": [c0 | {"lead_agency": ["x"]}]}))),
+                                   {"error": "must be text, not a list", "feature": 0,
+                                    "field": "commitments[0].lead_agency"}),
+        "parent_as_list.geojson": (_json(_collection(_feature({"parent_id": ["x"]}))),
+                                   {"error": "must be text, not a list", "feature": 0, "field": "parent_id"}),
+        "corridor_as_list.geojson": (_json(_collection(_feature({"corridors": [["x"]]}))),
+                                     {"error": "must be text, not a list", "feature": 0, "field": "corridors[0]"}),
+        "supports_as_numbers.geojson": (_json(_collection(_feature({
+            "status": "approved", "status_as_of": "2025-01-01", "status_source": "https://example.org",
+            "sources": [{"url": "https://example.org", "title": "t", "as_of": "2025-01-01", "supports": [1, 2]}]}))),
+            {"error": "must be text, not a number", "feature": 0, "field": "sources[0].supports[0]"}),
+        "funding_source_as_list.geojson": (_json(_collection(_feature({
+            "funding_types": ["ppp"], "funding_source": ["x", "y"]}))),
+            {"error": "must be text, not a list", "feature": 0, "field": "funding.source"}),
+        "section_as_object.geojson": (_json(_collection(_feature({"commitments": [
+            c0 | {"section": {"status_as_of": "9999-12-31"}}]}))),
+            {"error": "must be text, not a mapping", "feature": 0, "field": "commitments[0].section"}),
+        "crs_names_a_file.geojson": (_json(_collection(TEMPLATE) | {
+            "crs": {"type": "name", "properties": {"name": "/etc/passwd"}}}), {"error": "unreadable 'crs' member"}),
+    }
+
+
+def _sqlite_bytes() -> bytes:
+    import sqlite3
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "x.sqlite"
+        con = sqlite3.connect(path)
+        con.execute("CREATE TABLE items (id TEXT)")
+        con.commit()
+        con.close()
+        return path.read_bytes()
+
+
+def _write_gpkg_with_recursive_view(path: Path) -> None:
+    """A real GeoPackage whose ``items_no_geometry`` is a view that never ends."""
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path.unlink(missing_ok=True)
+    gpd.GeoDataFrame({"id": ["port-x"]}, geometry=[Point(106.9, 20.8)], crs=4326).to_file(path, layer="roads")
+    con = sqlite3.connect(path)
+    con.execute("CREATE VIEW items_no_geometry AS WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) "
+                "SELECT i AS fid, 'x' || i AS id FROM n")
+    con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier) "
+                "VALUES ('items_no_geometry', 'attributes', 'items_no_geometry')")
+    con.commit()
+    con.close()
+
+
+def _write_gpkg_with_trigger(path: Path) -> None:
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path.unlink(missing_ok=True)
+    gpd.GeoDataFrame({"id": ["port-x"]}, geometry=[Point(106.9, 20.8)], crs=4326).to_file(path, layer="items")
+    con = sqlite3.connect(path)
+    con.execute("CREATE TRIGGER leak AFTER UPDATE ON items BEGIN SELECT 1; END")
+    con.commit()
+    con.close()
+
+
+def _write_gpkg_with_broken_layer(path: Path) -> None:
+    """A GeoPackage whose ``items_x`` layer is listed but cannot be read (its table is not what it says)."""
+    import sqlite3
+
+    import geopandas as gpd
+    from shapely.geometry import Point
+
+    path.unlink(missing_ok=True)
+    gpd.GeoDataFrame({"id": ["port-x"]}, geometry=[Point(106.9, 20.8)], crs=4326).to_file(path, layer="items_x")
+    con = sqlite3.connect(path)
+    for trigger in [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")]:
+        con.execute(f'DROP TRIGGER "{trigger}"')
+    con.execute("ALTER TABLE items_x RENAME TO gone")
+    con.execute("CREATE TABLE items_x (fid INTEGER PRIMARY KEY, note TEXT)")
+    con.commit()
+    con.close()
 
 
 def main() -> None:
@@ -163,6 +280,12 @@ def main() -> None:
     expected["no_items_layer.gpkg"] = {"error": "no 'items' layer"}
     expected["too_large.geojson"] = {"error": "larger than the import limit", "generated": True}
     _write_gpkg_without_items(HERE / "no_items_layer.gpkg")
+    expected["recursive_view.gpkg"] = {"error": "holds views (items_no_geometry)"}
+    _write_gpkg_with_recursive_view(HERE / "recursive_view.gpkg")
+    expected["own_trigger.gpkg"] = {"error": "holds triggers of its own (leak)"}
+    _write_gpkg_with_trigger(HERE / "own_trigger.gpkg")
+    expected["broken_layer.gpkg"] = {"error": "cannot read layer 'items_x'"}
+    _write_gpkg_with_broken_layer(HERE / "broken_layer.gpkg")
     header = "# Each bad input and the error it must produce (see make_corpus.py).\n"
     (HERE / "expected.yaml").write_text(header + yaml.safe_dump(expected, allow_unicode=True, sort_keys=True),
                                         encoding="utf-8")
