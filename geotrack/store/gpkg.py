@@ -122,12 +122,18 @@ class GeoPackageStore(Store):
 
     # -- reading ------------------------------------------------------------
     def exists(self) -> bool:
-        """Tell whether the file is there."""
+        """Tell whether the file is there.
+
+        Raises
+        ------
+        StoreError
+            If the path is a folder (no store can be written there either).
+        """
+        if self.path.is_dir():
+            raise StoreError(f"{self.location}: is a folder, not a store; give a .gpkg file path")
         return self.path.is_file()
 
     def _require(self) -> None:
-        if self.path.is_dir():
-            raise StoreError(f"{self.location}: is a folder, not a store; give a .gpkg file path")
         if not self.exists():
             raise StoreError(f"{self.location}: no store here; run 'geotrack build' first")
 

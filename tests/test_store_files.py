@@ -1,0 +1,108 @@
+"""The GeoPackage store's files: no export overwrites them, symlinks are written through, errors are clean."""
+
+from __future__ import annotations
+
+import errno
+import os
+
+import pytest
+
+from conftest import base_record, point_record
+from geotrack.cli import main
+from geotrack.errors import StoreBusyError
+from geotrack.store import GeoPackageStore
+
+
+@pytest.fixture
+def built(make_dataset, tmp_path):
+    data, layers = make_dataset([base_record(), point_record("port-a")])
+    store = tmp_path / "S.gpkg"
+
+    def run(*args: str, at: os.PathLike[str] | str = store) -> int:
+        return main(["--data", str(data), "--layers", str(layers), "--store", str(at), *args])
+
+    assert run("build") == 0
+    return run, store
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson", "csv"])
+@pytest.mark.parametrize("target", ["store", "lock", "temp", "symlink", "hardlink", "journal"])
+def test_an_export_onto_the_store_or_its_files_is_refused(built, tmp_path, capsys, fmt, target):
+    run, store = built
+    paths = {"store": store, "lock": store.with_name("S.gpkg.lock"), "journal": store.with_name("S.gpkg-wal"),
+             "temp": store.with_name(".S.gpkg.abc.tmp") / "S.gpkg", "symlink": tmp_path / "link.gpkg",
+             "hardlink": tmp_path / "hard.gpkg"}
+    (tmp_path / "link.gpkg").symlink_to(store)
+    os.link(store, tmp_path / "hard.gpkg")
+    before = store.read_bytes()
+    capsys.readouterr()
+    assert run("export", "--format", fmt, "-o", str(paths[target])) == 1
+    assert "that is the store itself" in capsys.readouterr().err
+    assert store.read_bytes() == before
+    assert run("history") == 0 and run("build", "--if-stale") == 0
+
+
+def test_an_update_through_a_symlink_writes_the_shared_file_and_keeps_the_link(built, tmp_path):
+    run, store = built
+    link = tmp_path / "elsewhere" / "mine.gpkg"
+    link.parent.mkdir()
+    link.symlink_to(store)
+    assert run("update", "port-a", "--end-year", "2031", "--actor", "t", at=link) == 0
+    assert link.is_symlink() and os.path.realpath(link) == str(store)
+    assert GeoPackageStore(store).get("port-a")["end_year"].iloc[0] == 2031
+    assert store.with_name("S.gpkg.lock").exists() and not link.with_name("mine.gpkg.lock").exists()
+
+
+def test_writers_through_different_links_exclude_each_other(built, tmp_path):
+    _, store = built
+    one, two = tmp_path / "one.gpkg", tmp_path / "two.gpkg"
+    one.symlink_to(store)
+    two.symlink_to(store)
+    with GeoPackageStore(one)._locked(), pytest.raises(StoreBusyError):
+        with GeoPackageStore(two, lock_timeout=0.1)._locked():
+            pass
+
+
+def test_a_folder_as_store_or_output_is_a_clean_error(built, tmp_path, capsys):
+    run, _ = built
+    folder = tmp_path / "folder.gpkg"
+    folder.mkdir()
+    capsys.readouterr()
+    for args, at in ((("build",), folder), (("list",), folder), (("export", "-o", str(folder)), None)):
+        code = run(*args, at=at) if at is not None else run(*args)
+        err = capsys.readouterr().err
+        assert code == 1 and "is a folder" in err and "Traceback" not in err, err
+
+
+@pytest.mark.parametrize(("code", "says"), [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"),
+                                            (errno.EACCES, "permission denied")])
+def test_a_full_or_read_only_disk_is_a_clean_error_and_the_store_is_unchanged(built, monkeypatch, capsys, code, says):
+    run, store = built
+    before = store.read_bytes()
+
+    def fail(path, writer):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr("geotrack.store.gpkg.write_atomic_with", fail)
+    capsys.readouterr()
+    assert run("update", "port-a", "--end-year", "2031", "--actor", "t") == 1
+    err = capsys.readouterr().err
+    assert says in err and str(store) in err and "Traceback" not in err
+    assert store.read_bytes() == before
+
+
+def test_gdal_reporting_a_full_disk_is_a_clean_error(built, monkeypatch, capsys):
+    import pyogrio.errors
+
+    run, store = built
+    before = store.read_bytes()
+
+    def full(*args, **kwargs):
+        raise pyogrio.errors.DataSourceError("sqlite3_exec(COMMIT) failed: database or disk is full")
+
+    monkeypatch.setattr("geotrack.store.gpkg.pyogrio.write_dataframe", full)
+    capsys.readouterr()
+    assert run("update", "port-a", "--end-year", "2031", "--actor", "t") == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Free disk space" in err and "Traceback" not in err
+    assert store.read_bytes() == before
