@@ -96,3 +96,44 @@ def test_corridor_by_distance_as_well_as_by_attribute(frame):
     assert list(apply(frame, near, lines)["id"]) == ["port-nam-do-son", "kcn-hai-duong", "rail-x"]
     assert "ring-road-4-capital" in list(apply(frame, by_attribute.with_(corridor_km=150.0), lines)["id"])
     assert Filter.from_query(near.to_query()) == near
+
+
+# -- URLs are untrusted: parse_query cleans them and says what it left out ---------------------------------------
+def test_a_list_parameter_is_de_duplicated_and_capped():
+    from geotrack import settings
+    from geotrack.filters import parse_query
+
+    parsed = parse_query({"corridors": ",".join(["ring-4-capital"] * 20_000), "corridor_km": "5"})
+    assert parsed.filter.corridors == ("ring-4-capital",)
+    assert [(i.param, i.reason) for i in parsed.ignored] == [("corridors", "repeated")]
+    many = parse_query({"ids": ",".join(f"id-{n}" for n in range(5000))})
+    assert len(many.filter.ids) == settings.max_query_values
+    assert any(i.param == "ids" and "more than" in i.reason for i in many.ignored)
+    assert len(many.ignored) <= settings.max_query_values + 2
+
+
+@pytest.mark.parametrize(("params", "expected", "param"), [
+    ({"deadline_max": "2020"}, (None, 2023), "deadline_max"),
+    ({"deadline_min": "2040"}, (2035, None), "deadline_min"),
+    ({"deadline_min": "2030", "deadline_max": "2025"}, (2025, 2030), "deadline_min"),
+    ({"deadline_max": "9007199254740993"}, (None, None), "deadline_max"),
+    ({"deadline_min": "NaN"}, (None, None), "deadline_min"),
+])
+def test_years_out_of_the_data_are_clamped_or_dropped_with_a_reason(params, expected, param):
+    from geotrack.filters import parse_query
+
+    parsed = parse_query(params, years=(2023, 2035))
+    assert (parsed.filter.deadline_min, parsed.filter.deadline_max) == expected
+    assert [i.param for i in parsed.ignored] == [param]
+
+
+def test_control_characters_and_absurd_distances_are_dropped():
+    from geotrack.filters import parse_query
+
+    parsed = parse_query({"ids": "airport-cat-bi\x00x,port-a", "corridor_km": "1e308", "search": "x\x1b[2J"})
+    assert parsed.filter.ids == ("port-a",)
+    assert parsed.filter.corridor_km == 50.0 and parsed.filter.search == ""
+    assert {i.param for i in parsed.ignored} == {"ids", "corridor_km", "search"}
+    assert all("\x00" not in i.value and "\x1b" not in i.value for i in parsed.ignored)
+    assert parse_query({"corridor_km": "inf"}).filter.corridor_km is None
+    assert Filter.from_query({"ids": "a,a,b"}) == Filter(ids=("a", "b"))

@@ -58,9 +58,9 @@ def test_writers_through_different_links_exclude_each_other(built, tmp_path):
     one, two = tmp_path / "one.gpkg", tmp_path / "two.gpkg"
     one.symlink_to(store)
     two.symlink_to(store)
-    with GeoPackageStore(one)._locked(), pytest.raises(StoreBusyError):
-        with GeoPackageStore(two, lock_timeout=0.1)._locked():
-            pass
+    second = GeoPackageStore(two, lock_timeout=0.1)
+    with GeoPackageStore(one)._locked(), pytest.raises(StoreBusyError), second._locked():
+        pass
 
 
 def test_a_folder_as_store_or_output_is_a_clean_error(built, tmp_path, capsys):
