@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.build import build
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 TRIALS_PER_WRITER = 12
 

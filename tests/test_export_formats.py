@@ -14,7 +14,6 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from conftest import base_record, point_record
 from geotrack import export as ex
 from geotrack.errors import GeotrackError
 from geotrack.export import export, export_bytes, kml, sidecar_path
@@ -23,6 +22,7 @@ from geotrack.features import FIELDS, JSON_FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 FLT = Filter(modes=("ring_road", "rail", "seaport", "economic_zone"))

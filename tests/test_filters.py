@@ -1,8 +1,8 @@
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.filters import Filter, apply, mask, parse_csv_list
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 
 @pytest.fixture(scope="module")

@@ -972,8 +972,3 @@ def external_urls(page: str) -> list[str]:
     """``src``/``href`` URLs of ``<script>`` and ``<link>`` tags that leave the app (``http(s)://`` or ``//``)."""
     urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["\']([^"\']+)["\']', page, flags=re.IGNORECASE)
     return [u for u in urls if re.match(r"^(?:[a-z]+:)?//", u, flags=re.IGNORECASE)]
-
-
-def modes_in(payload: Mapping[str, Any]) -> Sequence[str]:
-    """The modes a payload draws, in vocabulary order."""
-    return list((payload.get("modes") or {}).keys())
