@@ -22,7 +22,7 @@ from geotrack import rebuild
 from geotrack.changes import HistoryEntry
 from geotrack.errors import ValidationError
 from geotrack.io import DATA_DIR, LAYERS_DIR, Dataset, read_dataset
-from geotrack.model import Item, frame_to_items
+from geotrack.model import Item, empty_frame, frame_to_items
 from geotrack.store import Store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
@@ -91,7 +91,7 @@ def build(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_
     changes = store.replace_all(items, documents, actor=actor, source=source,
                                 meta={"data_fingerprint": fingerprint, rebuild.DIVERGENCE_KEY: "{}"},
                                 merge=None if fresh else merge)
-    merged = outcome[-1] if outcome else rebuild.MergeResult(rebuild.empty_frame())
+    merged = outcome[-1] if outcome else rebuild.MergeResult(empty_frame())
     count = len(merged.frame) if outcome else len(items)
     return BuildReport(count, len(documents), changes, fingerprint, merged.conflicts, merged.kept)
 

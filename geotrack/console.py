@@ -67,6 +67,7 @@ _OS_ADVICE = {
 
 
 def os_message(exc: OSError) -> str:
+    """One line for an operating-system error: the path, what went wrong in plain words, and that nothing changed."""
     where = exc.filename or ""
     advice = _OS_ADVICE.get(exc.errno or 0, exc.strerror or str(exc))
     return f"{where}: {advice}; nothing was changed" if where else f"{advice}; nothing was changed"

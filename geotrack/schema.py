@@ -122,44 +122,62 @@ def type_problems(record: Mapping[str, Any]) -> list[tuple[str, str]]:
 def _check(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
     if value is None:  # a missing value is the field checks' to judge (they say why it is needed)
         return
-    name = kind.name
-    if name in ("text", "text_or_year"):
-        if name == "text_or_year" and isinstance(value, int) and not isinstance(value, bool):
-            return
-        if not isinstance(value, str):
-            out.append((where, f"must be text, not {_kind_of(value)}"))
-        elif bad := control_characters(value):
-            out.append((where, f"holds control characters ({', '.join(bad)}): remove them"))
-    elif name == "int":
-        if isinstance(value, bool) or not isinstance(value, int):
-            what = "a year" if where.endswith("year") else "a whole number"
-            out.append((where, f"{_shown(value)} is not {what}"))
-    elif name == "number":
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            out.append((where, f"{_shown(value)} is not a number"))
-    elif name == "date":
-        if not isinstance(value, str | dt.date):
-            out.append((where, f"must be a date (YYYY-MM-DD), not {_kind_of(value)}"))
-    elif name == "geometry":
-        if not isinstance(value, Mapping):
-            out.append((where, f"must be a GeoJSON geometry mapping, not {_kind_of(value)}"))
-        elif _first_depth(value.get("coordinates")) > MAX_DEPTH:
-            out.append((where, f"nests deeper than {MAX_DEPTH} levels"))
-    elif name == "list":
-        if not isinstance(value, list | tuple):
-            out.append((where, f"must be a list, not {_kind_of(value)}"))
-            return
-        assert kind.item is not None
-        for i, member in enumerate(value):
-            _check(member, kind.item, f"{where}[{i}]", out)
-    elif name == "object":
-        if not isinstance(value, Mapping):
-            out.append((where, f"must be a mapping, not {_kind_of(value)}"))
-            return
-        assert kind.keys is not None
-        for key, member_kind in kind.keys.items():
-            if key in value:
-                _check(value[key], member_kind, f"{where}.{key}", out)
+    _CHECKS[kind.name](value, kind, where, out)
+
+
+def _check_text(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if kind.name == "text_or_year" and isinstance(value, int) and not isinstance(value, bool):
+        return
+    if not isinstance(value, str):
+        out.append((where, f"must be text, not {_kind_of(value)}"))
+    elif bad := control_characters(value):
+        out.append((where, f"holds control characters ({', '.join(bad)}): remove them"))
+
+
+def _check_int(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        what = "a year" if where.endswith("year") else "a whole number"
+        out.append((where, f"{_shown(value)} is not {what}"))
+
+
+def _check_number(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        out.append((where, f"{_shown(value)} is not a number"))
+
+
+def _check_date(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if not isinstance(value, str | dt.date):
+        out.append((where, f"must be a date (YYYY-MM-DD), not {_kind_of(value)}"))
+
+
+def _check_geometry(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if not isinstance(value, Mapping):
+        out.append((where, f"must be a GeoJSON geometry mapping, not {_kind_of(value)}"))
+    elif _first_depth(value.get("coordinates")) > MAX_DEPTH:
+        out.append((where, f"nests deeper than {MAX_DEPTH} levels"))
+
+
+def _check_list(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if not isinstance(value, list | tuple):
+        out.append((where, f"must be a list, not {_kind_of(value)}"))
+        return
+    assert kind.item is not None
+    for i, member in enumerate(value):
+        _check(member, kind.item, f"{where}[{i}]", out)
+
+
+def _check_object(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:
+    if not isinstance(value, Mapping):
+        out.append((where, f"must be a mapping, not {_kind_of(value)}"))
+        return
+    assert kind.keys is not None
+    for key, member_kind in kind.keys.items():
+        if key in value:
+            _check(value[key], member_kind, f"{where}.{key}", out)
+
+
+_CHECKS = {"text": _check_text, "text_or_year": _check_text, "int": _check_int, "number": _check_number,
+           "date": _check_date, "geometry": _check_geometry, "list": _check_list, "object": _check_object}
 
 
 def _shown(value: Any) -> str:

@@ -22,7 +22,7 @@ _ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\
 
 
 def control_characters(text: str) -> list[str]:
-    """The refused control characters in ``text``, each once, as escapes (``["\\\\x1b", "\\\\x00"]``)."""
+    r"""The refused control characters in ``text``, each once, as escapes (``["\x1b", "\x00"]``)."""
     return list(dict.fromkeys(_escape(m.group(0)) for m in _REFUSED.finditer(text)))
 
 
@@ -32,7 +32,7 @@ def _escape(char: str) -> str:
 
 
 def terminal_safe(text: str, *, one_line: bool = False) -> str:
-    """``text`` with every control character shown as an escape (``\\x1b``), so a terminal prints it inert.
+    r"""``text`` with every control character shown as an escape (``\x1b``), so a terminal prints it inert.
 
     Line breaks and tabs are kept unless ``one_line``: a value printed inside a line of
     output must not start a line of its own.
@@ -42,8 +42,10 @@ def terminal_safe(text: str, *, one_line: bool = False) -> str:
 
 
 def json_terminal_safe(text: str) -> str:
-    """JSON text made safe for a terminal and still valid JSON: the characters JSON leaves raw
-    (C1 controls, DEL, bidirectional controls, line and paragraph separators) as ``\\uXXXX`` escapes.
+    r"""JSON text made safe for a terminal, and still valid JSON.
+
+    The characters JSON leaves raw (C1 controls, DEL, bidirectional controls, line and
+    paragraph separators) become ``\uXXXX`` escapes.
     """
     return _ESCAPED_ONE_LINE.sub(lambda m: f"\\u{ord(m.group(0)):04x}" if m.group(0) not in "\n\t" else m.group(0),
                                  text)

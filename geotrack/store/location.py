@@ -1,10 +1,10 @@
-"""Store locations: telling a database URL from a file path, and showing one without its secrets.
+r"""Store locations: telling a database URL from a file path, and showing one without its secrets.
 
 Connection strings are parsed the way libpq reads them, in both forms:
 
 - the URL form, ``postgresql://user:password@host:port/dbname?password=…``, whose user
   information libpq ends at the first ``@`` (so a password may hold ``#``, ``?`` or ``/``);
-- the key=value form, ``host=… password='a b\\' c' dbname=…``, whose values may be quoted.
+- the key=value form, ``host=… password='a b\' c' dbname=…``, whose values may be quoted.
 
 Nothing here raises on a malformed location: a message about a broken URL must not
 itself print the URL. When in doubt, more is hidden rather than less.
