@@ -6,10 +6,10 @@ import json
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.cli import main
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 from geotrack.text import control_characters, terminal_safe
 
 CLEAR_AND_FORGE = "\x1b[2J\x1b[H2025-01-01T00:00:00+00:00  port-a status: planned → operational"

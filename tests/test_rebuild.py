@@ -4,9 +4,9 @@ from typing import Any
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.build import build
 from geotrack.model import Item
+from geotrack.testing import base_record, point_record
 
 
 def _status(store, item_id: str) -> str:

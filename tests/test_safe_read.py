@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack import settings
 from geotrack.cli import main
+from geotrack.testing import base_record, point_record
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,22 +21,10 @@ ROOT = Path(__file__).resolve().parent.parent
 
 @pytest.fixture(scope="module")
 def env(tmp_path_factory):
-    import shutil
-
-    import yaml
-
-    from conftest import CORRIDORS
-    from geotrack.io import DATA_DIR
+    from geotrack.testing import write_dataset
 
     root = tmp_path_factory.mktemp("safe")
-    data, layers = root / "data", root / "layers"
-    shutil.copytree(DATA_DIR / "documents", data / "documents")
-    shutil.copy(DATA_DIR / "documents.yaml", data / "documents.yaml")
-    (data / "items").mkdir()
-    layers.mkdir()
-    (layers / "corridors.geojson").write_text(json.dumps(CORRIDORS), encoding="utf-8")
-    (data / "items" / "x.yaml").write_text(
-        yaml.safe_dump({"items": [base_record(), point_record("port-a")]}, allow_unicode=True), encoding="utf-8")
+    data, layers = write_dataset(root, [base_record(), point_record("port-a")])
     store = root / "s.gpkg"
     assert main(["--data", str(data), "--layers", str(layers), "--store", str(store), "build"]) == 0
     return ["--data", str(data), "--layers", str(layers), "--store", str(store)], store

@@ -6,11 +6,11 @@ import json
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.errors import Problem
 from geotrack.io import RawRecord, read_dataset
 from geotrack.model import Item
 from geotrack.schema import ITEM_SCHEMA, json_schema, type_problems
+from geotrack.testing import base_record, point_record
 from geotrack.validate import Context, check_record, check_records, errors_only
 
 COMMITMENT = point_record("x")["commitments"][0]

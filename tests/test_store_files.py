@@ -7,10 +7,10 @@ import os
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.cli import main
 from geotrack.errors import StoreBusyError
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 
 @pytest.fixture
