@@ -62,7 +62,10 @@ COMMITMENT_KEYS: tuple[str, ...] = (
     "section",
     "line",
     "quote",
+    "action",
     "deadline_text",
+    "deadline_basis",
+    "deadline_from",
     "start_year",
     "end_year",
     "lead_agency",
@@ -115,7 +118,10 @@ class Commitment:
     section: str | None
     line: int
     quote: str
+    action: str | None = None
     deadline_text: str | None = None
+    deadline_basis: str | None = None
+    deadline_from: str | None = None
     start_year: int | None = None
     end_year: int | None = None
     lead_agency: str | None = None

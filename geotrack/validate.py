@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from geotrack import geo, vocab
+from geotrack import geo, reading, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
@@ -173,6 +173,7 @@ def check_record(
     _check_length(record, geom, add)
     _check_sources(record.get("sources"), add, ctx.today)
     _check_commitments(record.get("commitments"), ctx, add)
+    check_item_years(record, add)
     return out
 
 
@@ -446,6 +447,76 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
         end = _check_year(c.get("end_year"), f"{field}.end_year", add)
         if start is not None and end is not None and end < start:
             add(f"{field}.end_year", f"end_year {end} is before start_year {start}")
+        if c.get("action") is not None:
+            _check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
+        if lines is not None and isinstance(quote, str) and quote_found(quote, lines, line):
+            check_deadline_basis(c, lines, field, add)
+
+
+def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:
+    """Check that a commitment's deadline comes from where its ``deadline_basis`` says.
+
+    ``stated``: the deadline text lies in the sentence or table row that holds the quote.
+    ``inherited``: ``deadline_from`` names the line it is carried from ("line 443: why"),
+    and the deadline text is on that line. ``submission``: the date a plan or decision is
+    due, so no start or end year of the work. ``horizon``: the document gives no deadline
+    for the work, so none of deadline text, start or end year.
+    """
+    basis = c.get("deadline_basis")
+    if basis is None:
+        add(f"{field}.deadline_basis",
+            f"say where the deadline comes from: one of {', '.join(reading.DEADLINE_BASES)}", "warning")
+        return
+    if basis not in reading.DEADLINE_BASES:
+        _check_choice(basis, reading.DEADLINE_BASES, f"{field}.deadline_basis", add)
+        return
+    text = c.get("deadline_text")
+    years = c.get("start_year") is not None or c.get("end_year") is not None
+    if basis in ("stated", "inherited", "submission") and not isinstance(text, str):
+        add(f"{field}.deadline_text", f"deadline_basis {basis!r} needs the deadline text as written")
+        return
+    if basis == "stated":
+        assert isinstance(text, str)
+        if not reading.deadline_in_sentence(lines, c["line"], c["quote"], text):
+            add(f"{field}.deadline_basis",
+                f"deadline {text!r} is not in the sentence that names the work: mark it inherited "
+                "(with deadline_from) or horizon")
+    elif basis == "inherited":
+        assert isinstance(text, str)
+        origin = reading.origin_line(c.get("deadline_from"))
+        if origin is None:
+            add(f"{field}.deadline_from",
+                "an inherited deadline must name its origin: \"line N: why it governs this work\"")
+        elif not reading.text_on_line(lines, origin, text):
+            add(f"{field}.deadline_from", f"deadline {text!r} is not on line {origin}, the origin named")
+    elif basis == "submission" and years:
+        add(f"{field}.deadline_basis",
+            "a submission date (plan, study or decision due) is not a construction period: "
+            "leave start_year and end_year empty")
+    elif basis == "horizon" and (text is not None or years):
+        add(f"{field}.deadline_basis",
+            "basis 'horizon' means the document gives no deadline for this work: "
+            "leave deadline_text, start_year and end_year empty")
+
+
+def check_item_years(record: Mapping[str, Any], add: Add) -> None:
+    """The item's start and end years must follow from a commitment or from a source that backs them.
+
+    A year follows from a commitment when a stated or inherited commitment gives it; a
+    document's horizon or a plan's submission date never dates the work.
+    """
+    commitments = [c for c in record.get("commitments") or [] if isinstance(c, Mapping)]
+    sources = [s for s in record.get("sources") or [] if isinstance(s, Mapping)]
+    for key in ("start_year", "end_year"):
+        year = record.get(key)
+        if year is None:
+            continue
+        # a commitment without a basis (older records) still dates the work it gives a year for
+        dated = {c.get(key) for c in commitments if c.get("deadline_basis") in ("stated", "inherited", None)}
+        backed = any(key in (s.get("supports") or []) for s in sources)
+        if year not in dated and not backed:
+            add(key, f"{key} {year} follows from no stated or inherited commitment and no source supports it",
+                "warning")
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

@@ -72,11 +72,13 @@ def base_record() -> dict[str, Any]:
         "stated_length_km": None,
         "stated_length_source": None,
         "sources": [
-            {"url": "https://example.org/status", "title": "status", "as_of": "2025-06-30", "supports": ["status"]}
+            {"url": "https://example.org/status", "title": "status", "as_of": "2025-06-30",
+             "supports": ["status", "start_year"]}
         ],
         "commitments": [
             {"document": "14/NQ-CP", "section": "II.4.a(i)", "line": 441,
-             "quote": "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng", "deadline_text": "Đến năm 2027",
+             "quote": "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng", "action": "complete",
+             "deadline_text": "Đến năm 2027", "deadline_basis": "stated", "deadline_from": None,
              "start_year": None, "end_year": 2027, "lead_agency": None, "funding_text": None},
         ],
         "notes": None,
@@ -93,7 +95,7 @@ def point_record(item_id: str, **changes: Any) -> dict[str, Any]:
         "former_provinces": [], "corridors": [], "sources": [],
         "geometry": {"type": "Point", "coordinates": [106.9, 20.8]},
         "commitments": [{"document": "14/NQ-CP", "section": "II.4.a(iv)", "line": 471,
-                         "quote": "Về cảng biển", "deadline_text": None, "start_year": None, "end_year": None,
+                         "quote": "Về cảng biển", "deadline_text": None, "start_year": None, "end_year": 2030,
                          "lead_agency": None, "funding_text": None}],
     })
     record.update(changes)

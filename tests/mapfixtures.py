@@ -21,7 +21,7 @@ _COMMITMENT_30 = {"document": "30-NQ/TW", "section": "Mục III.3", "line": 114,
                   "deadline_text": "Đến năm 2030", "start_year": None, "end_year": 2030, "lead_agency": None,
                   "funding_text": None}
 _COMMITMENT_PORT = {"document": "14/NQ-CP", "section": "II.4.a(iv)", "line": 471, "quote": "Về cảng biển",
-                    "deadline_text": None, "start_year": None, "end_year": None, "lead_agency": None,
+                    "deadline_text": None, "start_year": None, "end_year": 2030, "lead_agency": None,
                     "funding_text": None}
 XSS_NAME = '<img src=x onerror="window.__xss=1">'
 SCRIPT_AGENCY = "<script>window.__xss=2</script>Bộ Xây dựng"
@@ -46,7 +46,7 @@ def base_record() -> dict[str, Any]:
         "location_precision": "approximate", "geometry_source": "test waypoints", "stated_length_km": None,
         "stated_length_source": None,
         "sources": [{"url": "https://example.org/status", "title": "status", "as_of": "2025-06-30",
-                     "supports": ["status"]}],
+                     "supports": ["status", "start_year"]}],
         "commitments": [dict(_COMMITMENT_30), dict(_COMMITMENT_14)],
         "notes": None,
     }
