@@ -12,7 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__, history
+from geotrack import __version__, conflicts, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.errors import GeotrackError, ValidationError
@@ -202,12 +202,27 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
     store = _ensure_store(args)
-    found = history.conflicts(store.load(filter_from_args(args)))
-    for item_id, fields in found:
-        print(item_id)
-        for name, by_doc in fields.items():
-            print(f"    {name}: " + "; ".join(f"{doc}: {value}" for doc, value in by_doc.items()))
-    print(f"{len(found)} item(s) whose documents disagree")
+    everything = store.load().to_dict("records")
+    shown = set(store.load(filter_from_args(args))["id"])
+    related = read_dataset(args.data, args.layers).related
+    found = [c for r in everything if r["id"] in shown
+             for c in conflicts.item_conflicts(r["id"], r["commitments"] or [])]
+    for conflict in found:
+        within = f" (within {', '.join(conflict.within_document)})" if conflict.within_document else ""
+        print(f"{conflict.item_id}  {conflict.field}{within}")
+        for reading in conflict.readings:
+            print(f"    {conflicts.format_reading(reading)}")
+    by_item = {r["id"]: r["commitments"] or [] for r in everything}
+    relations = [t for t in conflicts.relations_of(everything, related) if t[0] in shown or t[1] in shown]
+    differences = conflicts.related_differences(by_item, relations)
+    if differences:
+        print("\nRelated works (not conflicts: a part and its whole, or works sharing a section):")
+    for d in differences:
+        print(f"{d.item_id} ({d.relation} {d.related_id})  {d.field}")
+        print("    " + "; ".join(map(conflicts.format_reading, d.readings)))
+        print("    vs " + "; ".join(map(conflicts.format_reading, d.related_readings)))
+    items = len({c.item_id for c in found})
+    print(f"\n{len(found)} conflict(s) on {items} item(s); {len(differences)} difference(s) between related works")
     return 0
 
 
@@ -301,7 +316,8 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, metavar="DATE", help="judge as of DATE (default today)")
     p.set_defaults(func=cmd_overdue)
 
-    p = sub.add_parser("conflicts", help="items whose documents give different deadlines or agencies")
+    p = sub.add_parser("conflicts", help="items whose documents disagree (action, deadline, start year, agency), "
+                       "and differences between related works")
     _add_filter_args(p)
     p.set_defaults(func=cmd_conflicts)
 

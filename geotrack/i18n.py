@@ -114,6 +114,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "conflicts": ("Các văn bản ghi khác nhau về: {fields}", "The documents disagree on: {fields}"),
         "no_conflicts": ("Các văn bản không mâu thuẫn nhau.", "The documents do not disagree."),
         "conflict_mark": ("⚠ khác nhau", "⚠ differs"),
+        "conflict_action": ("hành động (nghiên cứu hay đầu tư)", "action (study or works)"),
         "conflict_deadline": ("thời hạn", "deadline"),
         "conflict_start_year": ("năm bắt đầu", "start year"),
         "conflict_lead_agency": ("cơ quan chủ trì", "lead agency"),

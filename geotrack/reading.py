@@ -22,6 +22,8 @@ ACTIONS: tuple[str, ...] = ("study", "build", "upgrade", "expand", "complete")
 _LINE_REF = re.compile(r"\bline\s+(\d+)\b", re.IGNORECASE)
 # a sentence may end at . ! ? … or ; before a capital letter (see _split_paragraph)
 _BOUNDARY = re.compile(r"(?<=[.!?;…])\s+(?=[(\"“]?[^\W\d_])")
+# a lettered heading such as "(i) Về đường bộ:" whose colon opens the paragraph, not a list
+_HEADING = re.compile(r"^\s*\(?[ivxlc\d]+\)\s*[^:;.]{0,40}:", re.IGNORECASE)
 _ROW_NUMBER = re.compile(r"^\s*\d{1,3}\s*$")
 _BULLET = re.compile(r"^\s*(?:[-–•+]\s|\(?[ivxlc]+\)\s|\d+[.)]\s|[a-zđ]\)\s)", re.IGNORECASE)
 
@@ -127,7 +129,7 @@ def _new_task_after_semicolon(before: str, after: str) -> bool:
     Not inside a list a colon opened ("các dự án: A; B"), and not before a proper name
     ("…; Hải Phòng là"), whose second word is capitalised too.
     """
-    if ":" in before:
+    if ":" in _HEADING.sub("", before, count=1):
         return False
     words = after.split(maxsplit=2)
     return len(words) >= 2 and words[1][:1].islower()

@@ -139,3 +139,12 @@ def test_targets_are_cited_and_kept_apart_from_map_items(dataset):
     assert check_targets(dataset.targets, Context(dataset.texts)) == []
     broken = [dict(dataset.targets[0]) | {"quote": "không có câu này"}]
     assert [p.field for p in check_targets(broken, Context(dataset.texts))] == ["quote"]
+
+
+def test_every_commitment_says_where_its_deadline_comes_from(dataset):
+    from geotrack.reading import DEADLINE_BASES
+
+    bases = [c.get("deadline_basis") for raw in dataset.records for c in raw.record["commitments"]]
+    assert bases and set(bases) <= set(DEADLINE_BASES)
+    year_warnings = [p for p in check_dataset(dataset) if p.field in ("start_year", "end_year")]
+    assert year_warnings == []
