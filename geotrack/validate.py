@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from geotrack import geo, reading, vocab
+from geotrack import geo, reading, sources, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
@@ -42,6 +42,8 @@ class Context:
     texts: Mapping[str, Sequence[str]]
     corridor_ids: frozenset[str] = frozenset()
     today: dt.date = field(default_factory=dt.date.today)
+    #: host tiers (``data/source_tiers.yaml``); empty: no host is refused
+    source_tiers: Mapping[str, Any] = field(default_factory=dict)
 
 
 def normalise_space(text: str) -> str:
@@ -58,7 +60,7 @@ def quote_found(quote: str, lines: Sequence[str], line: int) -> bool:
 
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
     """Check every record of ``dataset`` and the references between records."""
-    ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today())
+    ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today(), dataset.source_tiers)
     return [*check_records(dataset.records, ctx), *check_targets(dataset.targets, ctx)]
 
 
@@ -172,6 +174,7 @@ def check_record(
     geom = _check_geometry(record, add)
     _check_length(record, geom, add)
     _check_sources(record.get("sources"), add, ctx.today)
+    check_source_urls(record, ctx.source_tiers, add)
     _check_commitments(record.get("commitments"), ctx, add)
     check_item_years(record, add)
     return out
@@ -451,6 +454,26 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
             _check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
         if lines is not None and isinstance(quote, str) and quote_found(quote, lines, line):
             check_deadline_basis(c, lines, field, add)
+
+
+def check_source_urls(record: Mapping[str, Any], tiers: Mapping[str, Any], add: Add) -> None:
+    """Every source URL well-formed and on a host that is not refused; a title that plainly disagrees with its slug.
+
+    URLs written in ``geometry_source`` are checked too, as warnings (that text describes a drawing).
+    """
+    for field_name, url, title, _ in sources.record_urls(record):
+        problem = sources.url_problem(url)
+        if problem:
+            add(field_name, f"malformed URL {url[:80]!r}: {problem}")
+        if sources.tier_of(url, tiers) == "refused":
+            add(field_name, f"{url[:80]!r} is on a refused host (mirror, content farm or spam; see "
+                "data/source_tiers.yaml): cite the original page or leave the fact unsourced and say so")
+        if sources.title_disagrees(url, title):
+            add(field_name, f"title {str(title)[:60]!r} and the URL's slug plainly disagree: is it the right page?",
+                "warning")
+    for url in sources.urls_in_text(record.get("geometry_source")):
+        if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
+            add("geometry_source", f"{url[:80]!r} is malformed or on a refused host", "warning")
 
 
 def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:
