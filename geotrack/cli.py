@@ -12,7 +12,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__, conflicts, history
+from geotrack import __version__, audit, conflicts, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.errors import GeotrackError, ValidationError
@@ -226,6 +226,14 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    dataset = read_dataset(args.data, args.layers)
+    report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
+                                dataset.source_tiers)
+    print(audit.format_report(report))
+    return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
+
+
 def cmd_targets(args: argparse.Namespace) -> int:
     for target in read_dataset(args.data, args.layers).targets:
         print(f"{target['deadline_year']}  {target['scope']}: {target['text_en']}  "
@@ -320,6 +328,11 @@ def make_parser() -> argparse.ArgumentParser:
                        "and differences between related works")
     _add_filter_args(p)
     p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("audit", help="coverage of the documents, commitments per reading rule, sources by tier, "
+                       "weakly sourced facts")
+    p.add_argument("--strict", action="store_true", help="non-zero exit when a sentence naming a work is unaccounted")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("targets", help="region-wide numeric targets with their deadline and citation")
     p.set_defaults(func=cmd_targets)

@@ -42,6 +42,8 @@ class Dataset:
     related: list[Mapping[str, Any]] = field(default_factory=list)
     #: reviewed host tiers of external sources (``data/source_tiers.yaml``)
     source_tiers: Mapping[str, Any] = field(default_factory=dict)
+    #: mentions of works accounted for other than by an item (``data/coverage.yaml``)
+    coverage: list[Mapping[str, Any]] = field(default_factory=list)
 
 
 def read_yaml(path: Path) -> Any:
@@ -122,6 +124,8 @@ def read_dataset(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> Da
     related_path, tiers_path = data_dir / "related.yaml", data_dir / "source_tiers.yaml"
     related = (read_yaml(related_path) or {}).get("related", []) if related_path.exists() else []
     tiers = (read_yaml(tiers_path) or {}) if tiers_path.exists() else {}
+    coverage_path = data_dir / "coverage.yaml"
+    coverage = (read_yaml(coverage_path) or {}).get("coverage", []) if coverage_path.exists() else []
     return Dataset(
         records=read_item_records(data_dir),
         documents=documents,
@@ -130,4 +134,5 @@ def read_dataset(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> Da
         corridor_ids=corridor_ids,
         related=related,
         source_tiers=tiers,
+        coverage=coverage,
     )
