@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from conftest import base_record
 from geotrack import sources
 from geotrack.io import read_documents
+from geotrack.testing import base_record
 from geotrack.validate import Context, check_record
 
 TIERS = {"official": ["gov.vn"], "press_of_record": ["tienphong.vn", "sggp.org.vn"],

@@ -2,8 +2,8 @@
 
 import datetime as dt
 
-from conftest import base_record
 from geotrack.io import read_documents
+from geotrack.testing import base_record
 from geotrack.validate import Context, check_record
 
 TEXTS = read_documents()[1]

@@ -1,6 +1,6 @@
 """The page shows where each deadline comes from and marks an action disagreement."""
 
-from geotrack import views
+from geotrack.ui import tables as views
 
 
 def test_the_deadline_basis_and_a_study_against_works_disagreement_are_shown():
