@@ -454,6 +454,7 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
             _check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
         if lines is not None and isinstance(quote, str) and quote_found(quote, lines, line):
             check_deadline_basis(c, lines, field, add)
+            check_same_sentence(c, lines, field, add)
 
 
 def check_source_urls(record: Mapping[str, Any], tiers: Mapping[str, Any], add: Add) -> None:
@@ -520,6 +521,15 @@ def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str,
         add(f"{field}.deadline_basis",
             "basis 'horizon' means the document gives no deadline for this work: "
             "leave deadline_text, start_year and end_year empty")
+
+
+def check_same_sentence(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:
+    """A commitment's lead agency and funding text come from the sentence or table row that names the work."""
+    for key in ("lead_agency", "funding_text"):
+        value = c.get(key)
+        if isinstance(value, str) and value.strip() and not reading.deadline_in_sentence(
+                lines, c["line"], c["quote"], value):
+            add(f"{field}.{key}", f"{value[:60]!r} is not in the sentence or table row that names the work")
 
 
 def check_item_years(record: Mapping[str, Any], add: Add) -> None:

@@ -60,3 +60,14 @@ def test_item_years_must_follow_from_a_dating_commitment_or_a_source():
     assert ("end_year", "warning") in problems(horizon, "warning", end_year=2030)
     stated = RAILWAY | {"quote": "hoàn chỉnh các tuyến đường bộ cao tốc hướng tâm"}
     assert ("end_year", "warning") not in problems(stated, "warning", end_year=2030)
+
+
+def test_a_lead_agency_or_funding_text_must_come_from_the_sentence_that_names_the_work():
+    ring_road = RAILWAY | {"quote": "hoàn chỉnh các tuyến đường bộ cao tốc hướng tâm"}
+    assert ("commitments[0].lead_agency", "error") in problems(ring_road | {"lead_agency": "Bộ Giao thông vận tải"})
+    row = {"document": "60/KH-UBND", "section": "Phụ lục 3", "line": 375, "quote": "Nghiên cứu đầu tư Cảng hàng không",
+           "action": "study", "deadline_text": "Theo quy hoạch (sau năm 2030)", "deadline_basis": "stated",
+           "deadline_from": None, "start_year": None, "end_year": None, "lead_agency": "Sở Giao thông vận tải",
+           "funding_text": "Ngân sách nhà nước và các nguồn vốn hợp pháp khác"}
+    assert problems(row) == set()
+    assert ("commitments[0].funding_text", "error") in problems(row | {"funding_text": "trái phiếu xanh"})
