@@ -225,7 +225,7 @@ def format_report(report: AuditReport) -> str:
     out.append("\nItems whose facts rest only on 'other' sources (no official or press-of-record source)")
     for item_id, facts in report.weak:
         out.append(f"  {item_id}: {', '.join(facts)}")
-    out.append(f"\nItems flagged in their notes (a fact left empty for want of a strong source): "
+    out.append(f"\nItems flagged in their notes (a fact left empty or kept on a weak source): "
                f"{', '.join(report.flagged) or 'none'}")
     if report.geometry_source_warnings:
         out.append("\ngeometry_source text citing a refused host or a malformed URL (geometry review):")

@@ -9,6 +9,7 @@ Everything here is pure: it takes document lines and returns text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -135,12 +136,18 @@ def _new_task_after_semicolon(before: str, after: str) -> bool:
     return len(words) >= 2 and words[1][:1].islower()
 
 
+@functools.lru_cache(maxsize=16)
+def _sentences_of(lines: tuple[str, ...]) -> list[Sentence]:
+    # a document is split once, not once per commitment that cites it
+    return sentences(lines)
+
+
 def sentences_of_quote(lines: Sequence[str], line: int, quote: str) -> list[Sentence]:
     """The consecutive sentences that hold ``quote``, which starts on 1-based ``line`` (empty if not found)."""
     needle = _compact(quote)
     if not needle:
         return []
-    units = sentences(lines)
+    units = _sentences_of(tuple(lines))
     for i, unit in enumerate(units):
         if unit.last_line < line:
             continue
