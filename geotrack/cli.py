@@ -13,7 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__, history
+from geotrack import __version__, audit, conflicts, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
@@ -234,13 +234,37 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 def cmd_conflicts(args: argparse.Namespace) -> int:
     """Print the items whose documents disagree (``geotrack conflicts``)."""
     store = _ensure_store(args)
-    found = history.conflicts(store.load(filter_from_args(args)))
-    for item_id, fields in found:
-        say(_cell(item_id))
-        for name, by_doc in fields.items():
-            say(f"    {_cell(name)}: " + "; ".join(f"{_cell(doc)}: {_cell(value)}" for doc, value in by_doc.items()))
-    say(f"{len(found)} item(s) whose documents disagree")
+    everything = store.load().to_dict("records")
+    shown = set(store.load(filter_from_args(args))["id"])
+    related = read_dataset(args.data, args.layers).related
+    found = [c for r in everything if r["id"] in shown
+             for c in conflicts.item_conflicts(r["id"], r["commitments"] or [])]
+    for conflict in found:
+        within = f" (within {', '.join(conflict.within_document)})" if conflict.within_document else ""
+        say(_cell(f"{conflict.item_id}  {conflict.field}{within}"))
+        for reading in conflict.readings:
+            say(f"    {_cell(conflicts.format_reading(reading))}")
+    by_item = {r["id"]: r["commitments"] or [] for r in everything}
+    relations = [t for t in conflicts.relations_of(everything, related) if t[0] in shown or t[1] in shown]
+    differences = conflicts.related_differences(by_item, relations)
+    if differences:
+        say("\nRelated works (not conflicts: a part and its whole, or works sharing a section):")
+    for d in differences:
+        say(_cell(f"{d.item_id} ({d.relation} {d.related_id})  {d.field}"))
+        say("    " + _cell("; ".join(map(conflicts.format_reading, d.readings))))
+        say("    vs " + _cell("; ".join(map(conflicts.format_reading, d.related_readings))))
+    items = len({c.item_id for c in found})
+    say(f"\n{len(found)} conflict(s) on {items} item(s); {len(differences)} difference(s) between related works")
     return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    """Print the audit: document coverage, commitments per rule, sources by tier, weak facts."""
+    dataset = read_dataset(args.data, args.layers)
+    report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
+                                dataset.source_tiers)
+    print(audit.format_report(report))
+    return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
@@ -338,9 +362,15 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", type=_date, metavar="DATE", help="judge as of DATE (default today)")
     p.set_defaults(func=cmd_overdue)
 
-    p = sub.add_parser("conflicts", help="items whose documents give different deadlines or agencies")
+    p = sub.add_parser("conflicts", help="items whose documents disagree (action, deadline, start year, agency), "
+                       "and differences between related works")
     _add_filter_args(p)
     p.set_defaults(func=cmd_conflicts)
+
+    p = sub.add_parser("audit", help="coverage of the documents, commitments per reading rule, sources by tier, "
+                       "weakly sourced facts")
+    p.add_argument("--strict", action="store_true", help="non-zero exit when a sentence naming a work is unaccounted")
+    p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("targets", help="region-wide numeric targets with their deadline and citation")
     p.set_defaults(func=cmd_targets)

@@ -39,6 +39,12 @@ class Dataset:
     texts: dict[str, list[str]] = field(default_factory=dict)
     targets: list[Mapping[str, Any]] = field(default_factory=list)
     corridor_ids: frozenset[str] = frozenset()
+    #: reviewed relations between items beyond parent_id (``data/related.yaml``)
+    related: list[Mapping[str, Any]] = field(default_factory=list)
+    #: reviewed host tiers of external sources (``data/source_tiers.yaml``)
+    source_tiers: Mapping[str, Any] = field(default_factory=dict)
+    #: mentions of works accounted for other than by an item (``data/coverage.yaml``)
+    coverage: list[Mapping[str, Any]] = field(default_factory=list)
 
 
 def read_yaml(path: Path) -> Any:
@@ -116,10 +122,18 @@ def read_dataset(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> Da
     targets = (read_yaml(targets_path) or {}).get("targets", []) if targets_path.exists() else []
     corridors = read_corridors(layers_dir) if (layers_dir / "corridors.geojson").exists() else None
     corridor_ids = frozenset(corridors["id"]) if corridors is not None and len(corridors) else frozenset()
+    related_path, tiers_path = data_dir / "related.yaml", data_dir / "source_tiers.yaml"
+    related = (read_yaml(related_path) or {}).get("related", []) if related_path.exists() else []
+    tiers = (read_yaml(tiers_path) or {}) if tiers_path.exists() else {}
+    coverage_path = data_dir / "coverage.yaml"
+    coverage = (read_yaml(coverage_path) or {}).get("coverage", []) if coverage_path.exists() else []
     return Dataset(
         records=read_item_records(data_dir),
         documents=documents,
         texts=texts,
         targets=targets,
         corridor_ids=corridor_ids,
+        related=related,
+        source_tiers=tiers,
+        coverage=coverage,
     )

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,7 +21,7 @@ from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import vocab
+from geotrack import conflicts, vocab
 
 CRS = "EPSG:4326"
 
@@ -61,7 +60,10 @@ COMMITMENT_KEYS: tuple[str, ...] = (
     "section",
     "line",
     "quote",
+    "action",
     "deadline_text",
+    "deadline_basis",
+    "deadline_from",
     "start_year",
     "end_year",
     "lead_agency",
@@ -114,7 +116,10 @@ class Commitment:
     section: str | None
     line: int
     quote: str
+    action: str | None = None
     deadline_text: str | None = None
+    deadline_basis: str | None = None
+    deadline_from: str | None = None
     start_year: int | None = None
     end_year: int | None = None
     lead_agency: str | None = None
@@ -417,46 +422,20 @@ def empty_frame() -> gpd.GeoDataFrame:
     return items_to_frame([], lengths=[])
 
 
-#: Fields on which the documents that commit to an item can disagree.
-CONFLICT_FIELDS: tuple[str, ...] = ("deadline", "start_year", "lead_agency")
+#: Fields on which the documents that commit to an item can disagree (see :mod:`geotrack.conflicts`).
+CONFLICT_FIELDS: tuple[str, ...] = conflicts.FIELDS
 
-_AFTER_YEAR = re.compile(r"sau\s+n[aă]m\s+(\d{4})", re.IGNORECASE)
-
-
-def deadline_key(commitment: Mapping[str, Any]) -> str | None:
-    """A comparable form of the deadline a commitment gives: ``"2027"``, ``"after 2030"`` or ``None``.
-
-    "Sau năm 2030" (after 2030) has no end year but is still a deadline that
-    disagrees with "2026-2030".
-    """
-    if commitment.get("end_year") is not None:
-        return str(commitment["end_year"])
-    match = _AFTER_YEAR.search(str(commitment.get("deadline_text") or ""))
-    return f"after {match.group(1)}" if match else None
+#: A comparable form of a commitment's deadline (kept here for callers; see :func:`geotrack.conflicts.deadline_key`).
+deadline_key = conflicts.deadline_key
 
 
 def commitment_conflicts(commitments: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Where the documents disagree: ``{field: {document: value as written}}`` for fields with ≥ 2 values.
+    """Where the documents disagree: ``{field: {document: value(s) as written}}`` for fields with ≥ 2 values.
 
-    ``deadline`` compares :func:`deadline_key`; the others compare the values
-    (case and spacing ignored). Only values a document gives count: a document
-    silent on a deadline does not disagree with one that gives it.
+    Every value each commitment gives counts, so a document that gives two different
+    values disagrees with itself; a document silent on a field does not disagree. The
+    action compares study-only against works; deadlines and start years count only where
+    the document dates the work itself (``stated`` or ``inherited``). See
+    :func:`geotrack.conflicts.conflict_map`.
     """
-    out: dict[str, dict[str, Any]] = {}
-    for key in CONFLICT_FIELDS:
-        shown: dict[str, Any] = {}
-        compared: dict[str, Any] = {}
-        for c in commitments:
-            document = str(c.get("document"))
-            value = deadline_key(c) if key == "deadline" else _comparable(c.get(key))
-            if value is None or value == "" or document in compared:
-                continue
-            compared[document] = value
-            shown[document] = (c.get("deadline_text") or c.get("end_year")) if key == "deadline" else c.get(key)
-        if len(set(compared.values())) > 1:
-            out[key] = shown
-    return out
-
-
-def _comparable(value: Any) -> Any:
-    return " ".join(value.lower().split()) if isinstance(value, str) else value
+    return dict(conflicts.conflict_map(commitments))

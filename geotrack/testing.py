@@ -22,20 +22,22 @@ from geotrack.store import GeoPackageStore
 #: A real commitment of 14/NQ-CP (line 441) to Ring Road 4.
 COMMITMENT_RING_14: Mapping[str, Any] = {
     "document": "14/NQ-CP", "section": "II.4.a(i)", "line": 441,
-    "quote": "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng", "deadline_text": "Đến năm 2027",
+    "quote": "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng", "action": "complete",
+    "deadline_text": "Đến năm 2027", "deadline_basis": "stated", "deadline_from": None,
     "start_year": None, "end_year": 2027, "lead_agency": None, "funding_text": None,
 }
 #: A real commitment of 30-NQ/TW (line 114) to the capital region's ring roads.
 COMMITMENT_RING_30: Mapping[str, Any] = {
     "document": "30-NQ/TW", "section": "Mục III.3", "line": 114,
     "quote": "Đến năm 2030, hoàn chỉnh các tuyến đường bộ cao tốc hướng tâm và các tuyến vành đai "
-             "vùng Thủ đô (ưu tiên vành đai 4, vành đai 5)",
-    "deadline_text": "Đến năm 2030", "start_year": None, "end_year": 2030, "lead_agency": None, "funding_text": None,
+             "vùng Thủ đô (ưu tiên vành đai 4, vành đai 5)", "action": "complete",
+    "deadline_text": "Đến năm 2030", "deadline_basis": "stated", "deadline_from": None,
+    "start_year": None, "end_year": 2030, "lead_agency": None, "funding_text": None,
 }
 #: A real heading of 14/NQ-CP (line 471): seaports.
 COMMITMENT_PORT: Mapping[str, Any] = {
     "document": "14/NQ-CP", "section": "II.4.a(iv)", "line": 471, "quote": "Về cảng biển", "deadline_text": None,
-    "start_year": None, "end_year": None, "lead_agency": None, "funding_text": None,
+    "start_year": None, "end_year": 2030, "lead_agency": None, "funding_text": None,
 }
 
 #: Two economic corridors / rings, enough for the corridor filter.
@@ -88,7 +90,8 @@ def base_record(commitments: Sequence[Mapping[str, Any]] = (COMMITMENT_RING_14,)
         "stated_length_km": None,
         "stated_length_source": None,
         "sources": [
-            {"url": "https://example.org/status", "title": "status", "as_of": "2025-06-30", "supports": ["status"]}
+            {"url": "https://example.org/status", "title": "status", "as_of": "2025-06-30",
+             "supports": ["status", "start_year"]}
         ],
         "commitments": [dict(c) for c in commitments],
         "notes": None,

@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from geotrack import geo, vocab
+from geotrack import geo, reading, sources, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
@@ -43,6 +43,8 @@ class Context:
     texts: Mapping[str, Sequence[str]]
     corridor_ids: frozenset[str] = frozenset()
     today: dt.date = field(default_factory=dt.date.today)
+    #: host tiers (``data/source_tiers.yaml``); empty: no host is refused
+    source_tiers: Mapping[str, Any] = field(default_factory=dict)
 
 
 def normalise_space(text: str) -> str:
@@ -59,7 +61,7 @@ def quote_found(quote: str, lines: Sequence[str], line: int) -> bool:
 
 def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
     """Check every record of ``dataset`` and the references between records."""
-    ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today())
+    ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today(), dataset.source_tiers)
     return [*check_records(dataset.records, ctx), *check_targets(dataset.targets, ctx)]
 
 
@@ -180,7 +182,9 @@ def check_record(
     geom = _check_geometry(record, add)
     _check_length(record, geom, add)
     _check_sources(record.get("sources"), add, ctx.today)
+    check_source_urls(record, ctx.source_tiers, add)
     _check_commitments(record.get("commitments"), ctx, add)
+    check_item_years(record, add)
     return out
 
 
@@ -454,6 +458,106 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
         end = _check_year(c.get("end_year"), f"{field}.end_year", add)
         if start is not None and end is not None and end < start:
             add(f"{field}.end_year", f"end_year {end} is before start_year {start}")
+        if c.get("action") is not None:
+            _check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
+        if lines is not None and isinstance(quote, str) and quote_found(quote, lines, line):
+            check_deadline_basis(c, lines, field, add)
+            check_same_sentence(c, lines, field, add)
+
+
+def check_source_urls(record: Mapping[str, Any], tiers: Mapping[str, Any], add: Add) -> None:
+    """Every source URL well-formed and on a host that is not refused; a title that plainly disagrees with its slug.
+
+    URLs written in ``geometry_source`` are checked too, as warnings (that text describes a drawing).
+    """
+    for field_name, url, title, _ in sources.record_urls(record):
+        problem = sources.url_problem(url)
+        if problem:
+            add(field_name, f"malformed URL {url[:80]!r}: {problem}")
+        if sources.tier_of(url, tiers) == "refused":
+            add(field_name, f"{url[:80]!r} is on a refused host (mirror, content farm or spam; see "
+                "data/source_tiers.yaml): cite the original page or leave the fact unsourced and say so")
+        if sources.title_disagrees(url, title):
+            add(field_name, f"title {str(title)[:60]!r} and the URL's slug plainly disagree: is it the right page?",
+                "warning")
+    for url in sources.urls_in_text(record.get("geometry_source")):
+        if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
+            add("geometry_source", f"{url[:80]!r} is malformed or on a refused host", "warning")
+
+
+def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:
+    """Check that a commitment's deadline comes from where its ``deadline_basis`` says.
+
+    ``stated``: the deadline text lies in the sentence or table row that holds the quote.
+    ``inherited``: ``deadline_from`` names the line it is carried from ("line 443: why"),
+    and the deadline text is on that line. ``submission``: the date a plan or decision is
+    due, so no start or end year of the work. ``horizon``: the document gives no deadline
+    for the work, so none of deadline text, start or end year.
+    """
+    basis = c.get("deadline_basis")
+    if basis is None:
+        add(f"{field}.deadline_basis",
+            f"say where the deadline comes from: one of {', '.join(reading.DEADLINE_BASES)}", "warning")
+        return
+    if basis not in reading.DEADLINE_BASES:
+        _check_choice(basis, reading.DEADLINE_BASES, f"{field}.deadline_basis", add)
+        return
+    text = c.get("deadline_text")
+    years = c.get("start_year") is not None or c.get("end_year") is not None
+    if basis in ("stated", "inherited", "submission") and not isinstance(text, str):
+        add(f"{field}.deadline_text", f"deadline_basis {basis!r} needs the deadline text as written")
+        return
+    if basis == "stated":
+        assert isinstance(text, str)
+        if not reading.deadline_in_sentence(lines, c["line"], c["quote"], text):
+            add(f"{field}.deadline_basis",
+                f"deadline {text!r} is not in the sentence that names the work: mark it inherited "
+                "(with deadline_from) or horizon")
+    elif basis == "inherited":
+        assert isinstance(text, str)
+        origin = reading.origin_line(c.get("deadline_from"))
+        if origin is None:
+            add(f"{field}.deadline_from",
+                "an inherited deadline must name its origin: \"line N: why it governs this work\"")
+        elif not reading.text_on_line(lines, origin, text):
+            add(f"{field}.deadline_from", f"deadline {text!r} is not on line {origin}, the origin named")
+    elif basis == "submission" and years:
+        add(f"{field}.deadline_basis",
+            "a submission date (plan, study or decision due) is not a construction period: "
+            "leave start_year and end_year empty")
+    elif basis == "horizon" and (text is not None or years):
+        add(f"{field}.deadline_basis",
+            "basis 'horizon' means the document gives no deadline for this work: "
+            "leave deadline_text, start_year and end_year empty")
+
+
+def check_same_sentence(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:
+    """A commitment's lead agency and funding text come from the sentence or table row that names the work."""
+    for key in ("lead_agency", "funding_text"):
+        value = c.get(key)
+        if isinstance(value, str) and value.strip() and not reading.deadline_in_sentence(
+                lines, c["line"], c["quote"], value):
+            add(f"{field}.{key}", f"{value[:60]!r} is not in the sentence or table row that names the work")
+
+
+def check_item_years(record: Mapping[str, Any], add: Add) -> None:
+    """The item's start and end years must follow from a commitment or from a source that backs them.
+
+    A year follows from a commitment when a stated or inherited commitment gives it; a
+    document's horizon or a plan's submission date never dates the work.
+    """
+    commitments = [c for c in record.get("commitments") or [] if isinstance(c, Mapping)]
+    sources = [s for s in record.get("sources") or [] if isinstance(s, Mapping)]
+    for key in ("start_year", "end_year"):
+        year = record.get(key)
+        if year is None:
+            continue
+        # a commitment without a basis (older records) still dates the work it gives a year for
+        dated = {c.get(key) for c in commitments if c.get("deadline_basis") in ("stated", "inherited", None)}
+        backed = any(key in (s.get("supports") or []) for s in sources)
+        if year not in dated and not backed:
+            add(key, f"{key} {year} follows from no stated or inherited commitment and no source supports it",
+                "warning")
 
 
 def errors_only(problems: Iterable[Problem]) -> list[Problem]:

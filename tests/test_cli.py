@@ -127,7 +127,7 @@ def test_reports(cli, capsys):
     out = capsys.readouterr().out
     assert "port-a" in out and "rail-b" not in out
     assert cli("conflicts") == 0
-    assert "0 item(s) whose documents disagree" in capsys.readouterr().out
+    assert "0 conflict(s) on 0 item(s)" in capsys.readouterr().out
     assert cli("lengths") == 0
     assert "ring_road" in capsys.readouterr().out
 

@@ -139,3 +139,22 @@ def test_targets_are_cited_and_kept_apart_from_map_items(dataset):
     assert check_targets(dataset.targets, Context(dataset.texts)) == []
     broken = [dict(dataset.targets[0]) | {"quote": "không có câu này"}]
     assert [p.field for p in check_targets(broken, Context(dataset.texts))] == ["quote"]
+
+
+def test_every_commitment_says_where_its_deadline_comes_from(dataset):
+    from geotrack.reading import DEADLINE_BASES
+
+    bases = [c.get("deadline_basis") for raw in dataset.records for c in raw.record["commitments"]]
+    assert bases and set(bases) <= set(DEADLINE_BASES)
+    year_warnings = [p for p in check_dataset(dataset) if p.field in ("start_year", "end_year")]
+    assert year_warnings == []
+
+
+def test_no_source_is_on_a_refused_host_or_malformed(dataset):
+    from geotrack import sources
+
+    cited = [(raw.record["id"], url) for raw in dataset.records for _, url, _, _ in sources.record_urls(raw.record)]
+    assert len(cited) > 100
+    refused = [(i, u) for i, u in cited if sources.tier_of(u, dataset.source_tiers) == "refused"]
+    malformed = [(i, u) for i, u in cited if sources.url_problem(u)]
+    assert refused == [] and malformed == []

@@ -23,12 +23,12 @@ from geotrack.ui import i18n
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
 
 #: Commitment fields shown side by side, in order.
-COMMITMENT_ROWS: Final = ("section", "line", "quote", "deadline_text", "start_year", "end_year", "lead_agency",
-                          "funding_text")
-_ROW_LABELS: Final = {"section": "col_section", "line": "col_line"}
+COMMITMENT_ROWS: Final = ("section", "line", "quote", "action", "deadline_text", "deadline_basis", "deadline_from",
+                          "start_year", "end_year", "lead_agency", "funding_text")
+_ROW_LABELS: Final = {"section": "col_section", "line": "col_line", "action": "commitment_action"}
 #: Which conflict field each shown commitment field belongs to.
-_CONFLICT_OF: Final = {"deadline_text": "deadline", "end_year": "deadline", "start_year": "start_year",
-                       "lead_agency": "lead_agency"}
+_CONFLICT_OF: Final = {"action": "action", "deadline_text": "deadline", "end_year": "deadline",
+                       "start_year": "start_year", "lead_agency": "lead_agency"}
 
 
 def md_escape(text: Any) -> str:

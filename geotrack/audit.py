@@ -1,0 +1,237 @@
+"""The audit report: document coverage, commitments per reading rule, sources by tier, weak facts.
+
+Coverage: every sentence (or table row) of a document that names a physical work must be
+accounted for, by an item's commitment on one of its lines or by an entry in
+``data/coverage.yaml`` (a documented merge into an item, a region-wide target, a plan or
+study that is not a work, or a passing mention). Sentences that name a work and are neither
+are listed as unaccounted. Everything here is pure: dataset in, report out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from geotrack import reading, sources
+
+#: Kinds of coverage entries (``data/coverage.yaml``).
+COVERAGE_KINDS: tuple[str, ...] = ("merge", "target", "plan", "mention")
+
+#: Words for kinds of physical work; a sentence names a work when one is followed by a name.
+_WORK_WORDS = re.compile(
+    r"\b(cảng hàng không|cầu|cảng|bến|đường sắt|đường bộ|đường|cao tốc|quốc lộ|vành đai|sân bay|nhà ga|metro|"
+    r"đường thủy nội địa|luồng|đê|bệnh viện|bảo tàng|nhà hát|trường đại học|đại học|khu công nghệ cao|khu kinh tế|"
+    r"khu công nghiệp|trung tâm|khu du lịch|vườn quốc gia|di tích|sông|hồ|tuyến|đảo|huyện đảo|quân cảng)\b",
+    re.IGNORECASE,
+)
+_ROMAN = re.compile(r"^[IVX]+[,.;:)]*$")  # "cấp III": a class, not a name
+# "yêu cầu", "nhu cầu", "toàn cầu", "cung cầu": not bridges
+_NOT_A_WORK_BEFORE = frozenset({"yêu", "nhu", "toàn", "cung", "đáp", "bằng"})
+# sections whose sentences are about the document itself, not works (signatures, recipients)
+_SKIP = re.compile(r"^(nơi nhận|tm\.|t/m|kt\.|k/t|- lưu|- các)", re.IGNORECASE)
+@dataclass(frozen=True)
+class Unaccounted:
+    """A sentence that names a work but is neither cited by an item nor listed in coverage."""
+
+    document: str
+    first_line: int
+    last_line: int
+    text: str
+
+
+@dataclass
+class DocumentCoverage:
+    """How one document's mentions of works are accounted for."""
+
+    document: str
+    work_sentences: int = 0
+    by_item: int = 0
+    by_entry: Counter[str] = field(default_factory=Counter)
+    unaccounted: list[Unaccounted] = field(default_factory=list)
+
+
+@dataclass
+class AuditReport:
+    """Everything ``geotrack audit`` prints."""
+
+    coverage: list[DocumentCoverage]
+    bases: dict[str, Counter[str]]
+    actions: Counter[str]
+    tiers: Counter[str]
+    tiers_by_host: dict[str, str]
+    weak: list[tuple[str, list[str]]]
+    flagged: list[str]
+    geometry_source_warnings: list[tuple[str, str]]
+    coverage_problems: list[str] = field(default_factory=list)
+
+    @property
+    def unaccounted(self) -> int:
+        """Sentences naming a work that nothing accounts for, over all documents."""
+        return sum(len(c.unaccounted) for c in self.coverage)
+
+
+def names_a_work(text: str) -> bool:
+    """True when a sentence names a particular physical work: a kind of work followed by a name or number.
+
+    "cảng hàng không quốc tế Nội Bài", "quốc lộ 6", "Khu công nghệ cao Hòa Lạc" name works;
+    "các tuyến vành đai" and "bệnh viện đa khoa" are kinds, not works.
+    """
+    if _SKIP.match(text.strip()):
+        return False
+    for match in _WORK_WORDS.finditer(text):
+        before = text[: match.start()].split()[-1:] or [""]
+        if before[0].lower() in _NOT_A_WORK_BEFORE:
+            continue
+        for word in text[match.end():].split()[:5]:
+            head = word.lstrip("(\"“")[:1]
+            if _ROMAN.match(word):
+                break
+            if head.isdigit() or head.isupper():
+                return True
+            if not head.isalpha():
+                break
+    return False
+
+
+def document_coverage(
+    document: str,
+    lines: Sequence[str],
+    cited_lines: Iterable[int],
+    entries: Iterable[Mapping[str, Any]],
+) -> DocumentCoverage:
+    """Account for each sentence of ``document`` that names a work.
+
+    Parameters
+    ----------
+    document
+        The document number.
+    lines
+        Its text, one string per line.
+    cited_lines
+        The lines item commitments on this document start on.
+    entries
+        The coverage entries on this document (``line`` and ``kind``).
+    """
+    cited = set(cited_lines)
+    listed = [(int(e["line"]), str(e["kind"])) for e in entries]
+    out = DocumentCoverage(document)
+    for sentence in reading.sentences(lines):
+        if not names_a_work(sentence.text):
+            continue
+        out.work_sentences += 1
+        span = range(sentence.first_line, sentence.last_line + 1)
+        if any(line in span for line in cited):
+            out.by_item += 1
+            continue
+        kinds = [kind for line, kind in listed if line in span]
+        if kinds:
+            out.by_entry[kinds[0]] += 1
+        else:
+            out.unaccounted.append(Unaccounted(document, sentence.first_line, sentence.last_line, sentence.text))
+    return out
+
+
+def build_report(
+    records: Sequence[Mapping[str, Any]],
+    texts: Mapping[str, Sequence[str]],
+    coverage_entries: Sequence[Mapping[str, Any]],
+    tiers: Mapping[str, Any],
+) -> AuditReport:
+    """The audit of a dataset's records against its document texts, coverage entries and host tiers."""
+    cited: dict[str, list[int]] = {}
+    bases: dict[str, Counter[str]] = {}
+    actions: Counter[str] = Counter()
+    for record in records:
+        for c in record.get("commitments") or []:
+            document = str(c.get("document"))
+            cited.setdefault(document, []).append(int(c.get("line") or 0))
+            bases.setdefault(document, Counter())[str(c.get("deadline_basis"))] += 1
+            actions[str(c.get("action"))] += 1
+    coverage = [
+        document_coverage(document, texts[document], cited.get(document, []),
+                          [e for e in coverage_entries if e.get("document") == document])
+        for document in texts
+    ]
+    tier_count: Counter[str] = Counter()
+    by_host: dict[str, str] = {}
+    weak: list[tuple[str, list[str]]] = []
+    flagged: list[str] = []
+    geometry_warnings: list[tuple[str, str]] = []
+    for record in records:
+        for _, url, _, _ in sources.record_urls(record):
+            tier = sources.tier_of(url, tiers)
+            tier_count[tier] += 1
+            by_host[_host(url)] = tier
+        facts = sources.weak_facts(record, tiers)
+        if facts:
+            weak.append((str(record.get("id")), facts))
+        if "FLAGGED" in str(record.get("notes") or ""):
+            flagged.append(str(record.get("id")))
+        for url in sources.urls_in_text(record.get("geometry_source")):
+            if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
+                geometry_warnings.append((str(record.get("id")), url))
+    problems = check_coverage(coverage_entries, texts, {str(r.get("id")) for r in records})
+    return AuditReport(coverage, bases, actions, tier_count, by_host, weak, flagged, geometry_warnings, problems)
+
+
+def check_coverage(entries: Sequence[Mapping[str, Any]], texts: Mapping[str, Sequence[str]],
+                   item_ids: set[str]) -> list[str]:
+    """Problems of coverage entries: unknown document or kind, quote not at its line, unknown item."""
+    from geotrack.validate import quote_found
+
+    out = []
+    for i, e in enumerate(entries):
+        where = f"data/coverage.yaml entry {i} ({e.get('document')} line {e.get('line')})"
+        lines = texts.get(str(e.get("document")))
+        if lines is None:
+            out.append(f"{where}: unknown document")
+        elif not isinstance(e.get("line"), int) or not quote_found(str(e.get("quote") or ""), lines, e["line"]):
+            out.append(f"{where}: quote not found from that line")
+        if e.get("kind") not in COVERAGE_KINDS:
+            out.append(f"{where}: kind must be one of {', '.join(COVERAGE_KINDS)}")
+        if e.get("into") is not None and e.get("into") not in item_ids:
+            out.append(f"{where}: unknown item {e.get('into')!r}")
+        if not e.get("why"):
+            out.append(f"{where}: say why")
+    return out
+
+
+def _host(url: str) -> str:
+    from urllib.parse import urlsplit
+
+    return (urlsplit(url).hostname or "").lower()
+
+
+def format_report(report: AuditReport) -> str:
+    """The report as plain text."""
+    out = ["Coverage: sentences that name a work, per document"]
+    for c in report.coverage:
+        entries = ", ".join(f"{n} {kind}" for kind, n in sorted(c.by_entry.items())) or "none"
+        out.append(f"  {c.document}: {c.work_sentences} sentence(s); {c.by_item} cited by items; "
+                   f"coverage entries: {entries}; {len(c.unaccounted)} unaccounted")
+        for u in c.unaccounted:
+            out.append(f"      line {u.first_line}-{u.last_line}: {u.text[:110]}")
+    out.append("\nCommitments per deadline rule (stated / inherited / submission / horizon)")
+    for document, counts in report.bases.items():
+        out.append(f"  {document}: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())))
+    out.append("  actions: " + ", ".join(f"{k} {v}" for k, v in sorted(report.actions.items())))
+    out.append("\nSource URLs by tier")
+    for tier in sources.TIERS:
+        hosts = sorted(h for h, t in report.tiers_by_host.items() if t == tier)
+        out.append(f"  {tier}: {report.tiers.get(tier, 0)} URL(s) on {len(hosts)} host(s)")
+    out.append("\nItems whose facts rest only on 'other' sources (no official or press-of-record source)")
+    for item_id, facts in report.weak:
+        out.append(f"  {item_id}: {', '.join(facts)}")
+    out.append(f"\nItems flagged in their notes (a fact left empty or kept on a weak source): "
+               f"{', '.join(report.flagged) or 'none'}")
+    if report.geometry_source_warnings:
+        out.append("\ngeometry_source text citing a refused host or a malformed URL (geometry review):")
+        for item_id, url in report.geometry_source_warnings:
+            out.append(f"  {item_id}: {url}")
+    for problem in report.coverage_problems:
+        out.append(f"coverage problem: {problem}")
+    out.append(f"\n{report.unaccounted} sentence(s) naming a work unaccounted for")
+    return "\n".join(out)

@@ -1,0 +1,137 @@
+"""Source quality as data: host tiers, well-formed URLs, and titles that plainly disagree with their URL.
+
+The tier list lives in ``data/source_tiers.yaml`` (reviewed); these functions are pure and
+take it as a mapping.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+#: Tiers, strongest first; a host in no list is "other".
+TIERS: tuple[str, ...] = ("official", "press_of_record", "other", "refused")
+#: Tiers strong enough to back a status, date or figure on their own.
+STRONG_TIERS: frozenset[str] = frozenset({"official", "press_of_record"})
+#: Item fields that hold a URL (or a document number) and the facts they back.
+URL_FIELDS: tuple[str, ...] = ("status_source", "funding.source", "stated_length_source")
+
+_HOST = re.compile(r"^(?!-)[a-z0-9-]{1,63}(?<!-)(\.(?!-)[a-z0-9-]{1,63}(?<!-))+$")
+_URL_IN_TEXT = re.compile(r"https?://[^\s,;)\]]+")
+_STOP = frozenset({"the", "and", "for", "with", "from", "that", "this", "cua", "cac", "cho", "voi", "trong",
+                   "duoc", "tai", "theo", "mot", "nhung"})
+
+
+def is_url(value: Any) -> bool:
+    """True when ``value`` looks like a web address (not a document number such as ``07/NQ-CP``)."""
+    return isinstance(value, str) and "://" in value
+
+
+def url_problem(url: str) -> str | None:
+    """Why ``url`` is malformed, or ``None``: scheme, host (no trailing dot, no ``wwww.``), HTML entities."""
+    try:
+        parts = urlsplit(url)
+    except ValueError as exc:
+        return f"cannot be parsed: {exc}"
+    if parts.scheme not in ("http", "https"):
+        return "must start with http:// or https://"
+    host = parts.hostname or ""
+    if host.endswith("."):
+        return f"host {host!r} ends with a dot"
+    if host.startswith("wwww."):
+        return f"host {host!r} starts with 'wwww.'"
+    if not _HOST.match(host):
+        return f"host {host!r} is not a valid host name"
+    if "&amp" in url or " " in url:
+        return "holds an HTML entity or a space (copy the address, not the page source)"
+    return None
+
+
+def _matches(host: str, entry: str) -> bool:
+    return host == entry or host.endswith("." + entry)
+
+
+def tier_of(url: str, tiers: Mapping[str, Iterable[str]]) -> str:
+    """The tier of ``url``'s host under ``tiers``: refused first, then official, press of record, else other."""
+    host = (urlsplit(url).hostname or "").rstrip(".").lower()
+    for tier in ("refused", "official", "press_of_record"):
+        if any(_matches(host, str(entry).lower()) for entry in tiers.get(tier) or ()):
+            return tier
+    return "other"
+
+
+def _words(text: str) -> set[str]:
+    folded = unicodedata.normalize("NFKD", text.lower().replace("đ", "d"))
+    ascii_text = "".join(c for c in folded if not unicodedata.combining(c))
+    return {w for w in re.split(r"[^a-z0-9]+", ascii_text) if len(w) > 2 and w not in _STOP and not w.isdigit()}
+
+
+def slug_words(url: str) -> set[str]:
+    """The words of a URL's last path segment (its slug), without ids and extensions."""
+    path = urlsplit(url).path.rstrip("/")
+    slug = path.rsplit("/", 1)[-1]
+    slug = re.sub(r"\.(html?|ldo|tpo|vnp|htm|epi|aspx?)$", "", slug)
+    return _words(slug.replace("-", " ").replace("_", " "))
+
+
+# words that mark a slug as Vietnamese once folded to ASCII (a translated title cannot share its words)
+_VIETNAMESE_SLUG = frozenset({"cua", "cac", "cho", "voi", "trong", "duoc", "theo", "nhung", "khong", "nguoi",
+                              "thanh", "pho", "tinh", "nam", "duong", "cau", "hoan", "xay", "dung", "dau",
+                              "truong", "tuyen", "moi"})
+
+
+def title_disagrees(url: str, title: str | None) -> bool:
+    """True when a page title and the URL's slug plainly disagree: a slug of ≥ 4 words sharing none with the title.
+
+    A title in English (no Vietnamese letters) over a Vietnamese slug is a translation, not a disagreement.
+    """
+    if not title:
+        return False
+    slug = slug_words(url)
+    english = {"the", "of", "and", "to", "for", "is", "on", "in", "a", "by", "at", "with", "about", "approving"}
+    translated = len(english & set(re.split(r"[^a-z]+", title.lower()))) >= 2
+    if translated and slug & _VIETNAMESE_SLUG:
+        return False
+    return len(slug) >= 4 and not slug & _words(title)
+
+
+def urls_in_text(text: str | None) -> list[str]:
+    """Every web address written in free text (``geometry_source``, notes)."""
+    return _URL_IN_TEXT.findall(text or "")
+
+
+def record_urls(record: Mapping[str, Any]) -> list[tuple[str, str, str | None, tuple[str, ...]]]:
+    """``(field, url, title, supports)`` for every URL a record cites as a source of facts."""
+    out: list[tuple[str, str, str | None, tuple[str, ...]]] = []
+    for i, src in enumerate(record.get("sources") or []):
+        if isinstance(src, Mapping) and is_url(src.get("url")):
+            out.append((f"sources[{i}].url", str(src["url"]), src.get("title"), tuple(src.get("supports") or ())))
+    if is_url(record.get("status_source")):
+        out.append(("status_source", str(record["status_source"]), None, ("status",)))
+    funding = record.get("funding")
+    if isinstance(funding, Mapping) and is_url(funding.get("source")):
+        out.append(("funding.source", str(funding["source"]), None, ("funding",)))
+    if is_url(record.get("stated_length_source")):
+        out.append(("stated_length_source", str(record["stated_length_source"]), None, ("stated_length_km",)))
+    return out
+
+
+#: Facts that need a strong source when they come from outside the documents.
+FACTS: tuple[str, ...] = ("status", "start_year", "end_year", "deadline_text", "funding", "stated_length_km")
+
+
+def weak_facts(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]]) -> list[str]:
+    """The facts of a record that rest only on sources below press of record (``other``)."""
+    backing: dict[str, set[str]] = {}
+    for _, url, _, supports in record_urls(record):
+        for fact in supports:
+            backing.setdefault(fact, set()).add(tier_of(url, tiers))
+    out = []
+    for fact in FACTS:
+        found = backing.get(fact)
+        if found and not found & STRONG_TIERS:
+            out.append(fact)
+    return out

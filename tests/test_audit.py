@@ -1,0 +1,53 @@
+"""The audit: which sentences name works, how each is accounted for, sources by tier."""
+
+from geotrack import audit
+from geotrack.cli import main
+from geotrack.io import read_dataset
+
+LINES = [
+    "- Hoàn thành cảng hàng không quốc tế Cát Bi. Nâng cấp các tuyến quốc lộ đạt cấp III.",
+    "",
+    "- Xây dựng quân cảng Nam Đò Sơn đáp ứng yêu cầu nhiệm vụ.",
+    "",
+    "- Đáp ứng yêu cầu Bộ trưởng về đào tạo.",
+]
+
+
+def test_a_sentence_names_a_work_when_a_kind_of_work_is_followed_by_a_name():
+    assert audit.names_a_work("Hoàn thành cảng hàng không quốc tế Cát Bi.")
+    assert audit.names_a_work("mở rộng quốc lộ 6 đoạn Ba La - Xuân Mai")
+    assert not audit.names_a_work("Nâng cấp các tuyến quốc lộ đạt cấp III.")
+    assert not audit.names_a_work("Đáp ứng yêu cầu Bộ trưởng về đào tạo.")  # "yêu cầu" is not a bridge
+    assert not audit.names_a_work("vùng đồng bằng Sông Hồng")
+
+
+def test_each_work_sentence_is_cited_listed_or_reported_unaccounted():
+    entries = [{"document": "D", "line": 3, "kind": "mention"}]
+    coverage = audit.document_coverage("D", LINES, cited_lines=[1], entries=entries)
+    assert (coverage.work_sentences, coverage.by_item, coverage.by_entry["mention"]) == (2, 1, 1)
+    assert coverage.unaccounted == []
+    bare = audit.document_coverage("D", LINES, cited_lines=[], entries=[])
+    assert [u.first_line for u in bare.unaccounted] == [1, 3]
+
+
+def test_coverage_entries_are_checked():
+    texts = {"D": LINES}
+    good = {"document": "D", "line": 3, "kind": "mention", "quote": "quân cảng Nam Đò Sơn", "why": "x"}
+    assert audit.check_coverage([good], texts, set()) == []
+    bad = [good | {"quote": "không có"}, good | {"kind": "guess"}, good | {"into": "nope"}, good | {"why": None}]
+    assert len(audit.check_coverage(bad, texts, set())) == 4
+
+
+def test_the_shipped_documents_are_fully_accounted_for_and_no_source_is_refused():
+    dataset = read_dataset()
+    report = audit.build_report([r.record for r in dataset.records], dataset.texts, dataset.coverage,
+                                dataset.source_tiers)
+    assert report.unaccounted == 0 and report.coverage_problems == []
+    assert report.tiers["refused"] == 0 and report.tiers["press_of_record"] > report.tiers["other"]
+    assert all(c.by_item > 0 for c in report.coverage)
+
+
+def test_geotrack_audit_prints_the_report(capsys):
+    assert main(["audit", "--strict"]) == 0
+    out = capsys.readouterr().out
+    assert "0 sentence(s) naming a work unaccounted for" in out and "Source URLs by tier" in out
