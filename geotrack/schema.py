@@ -51,8 +51,8 @@ TEXTS = Kind("list", item=REQUIRED_TEXT)
 
 COMMITMENT = Kind("object", required=True, keys={
     "document": REQUIRED_TEXT, "section": TEXT, "line": Kind("int", required=True), "quote": REQUIRED_TEXT,
-    "deadline_text": Kind("text_or_year"), "start_year": INT, "end_year": INT, "lead_agency": TEXT,
-    "funding_text": TEXT,
+    "action": TEXT, "deadline_text": Kind("text_or_year"), "deadline_basis": TEXT, "deadline_from": TEXT,
+    "start_year": INT, "end_year": INT, "lead_agency": TEXT, "funding_text": TEXT,
 })
 FUNDING = Kind("object", keys={"types": TEXTS, "amount": NUMBER, "unit": TEXT, "as_of": DATE, "source": TEXT})
 SOURCE = Kind("object", required=True, keys={"url": REQUIRED_TEXT, "title": TEXT, "as_of": DATE, "supports": TEXTS})
