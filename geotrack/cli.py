@@ -12,13 +12,13 @@ from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__, history
+from geotrack import __version__, geocheck, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.errors import GeotrackError, ValidationError
 from geotrack.filters import Filter, apply, parse_csv_list
 from geotrack.importer import describe, plan_import, read_import
-from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
+from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset, read_item_records
 from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, Store, open_store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
@@ -79,12 +79,32 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 def cmd_validate(args: argparse.Namespace) -> int:
     dataset = read_dataset(args.data, args.layers)
-    problems = check_dataset(dataset)
+    problems = check_dataset(dataset, geography=True)
     for problem in problems:
         print(problem)
     errors = errors_only(problems)
     print(f"{len(dataset.records)} items checked: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
     return 1 if errors else 0
+
+
+def cmd_geocheck(args: argparse.Namespace) -> int:
+    records = [r.record for r in read_item_records(args.data)]
+    findings = geocheck.check_records(records, geocheck.load_geography(args.layers))
+    figures = geocheck.summary(records, findings)
+    if args.json:
+        print(json.dumps({"summary": figures, "findings": [
+            {"item_id": f.item_id, "check": f.check, "subject": f.subject, "field": f.field,
+             "message": f.message, "explained": f.explained} for f in findings]}, ensure_ascii=False, indent=2))
+        return 1 if figures["errors"] else 0
+    for finding in findings:
+        print(("ERROR " if finding.is_error else "explained ") + str(finding))
+    print(f"{figures['located']} of {figures['items']} items located; {figures['with_reference_point']} held to a "
+          f"reference point, {figures['with_stated_length']} to a stated length, {figures['with_waypoints']} to "
+          f"{figures['waypoints']} waypoint(s)")
+    for check, counts in figures["checks"].items():
+        print(f"  {check:16} {counts['errors']} unexplained, {counts['explained']} explained")
+    print(f"{figures['errors']} unexplained issue(s)")
+    return 1 if figures["errors"] else 0
 
 
 def _table(gdf: gpd.GeoDataFrame) -> str:
@@ -259,6 +279,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check the dataset; non-zero exit on any error")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("geocheck", help="hold every located item to the boundaries, reference points, waypoints "
+                       "and stated lengths; non-zero exit on any unexplained issue")
+    p.add_argument("--json", action="store_true", help="findings and figures as JSON")
+    p.set_defaults(func=cmd_geocheck)
 
     p = sub.add_parser("list", help="list items matching the filters")
     _add_filter_args(p)

@@ -38,6 +38,8 @@ class Dataset:
     texts: dict[str, list[str]] = field(default_factory=dict)
     targets: list[Mapping[str, Any]] = field(default_factory=list)
     corridor_ids: frozenset[str] = frozenset()
+    #: where the context layers were read from (boundary checks use it), ``None`` when not from files
+    layers_dir: Path | None = None
 
 
 def read_yaml(path: Path) -> Any:
@@ -121,4 +123,5 @@ def read_dataset(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> Da
         texts=texts,
         targets=targets,
         corridor_ids=corridor_ids,
+        layers_dir=layers_dir,
     )
