@@ -197,3 +197,12 @@ def test_geocheck_command_fails_on_an_unexplained_issue(make_dataset, capsys):
     assert main(["--data", str(data), "geocheck"]) == 1
     out = capsys.readouterr().out
     assert "ERROR site-a: province: lists Hà Nội" in out and "2 unexplained issue(s)" in out
+
+
+def test_a_line_must_pass_near_a_cited_waypoint_point(geography):
+    waypoint = {"name": "interchange", "point": [105.80, 21.225], "province": "Hà Nội", "source": "test"}
+    near = line([[105.75, 21.225], [105.85, 21.225]], ["Hà Nội"], waypoints=[waypoint])
+    assert errors([near], geography) == []
+    far = line([[105.75, 21.20], [105.85, 21.20]], ["Hà Nội"], waypoints=[waypoint])
+    (finding,) = [f for f in geocheck.check_records([far], geography) if f.check == "waypoint"]
+    assert "2.8 km from the point 21.22500, 105.80000" in finding.message
