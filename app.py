@@ -16,21 +16,21 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import deckview, export, i18n, mapview, timeline, views, vocab
+from geotrack import export, settings, vocab
+from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
 from geotrack.io import read_corridors
 from geotrack.model import Document
-from geotrack.store import HistoryEntry, open_store
-from geotrack.store_postgis import redact
+from geotrack.store import open_store
+from geotrack.ui import deck as deckview
+from geotrack.ui import i18n, timeline
+from geotrack.ui import leaflet as mapview
+from geotrack.ui import tables as views
 
 MAP_KEY = "map"
 DECK_KEY = "deck"
 MAP_HEIGHT = 600
-#: Up to this many items the item list offers each one; past it the map click selects.
-SELECT_MAX_ITEMS = 5000
-#: Up to this many items the GeoJSON download is ready with the page (a few MB); past it, made on click.
-EAGER_DOWNLOAD_MAX = 5000
 #: Widget keys of the filters, by Filter field.
 KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
         "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
@@ -111,8 +111,7 @@ def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
 
 
 # -- state ------------------------------------------------------------------------------------------
-def _init_state(params: dict[str, str], full: gpd.GeoDataFrame, options: dict[str, list[str]],
-                years: tuple[int, int]) -> None:
+def _init_state(params: dict[str, str], options: dict[str, list[str]], years: tuple[int, int]) -> None:
     """On a session's first run, set every widget from the URL."""
     if st.session_state.get("_init"):
         return
@@ -195,10 +194,10 @@ def main() -> None:
     params = st.query_params.to_dict()
     lang = i18n.normalise_lang(st.session_state.get("lang", params.get("lang")))
     store = open_store()
-    path = str(getattr(store, "path", store))
+    path = store.location
     if not store.exists():
         st.title(i18n.t("title", lang))
-        st.error(i18n.t("no_store", lang, path=redact(path)))
+        st.error(i18n.t("no_store", lang, path=store.describe()))
         st.stop()
         return
     try:
@@ -222,14 +221,14 @@ def main() -> None:
         "documents": list(doc_titles),
     }
     years = bounds or (dt.date.today().year, dt.date.today().year)
-    _init_state(params, full, options, years)
+    _init_state(params, options, years)
     url_years = st.session_state.f_years
     year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
 
     with st.sidebar:
         lang = st.radio(i18n.t("language", lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
-        t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+        t = i18n.translator(lang)
         st.header(t("filters"))
         st.text_input(t("search"), key="f_search", placeholder=t("search_placeholder"))
         st.multiselect(t("mode"), options["modes"], key="f_modes", placeholder=t("choose"),
@@ -269,12 +268,13 @@ def main() -> None:
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
     download.download_button(
         t("download_geojson", n=len(gdf)), file_name=views.download_name(),
-        # made with the page up to EAGER_DOWNLOAD_MAX items; past that only on click (hundreds of MB)
-        data=_geojson(path, built_at, flt) if len(gdf) <= EAGER_DOWNLOAD_MAX else lambda: _geojson(path, built_at, flt),
+        # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
+        data=(_geojson(path, built_at, flt) if len(gdf) <= settings.eager_download_max
+              else lambda: _geojson(path, built_at, flt)),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
-    if len(gdf) >= deckview.webgl_min_items():
+    if len(gdf) >= settings.webgl_min_items():
         _webgl_map(path, built_at, flt, lang, len(gdf))
     else:
         _leaflet_map(path, built_at, flt, lang, gdf, options["modes"])
@@ -283,20 +283,21 @@ def main() -> None:
 
     pick, other = st.columns([2, 1], vertical_alignment="bottom")
     fmt = pick.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
-                         key="download_fmt", format_func=lambda f: views.FORMAT_NAMES.get(f, f))
+                         key="download_fmt", format_func=lambda f: export.FORMATS[f].label)
+    chosen = export.FORMATS[fmt]
     other.download_button(
-        t("download_as", fmt=views.FORMAT_NAMES.get(fmt, fmt), n=len(gdf)),
+        t("download_as", fmt=chosen.label, n=len(gdf)),
         data=lambda: _export_bytes(path, built_at, flt, fmt),
-        file_name=views.download_name(ext=export.FILE_EXTENSIONS[fmt].lstrip(".")),
-        mime=export.MEDIA_TYPES[fmt], on_click="ignore", key="download_other", icon=":material/download:",
+        file_name=views.download_name(ext=chosen.extension.lstrip(".")),
+        mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
     )
 
     st.subheader(t("table"))
     st.dataframe(_table(path, built_at, flt, lang), hide_index=True, key="table")
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
-    listed = ids if len(ids) <= SELECT_MAX_ITEMS else [i for i in ids if i == st.session_state.sel]
-    if len(ids) > SELECT_MAX_ITEMS:
-        st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{SELECT_MAX_ITEMS:,}"))
+    listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
+    if len(ids) > settings.select_max_items:
+        st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{settings.select_max_items:,}"))
     rows = gdf[gdf["id"].isin(listed)]
     names = {r["id"]: views.item_name(r, lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
     choice = st.selectbox(t("select_item"), [None, *listed], key="sel", on_change=_forget_map_selection,
@@ -305,9 +306,9 @@ def main() -> None:
         _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
 
     st.subheader(t("timeline"))
-    chart = timeline.chart(gdf, lang) if len(gdf) <= timeline.MAX_ITEMS else None
-    if len(gdf) > timeline.MAX_ITEMS:
-        st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=timeline.MAX_ITEMS))
+    chart = timeline.chart(gdf, lang) if len(gdf) <= settings.timeline_max_items else None
+    if len(gdf) > settings.timeline_max_items:
+        st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=settings.timeline_max_items))
     elif chart is None:
         st.caption(t("timeline_none"))
     else:
@@ -335,25 +336,21 @@ def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoD
         layer_control=folium.LayerControl(collapsed=True, position="topright"),
     )
     if payload["missing"]:
-        st.caption(_t(lang, "not_drawn", n=len(payload["missing"])))
+        st.caption(i18n.t("not_drawn", lang, n=len(payload["missing"])))
 
 
 def _webgl_map(path: str, built_at: str, flt: Filter, lang: str, count: int) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
     deck, drawn = _deck(path, built_at, flt, lang)
-    st.caption(_t(lang, "webgl_map", n=f"{count:,}", limit=f"{deckview.webgl_min_items():,}"))
+    st.caption(i18n.t("webgl_map", lang, n=f"{count:,}", limit=f"{settings.webgl_min_items():,}"))
     st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
     if count > drawn:
-        st.caption(_t(lang, "not_drawn", n=count - drawn))
-
-
-def _t(lang: str, key: str, **kwargs: Any) -> str:
-    return i18n.t(key, lang, **kwargs)
+        st.caption(i18n.t("not_drawn", lang, n=count - drawn))
 
 
 def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,
             corridor_names: dict[str, tuple[str, str]]) -> None:
-    t = lambda key, **kw: i18n.t(key, lang, **kw)  # noqa: E731
+    t = i18n.translator(lang)
     st.subheader(f"{t('detail')}: {views.md_escape(views.item_name(row, lang))}")
     facts, side = st.columns([2, 3])
     facts.dataframe(views.facts_frame(row, lang, corridor_names), hide_index=True, key="facts")

@@ -40,11 +40,11 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from bench import synthetic
 from bench.run import Row
-from geotrack import i18n
 from geotrack.build import build
 from geotrack.filters import Filter
 from geotrack.io import DATA_DIR, LAYERS_DIR
 from geotrack.store import GeoPackageStore
+from geotrack.ui import i18n
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The two apps measured side by side: the Streamlit script of each, relative to the project.

@@ -1,6 +1,6 @@
 """Map payload bytes and Python build time, beside plain folium on full-resolution geometry.
 
-The app draws a selection with Leaflet below :func:`geotrack.deckview.webgl_min_items` items and
+The app draws a selection with Leaflet below :func:`geotrack.settings.webgl_min_items` items and
 with deck.gl (WebGL) from there on; both are measured at every size so the switch shows.
 """
 
@@ -10,7 +10,9 @@ import folium
 import geopandas as gpd
 
 from bench.run import Row, best_of
-from geotrack import deckview, mapview
+from geotrack import settings
+from geotrack.ui import deck as deckview
+from geotrack.ui import leaflet as mapview
 
 
 def _leaflet(gdf: gpd.GeoDataFrame) -> str:
@@ -37,7 +39,7 @@ def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
     naive_s, naive_html = best_of(lambda: _naive(gdf), max(1, repeat - 1))
     located = sorted(gdf.loc[gdf.geometry.notna(), "id"])
     assert sorted(mapview.feature_ids_in_script(leaflet_html)) == located  # same items as the naive path
-    used = "WebGL" if size >= deckview.webgl_min_items() else "Leaflet"
+    used = "WebGL" if size >= settings.webgl_min_items() else "Leaflet"
     target = "≤ 3 MB, ≤ 1 s at 10,000" if size == 10_000 else ""
     naive_note = "baseline: folium.GeoJson of full-resolution geometry with a GeoJsonTooltip"
     return [
@@ -50,6 +52,6 @@ def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
         Row(size, "map payload, WebGL (deck.gl JSON sent to the browser)", "MB", len(webgl_json.encode()) / 1e6,
             len(naive_html.encode()) / 1e6,
             notes=f"{'the app draws this' if used == 'WebGL' else 'not used at this size'} (from "
-                  f"{deckview.webgl_min_items():,} items); " + naive_note),
+                  f"{settings.webgl_min_items():,} items); " + naive_note),
         Row(size, "map build, WebGL (Python: layers + JSON)", "s", webgl_s, naive_s),
     ]

@@ -21,7 +21,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import i18n
+from geotrack.ui import i18n
 
 #: Served by Streamlit's static serving (``.streamlit/config.toml``) from the vendored copy.
 LEAFLET_JS = "/app/static/vendor/leaflet/leaflet.js"

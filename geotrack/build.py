@@ -6,10 +6,11 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from geotrack.changes import HistoryEntry
 from geotrack.errors import ValidationError
 from geotrack.io import DATA_DIR, LAYERS_DIR, Dataset, read_dataset
 from geotrack.model import Item
-from geotrack.store import HistoryEntry, Store
+from geotrack.store import Store
 from geotrack.validate import check_dataset, errors_only
 
 

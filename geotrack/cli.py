@@ -15,11 +15,13 @@ import geopandas as gpd
 from geotrack import __version__, geocheck, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
+from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
 from geotrack.errors import GeotrackError, ValidationError
+from geotrack.features import feature_properties
 from geotrack.filters import Filter, apply, parse_csv_list
 from geotrack.importer import describe, plan_import, read_import
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset, read_item_records
-from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, Store, open_store
+from geotrack.store import Store, open_store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
 
@@ -67,6 +69,7 @@ def _ensure_store(args: argparse.Namespace) -> Store:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Build the store from data/ (``geotrack build``)."""
     store = open_store(args.store)
     if args.if_stale and not is_stale(store, data_dir=args.data, layers_dir=args.layers):
         print(f"store is up to date: {store}")
@@ -78,6 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check data/ and report every problem (``geotrack validate``)."""
     dataset = read_dataset(args.data, args.layers)
     problems = check_dataset(dataset, geography=True)
     for problem in problems:
@@ -88,6 +92,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_geocheck(args: argparse.Namespace) -> int:
+    """Hold every located item to the boundaries and reference points (``geotrack geocheck``)."""
     records = [r.record for r in read_item_records(args.data)]
     findings = geocheck.check_records(records, geocheck.load_geography(args.layers))
     figures = geocheck.summary(records, findings)
@@ -115,7 +120,9 @@ def _table(gdf: gpd.GeoDataFrame) -> str:
         for r in gdf.to_dict("records")
     ]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
     return "\n".join([line(headers), line(tuple("-" * w for w in widths)), *map(line, rows)])
 
 
@@ -127,6 +134,7 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Print the items a filter keeps, as a table or JSON (``geotrack list``)."""
     store = _ensure_store(args)
     flt = filter_from_args(args)
     if args.as_of is not None:
@@ -134,7 +142,7 @@ def cmd_list(args: argparse.Namespace) -> int:
     else:
         gdf = store.load(flt)
     if args.json:
-        props = [_export.feature_properties(r) for r in gdf.to_dict("records")]
+        props = [feature_properties(r) for r in gdf.to_dict("records")]
         print(json.dumps(props, ensure_ascii=False, indent=2))
     else:
         print(_table(gdf))
@@ -143,6 +151,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write what a filter keeps in an export format (``geotrack export``)."""
     store = _ensure_store(args)
     flt = filter_from_args(args)
     # GeoJSON is spliced from the Feature texts the store keeps; the other formats come from the frame
@@ -152,9 +161,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """Print one item's export properties as JSON (``geotrack show``)."""
     store = _ensure_store(args)
     row = store.get(args.item_id).to_dict("records")[0]
-    print(json.dumps(_export.feature_properties(row), ensure_ascii=False, indent=2))
+    print(json.dumps(feature_properties(row), ensure_ascii=False, indent=2))
     return 0
 
 
@@ -172,6 +182,7 @@ def _print_entries(entries: list[HistoryEntry]) -> None:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    """Change fields of one item in the store, recording the change (``geotrack update``)."""
     store = _ensure_store(args)
     changes = {k: v for k, v in (("status", args.status), ("status_as_of", args.as_of and args.as_of.isoformat()),
                                  ("status_source", args.source), ("start_year", args.start_year),
@@ -196,6 +207,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    """Print the recorded changes of one item or all (``geotrack history``)."""
     store = _ensure_store(args)
     if args.item_id:
         store.get(args.item_id)
@@ -204,6 +216,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    """Print what changed since a date (``geotrack changes``)."""
     store = _ensure_store(args)
     entries = history.changes_since(store.history(), args.since)
     _print_entries(entries)
@@ -212,6 +225,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:
+    """Print the items past their deadline and not complete (``geotrack overdue``)."""
     store = _ensure_store(args)
     today = args.today or dt.date.today()
     gdf = history.overdue(store.load(filter_from_args(args)), today)
@@ -221,6 +235,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    """Print the items whose documents disagree (``geotrack conflicts``)."""
     store = _ensure_store(args)
     found = history.conflicts(store.load(filter_from_args(args)))
     for item_id, fields in found:
@@ -232,6 +247,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
+    """Print the region-wide targets (``geotrack targets``)."""
     for target in read_dataset(args.data, args.layers).targets:
         print(f"{target['deadline_year']}  {target['scope']}: {target['text_en']}  "
               f"({target['document']}, line {target['line']})")
@@ -239,6 +255,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_lengths(args: argparse.Namespace) -> int:
+    """Print drawn against stated lengths of linear works (``geotrack lengths``)."""
     store = _ensure_store(args)
     table = history.lengths_by_mode(store.load(filter_from_args(args)))
     print(table.to_string(index=False))
@@ -246,6 +263,7 @@ def cmd_lengths(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Read an edited export back into the store, or show what it would change (``geotrack import``)."""
     store = _ensure_store(args)
     records, read_problems = read_import(Path(args.file))
     plan = plan_import(records, read_problems, store.load(), _context(args), source=args.file,

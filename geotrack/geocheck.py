@@ -19,7 +19,7 @@ What is checked (each finding names the item, the check and its subject):
     Airports within :data:`AIRPORT_KM` of their ``airportsdata`` position (MIT), seaports
     within :data:`SEAPORT_KM` of their UN/LOCODE position as ``searoute`` ships it
     (Apache-2.0; UN/LOCODE gives whole arc-minutes, about 1.8 km). An airport with no
-    ``reference_point`` that sits within :data:`REFERENCE_SEARCH_KM` of a reference
+    ``reference_point`` that sits within :data:`refpoints.REFERENCE_SEARCH_KM` of a reference
     airport is reported too.
 ``shared_geometry``
     Two different items with the same geometry (within :data:`SAME_GEOMETRY_M`): a berth on
@@ -44,10 +44,6 @@ at the nearest cited one).
 from __future__ import annotations
 
 import functools
-import importlib.resources
-import json
-import math
-import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,24 +54,17 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import boundaries, geo, vocab
+from geotrack import boundaries, geo, refpoints, vocab
 from geotrack.io import LAYERS_DIR
 
 EDGE_KM = 1.0
 CROSS_KM = 1.0
 CROSS_SHARE = 0.25
 COASTAL_KM = 20.0
-AIRPORT_KM = 1.0
-SEAPORT_KM = 2.0
-REFERENCE_SEARCH_KM = 10.0
 SAME_GEOMETRY_M = 50.0
 LENGTH_TOLERANCE = 0.05
 WAYPOINT_KM = 0.2
 
-#: Optional keys of an item record (``data/items/*.yaml``) that only these checks read: they stay in the
-#: reviewed files and are not carried into the store or the exports.
-GEOGRAPHY_KEYS = ("waypoints", "reference_point", "geography_notes")
-REFERENCE_PATTERN = re.compile(r"^(airportsdata|unlocode):([A-Z0-9]{4,5})$")
 #: Modes whose items with a parent are berths, terminals or aprons placed at their own position.
 SITE_CHILD_MODES = frozenset({"berth", "airport", "seaport"})
 CHECKS = ("province", "former_province", "reference", "shared_geometry", "cited_position", "length", "waypoint")
@@ -114,25 +103,6 @@ class Geography:
     seaports: Mapping[str, tuple[float, float]] = field(default_factory=dict)  # UN/LOCODE → (lon, lat)
 
 
-def airport_references(country: str = "VN") -> tuple[dict[str, tuple[float, float]], dict[str, str]]:
-    """ICAO code → (lon, lat) and → name of the airports ``airportsdata`` lists in ``country``."""
-    import airportsdata
-
-    airports = {k: v for k, v in airportsdata.load("ICAO").items() if v["country"] == country}
-    return ({k: (float(v["lon"]), float(v["lat"])) for k, v in airports.items()},
-            {k: str(v["name"]) for k, v in airports.items()})
-
-
-def seaport_references(country_prefix: str = "VN") -> dict[str, tuple[float, float]]:
-    """UN/LOCODE → (lon, lat) of the ports ``searoute`` ships for one country."""
-    ports = json.loads(importlib.resources.files("searoute.data").joinpath("ports.geojson").read_text("utf-8"))
-    return {
-        str(f["properties"]["port"]): (float(f["geometry"]["coordinates"][0]), float(f["geometry"]["coordinates"][1]))
-        for f in ports["features"]
-        if str(f["properties"].get("port", "")).startswith(country_prefix)
-    }
-
-
 def load_geography(layers_dir: Path = LAYERS_DIR) -> Geography:
     """Read the boundary layers and the reference points (the I/O edge of this module; cached per folder).
 
@@ -146,14 +116,14 @@ def load_geography(layers_dir: Path = LAYERS_DIR) -> Geography:
 
 @functools.cache
 def _load_geography(layers_dir: Path) -> Geography:
-    airports, names = airport_references()
+    airports, names = refpoints.airport_references()
     return Geography(
         provinces=boundaries.load_provinces(True, layers_dir).to_crs(geo.METRIC_CRS),
         former=boundaries.load_provinces(False, layers_dir).to_crs(geo.METRIC_CRS),
         communes=boundaries.load_communes(layers_dir).to_crs(geo.METRIC_CRS),
         airports=airports,
         airport_names=names,
-        seaports=seaport_references(),
+        seaports=refpoints.seaport_references(),
     )
 
 
@@ -165,13 +135,6 @@ def _parse(value: Any) -> BaseGeometry | None:
     except Exception:  # malformed geometries are validate's to report
         return None
     return None if geom.is_empty or not geom.is_valid else geom
-
-
-def _distance_km(a: tuple[float, float], b: tuple[float, float]) -> float:
-    """Great-circle distance between two (lon, lat) positions."""
-    lon1, lat1, lon2, lat2 = map(math.radians, (*a, *b))
-    h = math.sin((lat2 - lat1) / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
-    return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def provinces_of(geom: BaseGeometry, layer: gpd.GeoDataFrame) -> tuple[dict[str, float], dict[str, float]]:
@@ -268,8 +231,8 @@ def check_reference(record: Mapping[str, Any], geom: BaseGeometry, geography: Ge
     if reference is None:
         if record.get("mode") != "airport" or record.get("parent_id"):
             return []
-        nearby = sorted((_distance_km(here, pos), code) for code, pos in geography.airports.items())
-        if nearby and nearby[0][0] <= REFERENCE_SEARCH_KM:
+        nearby = sorted((refpoints.distance_km(here, pos), code) for code, pos in geography.airports.items())
+        if nearby and nearby[0][0] <= refpoints.REFERENCE_SEARCH_KM:
             distance, code = nearby[0]
             name = geography.airport_names.get(code, code)
             return [Finding(item_id, "reference", f"airportsdata:{code}",
@@ -277,17 +240,19 @@ def check_reference(record: Mapping[str, Any], geom: BaseGeometry, geography: Ge
                             f"airportsdata:{code} or say why not", "reference_point",
                             explain(f"airportsdata:{code}"))]
         return []
-    match = REFERENCE_PATTERN.match(str(reference))
+    match = refpoints.REFERENCE_PATTERN.match(str(reference))
     if match is None:
         return [Finding(item_id, "reference", str(reference),
                         "reference_point must be airportsdata:<ICAO> or unlocode:<UN/LOCODE>", "reference_point")]
     dataset, code = match.groups()
-    table, limit = (geography.airports, AIRPORT_KM) if dataset == "airportsdata" else (geography.seaports, SEAPORT_KM)
+    airport = dataset == "airportsdata"
+    table = geography.airports if airport else geography.seaports
+    limit = refpoints.AIRPORT_KM if airport else refpoints.SEAPORT_KM
     position = table.get(code)
     if position is None:
         return [Finding(item_id, "reference", str(reference), f"{reference} is not in the reference data",
                         "reference_point", explain(str(reference)))]
-    distance = _distance_km(here, position)
+    distance = refpoints.distance_km(here, position)
     if distance > limit:
         return [Finding(item_id, "reference", str(reference),
                         f"{distance:.2f} km from its reference position {reference} "
@@ -405,40 +370,6 @@ def check_records(records: Iterable[Mapping[str, Any]], geography: Geography) ->
     records = list(records)
     out = [f for r in records for f in check_item(r, geography)]
     return out + check_shared(records)
-
-
-def check_fields(record: Mapping[str, Any], add: Callable[..., None]) -> None:
-    """Shape of the geography fields (``waypoints``, ``reference_point``, ``geography_notes``)."""
-    reference = record.get("reference_point")
-    if reference is not None and not REFERENCE_PATTERN.match(str(reference)):
-        add("reference_point", f"{reference!r}: write airportsdata:<ICAO> or unlocode:<UN/LOCODE>")
-    notes = record.get("geography_notes")
-    if notes is not None and (not isinstance(notes, Mapping)
-                              or not all(isinstance(k, str) and isinstance(v, str) and v.strip()
-                                         for k, v in notes.items())):
-        add("geography_notes", "must map a subject (province, item id, reference, waypoint) to why it differs")
-    waypoints = record.get("waypoints")
-    if waypoints is None:
-        return
-    if not isinstance(waypoints, list):
-        add("waypoints", "must be a list of waypoints")
-        return
-    for index, waypoint in enumerate(waypoints):
-        where = f"waypoints[{index}]"
-        if not isinstance(waypoint, Mapping) or not isinstance(waypoint.get("name"), str):
-            add(where, "a waypoint is a mapping with name, province, source and commune or point")
-            continue
-        unknown = set(waypoint) - {"name", "commune", "province", "point", "source"}
-        if unknown:
-            add(where, f"unknown key(s) {sorted(unknown)}")
-        if not waypoint.get("source"):
-            add(f"{where}.source", "a waypoint needs the source that names it")
-        if vocab.canonical_province(str(waypoint.get("province") or "")) != waypoint.get("province"):
-            add(f"{where}.province", f"{waypoint.get('province')!r} is not a current province name")
-        point = waypoint.get("point")
-        if point is not None and not (isinstance(point, list) and len(point) == 2
-                                      and all(isinstance(c, int | float) for c in point)):
-            add(f"{where}.point", "must be [lon, lat]")
 
 
 def summary(records: Sequence[Mapping[str, Any]], findings: Sequence[Finding]) -> dict[str, Any]:

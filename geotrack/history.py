@@ -13,9 +13,9 @@ import geopandas as gpd
 import pandas as pd
 
 from geotrack import vocab
+from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_row, decode_value
 from geotrack.geo import lengths_km
 from geotrack.model import CRS, FRAME_COLUMNS, commitment_conflicts, empty_frame, normalise_numbers
-from geotrack.store import ADDED, ITEM_FIELD, HistoryEntry, decode_row, decode_value
 
 
 def _day(entry: HistoryEntry) -> str:

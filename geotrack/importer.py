@@ -24,12 +24,12 @@ from pyproj.exceptions import CRSError
 from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry import shape
 
+from geotrack.changes import encode_value
 from geotrack.errors import DataFileError, Problem
-from geotrack.export import FIELDS
-from geotrack.formats import GPKG_NO_GEOMETRY
+from geotrack.export.gpkg import GPKG_NO_GEOMETRY
+from geotrack.features import FIELDS
 from geotrack.io import RawRecord
 from geotrack.model import COMMITMENT_KEYS, ITEM_KEYS, Item
-from geotrack.store import encode_value
 from geotrack.validate import Context, check_records
 
 #: Files larger than this are refused before they are read.
@@ -274,7 +274,8 @@ def _reproject(geometry: Mapping[str, Any], transformer: Transformer) -> dict[st
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
-    return json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    projected: dict[str, Any] = json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    return projected
 
 
 def plan_import(

@@ -11,11 +11,12 @@ from typing import Any
 import geopandas as gpd
 import yaml
 
+from geotrack import settings
 from geotrack.errors import DataFileError
 from geotrack.model import Document
 
 #: The project's root (where ``data/`` and ``layers/`` live).
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = settings.PROJECT_ROOT
 DATA_DIR = PROJECT_ROOT / "data"
 LAYERS_DIR = PROJECT_ROOT / "layers"
 

@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from geotrack import boundaries, geo, geocheck, vocab
+from geotrack import boundaries, geo, geocheck, geofields, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
@@ -164,8 +164,8 @@ def check_record(
         add("", "not a mapping of item fields")
         return out
     for key in record:
-        if key not in ITEM_KEYS and key not in geocheck.GEOGRAPHY_KEYS:
-            close = difflib.get_close_matches(str(key), (*ITEM_KEYS, *geocheck.GEOGRAPHY_KEYS), n=1)
+        if key not in ITEM_KEYS and key not in geofields.GEOGRAPHY_KEYS:
+            close = difflib.get_close_matches(str(key), (*ITEM_KEYS, *geofields.GEOGRAPHY_KEYS), n=1)
             add(str(key), "unknown field" + (f" (did you mean {close[0]!r}?)" if close else ""))
 
     _check_id(record.get("id"), add)
@@ -190,7 +190,7 @@ def check_record(
     _check_corridors(record.get("corridors"), ctx.corridor_ids, add)
     geom = _check_geometry(record, add)
     _check_length(record, geom, add)
-    geocheck.check_fields(record, add)
+    geofields.check(record, add)
     _check_sources(record.get("sources"), add, ctx.today)
     _check_commitments(record.get("commitments"), ctx, add)
     return out

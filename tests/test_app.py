@@ -13,7 +13,7 @@ import pytest
 from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
 
-from geotrack import mapview
+from geotrack.ui import leaflet as mapview
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LOCATED = {"ring-road-4-capital", "port-alpha", "port-bravo", "xss-airport", "rail-script-agency"}
@@ -189,6 +189,7 @@ def test_database_password_is_not_shown(monkeypatch):
     at = AppTest.from_file(APP, default_timeout=60).run()
     shown = " ".join(e.value for e in [*at.error, *at.exception])
     assert "s3cret" not in shown
+    assert "ed:***@127.0.0.1:1/none" in shown  # the location is shown, redacted
 
 
 def test_large_selections_get_the_webgl_map(run_app, monkeypatch):

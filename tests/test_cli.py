@@ -2,10 +2,11 @@ import json
 
 import pytest
 
-from conftest import base_record, point_record, snapshot, store_location
+from conftest import snapshot, store_location
 from geotrack.cli import main
 from geotrack.export import to_geojson
 from geotrack.filters import Filter
+from geotrack.testing import base_record, point_record
 
 
 @pytest.fixture
@@ -71,7 +72,7 @@ def test_export_geojson_of_a_filter(cli, tmp_path, capsys):
     (("--search", "cang"), Filter(search="cang")),
 ], ids=["all", "sql", "search"])
 def test_export_geojson_is_spliced_from_the_store_as_computed(cli, tmp_path, capsys, monkeypatch, args, flt):
-    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
     cli("build")
     out = tmp_path / "x.geojson"
     assert cli("export", "-o", str(out), *args) == 0

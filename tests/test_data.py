@@ -7,7 +7,7 @@ from shapely.geometry import LineString, MultiLineString, Point, shape
 
 from geotrack import geo
 from geotrack.build import parse_items
-from geotrack.export import FIELDS
+from geotrack.features import FIELDS
 from geotrack.io import LAYERS_DIR, PROJECT_ROOT, read_dataset
 from geotrack.model import commitment_conflicts
 from geotrack.validate import check_dataset, errors_only

@@ -6,11 +6,13 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, shape
 
-from conftest import base_record, point_record
-from geotrack.export import FIELDS, export, feature_properties, to_geojson, to_geojson_dict, write_atomic
+from geotrack._files import write_atomic
+from geotrack.export import export, to_geojson, to_geojson_dict
+from geotrack.features import FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 
@@ -200,7 +202,7 @@ def _odd_frame():
     lambda: items_to_frame([Item.from_record(r) for r in (base_record(), point_record("x", mode="berth"))]),
 ], ids=["plain", "odd", "items"])
 def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
 
     frame = make()
     texts = feature_texts(frame)
@@ -209,9 +211,9 @@ def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
 
 
 def test_export_with_stored_features_equals_the_computed_export(monkeypatch):
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
 
-    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
     frame = _odd_frame()
     stored = feature_texts(frame)
     flt = Filter(modes=("seaport",))
@@ -225,7 +227,7 @@ def test_export_with_stored_features_equals_the_computed_export(monkeypatch):
 
 def test_features_of_other_items_are_refused():
     from geotrack.errors import GeotrackError
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
 
     frame = _frame(base_record(), point_record("port-a"))
     stored = feature_texts(frame)
@@ -251,7 +253,7 @@ def _row_by_row_as_of(gdf, documents=()):
     (None, None, None),
 ])
 def test_as_of_from_frame_and_from_texts_agree(status, funding, source):
-    from geotrack.export import dataset_as_of, feature_texts, texts_as_of
+    from geotrack.features import dataset_as_of, feature_texts, texts_as_of
 
     record = base_record() | {"status_as_of": status,
                               "funding": base_record()["funding"] | {"as_of": funding},

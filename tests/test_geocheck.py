@@ -7,10 +7,10 @@ import shutil
 import pytest
 from test_validate import CTX
 
-from conftest import base_record, point_record
 from geotrack import geocheck
 from geotrack.cli import main
 from geotrack.io import LAYERS_DIR, RawRecord, read_dataset, read_item_records
+from geotrack.testing import base_record, point_record
 from geotrack.validate import check_dataset, check_record, errors_only, geography_problems
 
 #: Hoàn Kiếm (Hà Nội) and Lê Chân (Hải Phòng, former Hải Phòng) and Hải Dương city (Hải Phòng, former Hải Dương).

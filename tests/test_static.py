@@ -6,7 +6,7 @@ import hashlib
 import tomllib
 from pathlib import Path
 
-from geotrack import mapview
+from geotrack.ui import leaflet as mapview
 
 ROOT = Path(__file__).resolve().parent.parent
 LEAFLET = ROOT / "static" / "vendor" / "leaflet"

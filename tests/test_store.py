@@ -5,26 +5,43 @@ import json
 import multiprocessing
 import sqlite3
 import threading
+import time
 
 import psycopg
 import pytest
 
-from conftest import base_record, point_record, snapshot
+from conftest import snapshot
 from geotrack.build import build, data_fingerprint, is_stale
+from geotrack.changes import decode_row, diff_frames
 from geotrack.errors import NotFoundError, StoreBusyError, StoreError, ValidationError
 from geotrack.filters import Filter, apply
-from geotrack.model import Item
-from geotrack.store import GeoPackageStore, decode_row, diff_frames
+from geotrack.model import Item, frame_to_items
+from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 
 def _schema_version(store_kind):
-    if store_kind == "gpkg":
-        from geotrack.store import SCHEMA_VERSION as GPKG_VERSION
-
-        return str(GPKG_VERSION)
-    from geotrack.store_postgis import SCHEMA_VERSION
+    from geotrack.store import SCHEMA_VERSION
 
     return str(SCHEMA_VERSION)
+
+
+def test_both_backends_mean_the_same_schema_version():
+    from geotrack.store import SCHEMA_VERSION
+    from geotrack.store.migrations import LATEST_VERSION
+
+    assert LATEST_VERSION == SCHEMA_VERSION
+
+
+def test_a_write_that_changes_nothing_writes_nothing(built):
+    store, _, _ = built
+    before = store.meta()["built_at"]
+    history = store.history()
+    same = store.load(Filter(ids=("port-a",)))
+    time.sleep(1.1)  # built_at has whole seconds: a rewrite now would show as a new value
+    assert store.apply_changes(frame_to_items(same), actor="t", source=None) == []
+    assert store.update_item("port-a", lambda record: record, actor="t", source=None) == []
+    assert store.meta()["built_at"] == before and store.history() == history
 
 
 def _records():
@@ -84,7 +101,7 @@ def test_load_with_filter_equals_in_memory_filter(built, flt):
 
 
 def test_both_backends_load_the_same_frame(make_dataset, tmp_path, postgis_url):
-    from geotrack.store_postgis import PostGISStore
+    from geotrack.store.postgis import PostGISStore
 
     data, layers = make_dataset([base_record(), point_record("port-a", geometry=None, location_precision=None),
                                  point_record("port-b", mode="berth", parent_id="port-a")])
@@ -120,7 +137,8 @@ def test_rebuild_records_history_of_changes(built, make_dataset):
     assert decode_row(removed)["name_vi"] == "Cảng port-b"
     history = store.history("ring-road-4-capital")
     assert [e.field for e in history if e.actor == "tester"] == ["status", "end_year"]
-    assert all(e.actor == "geotrack build" for e in store.history() if e.field == "item" and e.new == "added")
+    arrivals = [e.actor for e in store.history() if e.field == "item" and e.new == "added"]
+    assert arrivals == ["geotrack build"] * 3  # ring road, port-a, port-b: the first build added each
     assert store.history() == [*store.history()[:3], *report.changes]  # in the order recorded
 
 
@@ -231,7 +249,7 @@ def test_store_from_another_schema_version_is_refused(built, store_kind):
         with sqlite3.connect(store.path) as con:
             con.execute("UPDATE meta SET value = '999' WHERE key = 'schema_version'")
     else:
-        with psycopg.connect(store.path, autocommit=True) as con:
+        with psycopg.connect(store.location, autocommit=True) as con:
             con.execute("INSERT INTO schema_migrations (version, description) VALUES (999, 'from the future')")
     with pytest.raises(StoreError, match="schema version"):
         store.load()
@@ -259,9 +277,9 @@ def _writer_holding_the_lock(store, store_kind):
             release.set()
             holder.join(30)
     else:
-        from geotrack.store_postgis import WRITE_LOCK
+        from geotrack.store.postgis import WRITE_LOCK
 
-        with psycopg.connect(store.path, autocommit=True) as con, con.transaction():
+        with psycopg.connect(store.location, autocommit=True) as con, con.transaction():
             con.execute("SELECT pg_advisory_xact_lock(%s)", (WRITE_LOCK,))
             yield
 
@@ -302,7 +320,7 @@ def test_diff_frames_reports_geometry_moves(built):
 # -- stored Feature texts ---------------------------------------------------------------------------
 def _texts_of(records):
     """The Feature texts of ``records``, computed afresh from the items (not read from any store)."""
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
     from geotrack.model import items_to_frame
 
     return feature_texts(items_to_frame([Item.from_record(r) for r in records]))
@@ -326,7 +344,7 @@ def test_stored_feature_texts_follow_every_write(built, make_dataset):
 
 @pytest.mark.parametrize("flt", [None, Filter(), *FILTERS], ids=lambda f: str(f and f.to_query()))
 def test_feature_texts_are_those_of_what_load_returns(built, flt):
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
 
     store, _, _ = built
     loaded = store.load(flt)
@@ -336,7 +354,7 @@ def test_feature_texts_are_those_of_what_load_returns(built, flt):
 
 
 def test_load_and_get_leave_the_feature_texts_out(built):
-    from geotrack.store import FEATURE_COLUMN
+    from geotrack.store.base import FEATURE_COLUMN
 
     store, _, _ = built
     assert FEATURE_COLUMN not in store.load().columns
@@ -350,7 +368,7 @@ def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch
     from geotrack.errors import GeotrackError
     from geotrack.export import store_geojson, to_geojson
 
-    monkeypatch.setattr("geotrack.export._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
     store, _, _ = built
     documents = store.documents()
     frame = store.load(flt)
@@ -364,8 +382,8 @@ def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch
 
 def test_unchanged_items_keep_their_stored_texts(built_gpkg, make_dataset, monkeypatch):
     """A GeoPackage write rewrites the file: only the items that changed get their text computed again."""
-    import geotrack.store
-    from geotrack.export import feature_texts
+    import geotrack.store.gpkg
+    from geotrack.features import feature_texts
 
     store, _, _ = built_gpkg
     computed = []
@@ -374,7 +392,7 @@ def test_unchanged_items_keep_their_stored_texts(built_gpkg, make_dataset, monke
         computed.append(list(frame["id"]))
         return feature_texts(frame)
 
-    monkeypatch.setattr(geotrack.store, "feature_texts", counting)
+    monkeypatch.setattr(geotrack.store.gpkg, "feature_texts", counting)
     store.update_item("port-a", lambda r: r | {"notes": "checked"}, actor="Lan", source=None)
     store.apply_changes([Item.from_record(point_record("port-c"))], ["port-b"], actor="gis", source=None)
     data, layers = make_dataset([base_record() | {"end_year": 2028}, point_record("port-a", notes="checked"),
@@ -394,7 +412,7 @@ def _as_version_1(path):
 def test_older_geopackage_is_refused_then_rebuilt(built_gpkg, capsys):
     """PostGIS upgrades in place instead (test_store_postgis.py)."""
     from geotrack.cli import main
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
     from geotrack.store import SCHEMA_VERSION
 
     store, data, layers = built_gpkg

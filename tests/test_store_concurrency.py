@@ -15,10 +15,11 @@ import time
 
 import pytest
 
-from conftest import base_record, point_record, snapshot
+from conftest import snapshot
 from geotrack.build import build
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 N_PROCESSES = 6
 K_ROUNDS = 10
@@ -27,7 +28,7 @@ K_ROUNDS = 10
 def _open(kind, location, lock_timeout=120.0):
     if kind == "gpkg":
         return GeoPackageStore(location, lock_timeout=lock_timeout)
-    from geotrack.store_postgis import PostGISStore
+    from geotrack.store.postgis import PostGISStore
 
     return PostGISStore(location, lock_timeout=lock_timeout)
 
@@ -61,7 +62,7 @@ def test_concurrent_writers_lose_no_update_and_no_history_row(make_store, make_d
     built_rows = len(store.history())
     ctx = multiprocessing.get_context("spawn")
     go, errors = ctx.Event(), ctx.Queue()
-    workers = [ctx.Process(target=_writer, args=(store_kind, str(store.path), i, K_ROUNDS, go, errors))
+    workers = [ctx.Process(target=_writer, args=(store_kind, store.location, i, K_ROUNDS, go, errors))
                for i in range(N_PROCESSES)]
     for w in workers:
         w.start()

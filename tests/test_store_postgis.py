@@ -6,12 +6,15 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import base_record, point_record
 from geotrack import vocab
 from geotrack.build import build
 from geotrack.filters import Filter, apply
-from geotrack.store import GeoPackageStore, open_store
-from geotrack.store_postgis import MIGRATIONS, SCHEMA_VERSION, PostGISStore, _select_items, redact, sql_where
+from geotrack.store import SCHEMA_VERSION, GeoPackageStore, open_store, redact
+from geotrack.store._pgrows import select_items as _select_items
+from geotrack.store._pgrows import sql_where
+from geotrack.store.migrations import MIGRATIONS
+from geotrack.store.postgis import PostGISStore
+from geotrack.testing import base_record, point_record
 
 RECORDS = [base_record(), point_record("port-a"), point_record("port-b", mode="berth", parent_id="port-a")]
 
@@ -25,7 +28,7 @@ def pg(postgis_url, make_dataset):
 
 
 def _sql(store, query, params=()):
-    with psycopg.connect(store.path, autocommit=True) as con:
+    with psycopg.connect(store.location, autocommit=True) as con:
         return con.execute(query, params).fetchall()
 
 
@@ -53,7 +56,7 @@ def _store_as_version(postgis_server: Any, pg: PostGISStore, version: int) -> tu
         columns = [c for (c,) in con.execute(
             "SELECT column_name FROM information_schema.columns WHERE table_name = 'items' "
             "ORDER BY ordinal_position").fetchall()]
-    with psycopg.connect(pg.path, autocommit=True) as src, psycopg.connect(postgis_url, autocommit=True) as dst:
+    with psycopg.connect(pg.location, autocommit=True) as src, psycopg.connect(postgis_url, autocommit=True) as dst:
         for table, names in (("items", columns), ("documents", None), ("history", None), ("meta", None)):
             listed = ", ".join(names) if names else "*"
             with src.cursor().copy(f"COPY (SELECT {listed} FROM {table}) TO STDOUT") as out, \
@@ -88,7 +91,7 @@ def test_version_1_store_upgrades_in_place_without_data_loss(postgis_server, pg)
 
 def test_version_2_store_gets_its_feature_texts_in_place(postgis_server, pg):
     """A store as version 2 wrote it (no Feature texts) opens with today's code: texts computed from its rows."""
-    from geotrack.export import feature_texts
+    from geotrack.features import feature_texts
 
     postgis_url, v2_columns = _store_as_version(postgis_server, pg, 2)
     assert "feature" not in v2_columns and "province_keys" in v2_columns
@@ -138,7 +141,7 @@ def test_database_refuses_what_validation_refuses(pg, column, value, constraint)
 ], ids=lambda f: str(f.to_query()))
 def test_sql_alone_selects_exactly(pg, flt):
     """Each field is answered by SQL: what comes back before Python's pass is already the answer."""
-    with psycopg.connect(pg.path, autocommit=True) as con:
+    with psycopg.connect(pg.location, autocommit=True) as con:
         from_sql = _select_items(con, flt)
     assert list(from_sql["id"]) == list(apply(pg.load(), flt)["id"])
 
@@ -148,7 +151,7 @@ def test_corridor_distance_uses_the_spatial_index(pg):
     flt = Filter(corridors=(corridor,), corridor_km=20.0)
     where, params = sql_where(flt)
     assert "ST_DWithin(geography(geometry)" in where
-    with psycopg.connect(pg.path, autocommit=True) as con, con.transaction():
+    with psycopg.connect(pg.location, autocommit=True) as con, con.transaction():
         con.execute("SET LOCAL enable_seqscan = off")
         plan = "\n".join(r[0] for r in con.execute(f"EXPLAIN SELECT id FROM items WHERE {where}", params))
     assert "items_geography_gix" in plan and "items_corridors_gin" in plan
@@ -157,7 +160,7 @@ def test_corridor_distance_uses_the_spatial_index(pg):
 
 def test_province_filter_uses_its_index(pg):
     where, params = sql_where(Filter(provinces=("Hải Phòng",)))
-    with psycopg.connect(pg.path, autocommit=True) as con, con.transaction():
+    with psycopg.connect(pg.location, autocommit=True) as con, con.transaction():
         con.execute("SET LOCAL enable_seqscan = off")
         plan = "\n".join(r[0] for r in con.execute(f"EXPLAIN SELECT id FROM items WHERE {where}", params))
     assert "items_province_keys_gin" in plan
@@ -171,7 +174,7 @@ def test_open_store_picks_the_backend(monkeypatch, tmp_path):
     assert isinstance(open_store("postgres://u@h/db"), PostGISStore)
     monkeypatch.setenv("GEOTRACK_DATABASE_URL", "postgresql://u@127.0.0.1:5433/geotrack")
     store = open_store()
-    assert isinstance(store, PostGISStore) and store.path == "postgresql://u@127.0.0.1:5433/geotrack"
+    assert isinstance(store, PostGISStore) and store.location == "postgresql://u@127.0.0.1:5433/geotrack"
     assert isinstance(open_store(tmp_path / "y.gpkg"), GeoPackageStore)  # an explicit location wins
 
 

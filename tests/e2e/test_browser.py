@@ -14,7 +14,7 @@ import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME
 from playwright.sync_api import Page, expect
 
-from geotrack import mapview
+from geotrack.ui import leaflet as mapview
 
 from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, wait_idle
 

@@ -14,8 +14,8 @@ import pytest
 from mapfixtures import XSS_NAME
 from playwright.sync_api import Page, expect
 
-from geotrack import deckview
 from geotrack.store import GeoPackageStore
+from geotrack.ui import deck as deckview
 
 from .browserkit import Offline, Server, start_server, stop_server
 

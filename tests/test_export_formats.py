@@ -1,5 +1,6 @@
 """Every export format, written and read back through GDAL (pyogrio) or pyarrow, compared with what was written."""
 
+import dataclasses
 import json
 import math
 import sqlite3
@@ -13,14 +14,15 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from conftest import base_record, point_record
 from geotrack import export as ex
-from geotrack import formats
 from geotrack.errors import GeotrackError
-from geotrack.export import FIELDS, JSON_FIELDS, export, export_bytes, feature_properties, sidecar_path
+from geotrack.export import export, export_bytes, kml, sidecar_path
+from geotrack.export import formats as export_formats
+from geotrack.features import FIELDS, JSON_FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 FLT = Filter(modes=("ring_road", "rail", "seaport", "economic_zone"))
@@ -68,7 +70,7 @@ def written(tmp_path_factory, gdf):
     out = {}
     for fmt in ex.EXPORT_FORMATS:
         folder = tmp_path_factory.mktemp(fmt)
-        path = folder / f"items{ex.FILE_EXTENSIONS[fmt]}"
+        path = folder / f"items{ex.FORMATS[fmt].extension}"
         export(gdf, path, fmt, DOCUMENTS, FLT)
         out[fmt] = path
     return out
@@ -146,7 +148,7 @@ def test_gpkg_tables_hold_documents_fields_and_metadata(written, gdf):
     assert list(fields["description"]) == list(FIELDS.values())
     assert dict(zip(fields["name"], fields["type"], strict=True))["commitments"] == "json"
     meta = dict(zip(*pyogrio.read_dataframe(path, layer="metadata")[["key", "value"]].T.values, strict=True))
-    want = ex.metadata(gdf, DOCUMENTS, FLT)
+    want = ex.metadata.metadata(gdf, DOCUMENTS, FLT)
     for key in ("as_of", "version", "licence", "publisher"):
         assert meta[key] == want[key]
     assert meta["feature_count"] == "5"
@@ -179,7 +181,7 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
     assert column["crs"]["id"] == {"authority": "OGC", "code": "CRS84"}  # PROJJSON
     assert "covering" in column
     meta = json.loads(key_values[b"geotrack"])
-    assert meta["as_of"] == ex.metadata(gdf, DOCUMENTS)["as_of"]
+    assert meta["as_of"] == ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert meta["fields"] == dict(FIELDS)
     assert meta["filter"] == FLT.to_query()
     assert [d["number"] for d in meta["documents"]] == [d.number for d in DOCUMENTS]
@@ -197,7 +199,7 @@ def test_flatgeobuf_keeps_row_order_nulls_and_metadata(written, gdf, expected):
     _assert_geometries(back, expected)
     info = pyogrio.read_info(path)
     assert info["crs"] == "EPSG:4326"
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert info["layer_metadata"]["as_of"] == as_of
     assert as_of in info["layer_metadata"]["DESCRIPTION"]
     assert json.loads(info["layer_metadata"]["geotrack"])["fields"] == dict(FIELDS)
@@ -221,7 +223,7 @@ def test_kml_names_descriptions_ids_and_geometries(written, gdf, expected):
     back = pyogrio.read_dataframe(path)
     assert _ids(back) == _ids(gdf)  # the Placemark id attribute
     assert {"Name", "description", "timestamp", "visibility"} <= set(back.columns)  # LIBKML renames and adds
-    assert list(back["Name"]) == [formats.kml_name(feature_properties(r)) for r in gdf.to_dict("records")]
+    assert list(back["Name"]) == [kml.kml_name(feature_properties(r)) for r in gdf.to_dict("records")]
     assert back["Name"][0] == "Đường vành đai 4 - Vùng Thủ đô Hà Nội (Ring Road 4 – Capital Region)"
     assert back["Name"][1] == "Đường sắt Lào Cai – Hà Nội – Hải Phòng"
     _assert_attributes(back, expected)
@@ -231,7 +233,7 @@ def test_kml_names_descriptions_ids_and_geometries(written, gdf, expected):
     assert "Status:</b> planned" in tricky and "14/NQ-CP" in tricky and "Deadline:</b> 2030" in tricky
     assert back.geometry[4] is None
     text = path.read_text(encoding="utf-8")
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert f"Data as of {as_of}" in text.split("<Placemark", 1)[0]  # the Document <description>
     _assert_sidecar(path, as_of)
 
@@ -250,7 +252,7 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
     assert back["name_vi"][2] == TRICKY_NAME
     _assert_attributes(back, expected)  # every value comes back as text; numbers parse to the same value
     _assert_geometries(back, expected)
-    _assert_sidecar(path, ex.metadata(gdf, DOCUMENTS)["as_of"])
+    _assert_sidecar(path, ex.metadata.metadata(gdf, DOCUMENTS)["as_of"])
 
 
 # --- all formats --------------------------------------------------------------------------------------------------
@@ -260,24 +262,25 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
 def test_every_format_leaves_no_temporary_file(written, fmt):
     folder = written[fmt].parent
     names = sorted(p.name for p in folder.iterdir())
-    want = sorted([written[fmt].name] + ([sidecar_path(written[fmt]).name] if fmt in ex.SIDECAR_FORMATS else []))
+    want = sorted([written[fmt].name] + ([sidecar_path(written[fmt]).name] if ex.FORMATS[fmt].sidecar else []))
     assert names == want
-    assert ex.MEDIA_TYPES[fmt] and ex.FILE_EXTENSIONS[fmt].startswith(".")
+    assert ex.FORMATS[fmt].media_type and ex.FORMATS[fmt].extension.startswith(".")
 
 
 @pytest.mark.parametrize("fmt", [*GDAL_FORMATS, "parquet"])
 def test_failed_export_keeps_the_old_file(tmp_path, monkeypatch, gdf, fmt):
-    path = tmp_path / f"items{ex.FILE_EXTENSIONS[fmt]}"
+    path = tmp_path / f"items{ex.FORMATS[fmt].extension}"
     export(gdf, path, fmt, DOCUMENTS)
     before = path.read_bytes()
     sidecar = sidecar_path(path)
-    sidecar_before = sidecar.read_bytes() if fmt in ex.SIDECAR_FORMATS else None
+    sidecar_before = sidecar.read_bytes() if ex.FORMATS[fmt].sidecar else None
 
     def half_then_fail(target, *_args):
         target.write_bytes(b"half a file")
         raise OSError("disk full")
 
-    monkeypatch.setattr(formats, f"_write_{fmt}", half_then_fail)
+    broken = dataclasses.replace(ex.FORMATS[fmt], writer=half_then_fail)
+    monkeypatch.setattr(export_formats, "FORMATS", {**ex.FORMATS, fmt: broken})
     with pytest.raises(OSError, match="disk full"):
         export(gdf.iloc[:1], path, fmt, DOCUMENTS)
     assert path.read_bytes() == before
@@ -302,15 +305,15 @@ def test_failed_rename_keeps_the_old_file(tmp_path, monkeypatch, gdf):
 
 @pytest.mark.parametrize("fmt", ["geojson", "csv"])
 def test_export_bytes_equal_the_file(tmp_path, monkeypatch, gdf, fmt):
-    monkeypatch.setattr(ex, "_now", lambda: "2026-01-02T03:04:05+00:00")
-    path = tmp_path / f"items{ex.FILE_EXTENSIONS[fmt]}"
+    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-02T03:04:05+00:00")
+    path = tmp_path / f"items{ex.FORMATS[fmt].extension}"
     export(gdf, path, fmt, DOCUMENTS, FLT)
     assert export_bytes(gdf, fmt, DOCUMENTS, FLT) == path.read_bytes()
 
 
 @pytest.mark.parametrize("fmt", BINARY_FORMATS)
 def test_export_bytes_read_back_to_the_same_frame(tmp_path, written, fmt):
-    path = tmp_path / f"download{ex.FILE_EXTENSIONS[fmt]}"
+    path = tmp_path / f"download{ex.FORMATS[fmt].extension}"
     path.write_bytes(export_bytes(items_to_frame([Item.from_record(r) for r in _records()]), fmt, DOCUMENTS, FLT))
     if fmt == "parquet":
         pd.testing.assert_frame_equal(gpd.read_parquet(path), gpd.read_parquet(written[fmt]))
@@ -327,7 +330,7 @@ def test_export_bytes_read_back_to_the_same_frame(tmp_path, written, fmt):
 
 @pytest.mark.parametrize("fmt", ex.EXPORT_FORMATS)
 def test_an_empty_selection_exports(tmp_path, gdf, fmt):
-    path = tmp_path / f"none{ex.FILE_EXTENSIONS[fmt]}"
+    path = tmp_path / f"none{ex.FORMATS[fmt].extension}"
     export(gdf.iloc[:0], path, fmt, DOCUMENTS)
     assert path.stat().st_size > 0
     assert export_bytes(gdf.iloc[:0], fmt)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import pathlib
+import re
 import string
 
 import pytest
 
-from geotrack import i18n, vocab
+from geotrack import vocab
 from geotrack.errors import GeotrackError
+from geotrack.ui import i18n
 
 
 def _fields(text: str) -> set[str]:
@@ -53,17 +56,34 @@ def test_normalise_lang():
     assert i18n.normalise_lang(None) == i18n.DEFAULT_LANG
 
 
-def test_labels_used_by_the_code_exist():
-    import pathlib
-    import re
+#: A label key in a call: ``t("key"``, ``tr("key"``, ``i18n.t("key"`` (also as ``f"prefix_{…}"``).
+LABEL_CALL = re.compile(r"""\b(?:i18n\.)?(?:t|tr)\(\s*(f?)["']([a-z_]+)(\{?)""")
 
+
+def labels_used(text: str) -> tuple[set[str], set[str]]:
+    """Label keys ``text`` passes to a translator, and the prefixes of keys it builds with an f-string."""
+    keys: set[str] = set()
+    prefixes: set[str] = set()
+    for is_f, key, brace in LABEL_CALL.findall(text):
+        (prefixes if is_f and brace else keys).add(key)
+    return keys, prefixes
+
+
+def test_label_scan_sees_every_call_form():
+    text = 't("a_b")\ni18n.t("c", lang)\ntr("d", n=1)\nt(f"conflict_{f}")\nst.caption(i18n.t("e", lang, n=2))'
+    assert labels_used(text) == ({"a_b", "c", "d", "e"}, {"conflict_"})
+
+
+def test_labels_used_by_the_code_exist():
     root = pathlib.Path(__file__).resolve().parent.parent
-    sources = [root / "app.py", *(root / "geotrack").glob("*.py")]
+    sources = [root / "app.py", *(root / "geotrack").rglob("*.py")]
     used: set[str] = set()
+    prefixes: set[str] = set()
     for path in sources:
-        text = path.read_text(encoding="utf-8")
-        used.update(re.findall(r"""\bt\(\s*["']([a-z_]+)["']""", text))
-    used -= {"conflict_"}  # built from CONFLICT_FIELDS
+        keys, built = labels_used(path.read_text(encoding="utf-8"))
+        used |= keys
+        prefixes |= built
     assert used <= set(i18n.LABELS), used - set(i18n.LABELS)
+    assert {p for p in prefixes if not any(k.startswith(p) for k in i18n.LABELS)} == set()
     for field in ("deadline", "start_year", "lead_agency"):
         assert f"conflict_{field}" in i18n.LABELS

@@ -10,8 +10,10 @@ import pytest
 from mapfixtures import XSS_NAME, fixture_records
 from shapely.geometry import MultiLineString
 
-from geotrack import deckview, mapview
+from geotrack import settings
 from geotrack.model import Item, items_to_frame
+from geotrack.ui import deck as deckview
+from geotrack.ui import leaflet as mapview
 
 
 @pytest.fixture(scope="module")
@@ -72,8 +74,8 @@ def test_selected_id_from_a_click():
 
 
 def test_threshold_can_be_set_per_machine(monkeypatch):
-    assert deckview.webgl_min_items() == deckview.WEBGL_MIN_ITEMS
+    assert settings.webgl_min_items() == settings.webgl_min_items_default
     monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "5")
-    assert deckview.webgl_min_items() == 5
+    assert settings.webgl_min_items() == 5
     monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "many")
-    assert deckview.webgl_min_items() == deckview.WEBGL_MIN_ITEMS
+    assert settings.webgl_min_items() == settings.webgl_min_items_default

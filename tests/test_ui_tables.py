@@ -8,9 +8,9 @@ import geopandas as gpd
 import pytest
 from mapfixtures import XSS_NAME, fixture_records
 
-from geotrack import views
+from geotrack.changes import HistoryEntry, encode_value
 from geotrack.model import Item, items_to_frame
-from geotrack.store import HistoryEntry, encode_value
+from geotrack.ui import tables as views
 
 
 @pytest.fixture(scope="module")

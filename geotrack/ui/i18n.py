@@ -7,9 +7,9 @@ types) take their labels from :mod:`geotrack.vocab` through :func:`vocab_label`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from types import MappingProxyType
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
 from geotrack import vocab
 from geotrack.errors import GeotrackError
@@ -163,6 +163,23 @@ def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:
         raise GeotrackError(f"no UI label {key!r}") from exc
     text = pair[_lang_index(lang)]
     return text.format(**values) if values else text
+
+
+class Translator(Protocol):
+    """A :func:`t` bound to one language: ``tr(key, **values)``."""
+
+    def __call__(self, key: str, **values: Any) -> str:
+        """The label ``key`` with ``{placeholders}`` filled from ``values``."""
+        ...
+
+
+def translator(lang: str, wrap: Callable[[str], str] | None = None) -> Translator:
+    """:func:`t` bound to ``lang``, each label passed through ``wrap`` (e.g. an HTML escape) when given."""
+    def tr(key: str, **values: Any) -> str:
+        text = t(key, lang, **values)
+        return wrap(text) if wrap is not None else text
+
+    return tr
 
 
 def vocab_label(table: Mapping[str, tuple[str, str]], value: str | None, lang: str = DEFAULT_LANG) -> str:

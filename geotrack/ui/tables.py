@@ -14,9 +14,10 @@ from typing import Any, Final
 import geopandas as gpd
 import pandas as pd
 
-from geotrack import i18n, vocab
+from geotrack import vocab
+from geotrack.changes import HistoryEntry, decode_value
 from geotrack.model import CONFLICT_FIELDS, commitment_conflicts
-from geotrack.store import HistoryEntry, decode_value
+from geotrack.ui import i18n
 
 #: Markdown characters that could format, link or embed; escaped with a backslash.
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$&])")
@@ -37,9 +38,6 @@ def md_escape(text: Any) -> str:
     return _MD_SPECIAL.sub(r"\\\1", "" if text is None else str(text)).replace(":", "&#58;")
 
 
-#: Names GIS users know the export formats by.
-FORMAT_NAMES = {"geojson": "GeoJSON", "gpkg": "GeoPackage", "parquet": "GeoParquet", "fgb": "FlatGeobuf",
-                "kml": "KML (Google Earth)", "csv": "CSV (Excel, WKT)"}
 
 
 def download_name(today: dt.date | None = None, ext: str = "geojson") -> str:
@@ -56,7 +54,7 @@ def item_name(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
 
 def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
     """The item table: id, name, mode, status, start, deadline, provinces, documents, length."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = i18n.translator(lang)
     rows = []
     # only the columns shown: records of every column (geometry, sources…) cost hundreds of MB at 100,000 items
     shown = [c for c in ("id", "name_vi", "name_en", "mode", "status", "start_year", "end_year", "provinces",
@@ -140,7 +138,7 @@ def _shown(field: str, text: str | None, lang: str) -> str:
 def history_frame(entries: Iterable[HistoryEntry], lang: str = i18n.DEFAULT_LANG,
                   fields: Sequence[str] | None = None) -> pd.DataFrame:
     """Recorded changes as a table (newest first), optionally only of ``fields``."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = i18n.translator(lang)
     rows = [
         {t("col_at"): e.at, t("col_field"): e.field, t("col_old"): _shown(e.field, e.old, lang),
          t("col_new"): _shown(e.field, e.new, lang), t("col_actor"): e.actor, t("col_source"): e.source or ""}
@@ -159,7 +157,7 @@ def status_history(entries: Iterable[HistoryEntry], current_status: str | None, 
     the status the item had when it was added (the first change's old value, else the current
     status), each later row a recorded change.
     """
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = i18n.translator(lang)
     entries = list(entries)
     added_at = next((e.at for e in entries if e.field == "item" and e.new == "added"), "")
     changes = [e for e in entries if e.field == "status"]
@@ -174,8 +172,10 @@ def status_history(entries: Iterable[HistoryEntry], current_status: str | None, 
 
 
 def province_options(gdf: gpd.GeoDataFrame) -> list[str]:
-    """Province names to filter by: every current name the items use and every former name
-    they use or that was merged into one of them, sorted (Vietnamese letters folded)."""
+    """Province names to filter by, sorted (Vietnamese letters folded).
+
+    Every current name the items use, and every former name they use or that was merged into one of them.
+    """
     current: set[str] = set()
     former: set[str] = set()
     for names in gdf["provinces"]:
@@ -215,7 +215,7 @@ def match_provinces(values: Iterable[str], options: Sequence[str]) -> list[str]:
 def facts_frame(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG,
                 corridor_names: Mapping[str, tuple[str, str]] | None = None) -> pd.DataFrame:
     """The item's own fields as a two-column table (field, value), as text."""
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = i18n.translator(lang)
     names = corridor_names or {}
     index = i18n.LANGS.index(lang)
     funding = row.get("funding") or {}

@@ -24,10 +24,12 @@ from shapely.geometry import (
     shape,
 )
 
-from geotrack import i18n, mapview, vocab
+from geotrack import settings, vocab
 from geotrack.errors import GeotrackError
 from geotrack.io import read_corridors
 from geotrack.model import Item, items_to_frame
+from geotrack.ui import i18n
+from geotrack.ui import leaflet as mapview
 
 
 @pytest.fixture(scope="module")
@@ -214,7 +216,7 @@ def test_level_of_detail_follows_the_pixel_size():
     assert tol8 == pytest.approx(360 / (256 * 2**8)) and tol12 < tol8 and dec8 <= dec12
     assert mapview.level_of_detail(None) == (mapview.SIMPLIFY_DEGREES, mapview.MAP_DECIMALS)
     assert mapview.payload_zoom(100) is None
-    assert mapview.payload_zoom(mapview.DETAIL_MAX_ITEMS + 1) == mapview.DEFAULT_ZOOM
+    assert mapview.payload_zoom(settings.detail_max_items + 1) == mapview.DEFAULT_ZOOM
 
 
 def test_coarse_payload_draws_the_same_items_lighter():

@@ -1,7 +1,7 @@
 """The WebGL map for large selections: deck.gl layers (through pydeck) of the working frame.
 
 Leaflet draws every item as a DOM or canvas object and redraws them all on each pan
-and zoom; above :data:`WEBGL_MIN_ITEMS` items that no longer keeps up (see
+and zoom; above :func:`geotrack.settings.webgl_min_items` items that no longer keeps up (see
 ``bench/results.md``), so the app draws the selection on the GPU instead, behind the
 same filters. deck.gl comes with Streamlit's own frontend, so nothing loads from a CDN;
 there is no basemap (``map_provider=None``), so no tile server is asked either.
@@ -15,7 +15,6 @@ them in with ``innerText``): nothing in them is read as HTML.
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from typing import Any, Final
 
@@ -25,17 +24,9 @@ import pydeck as pdk
 import shapely
 from pydeck.bindings.json_tools import default_serialize
 
-from geotrack import i18n, mapview
+from geotrack.ui import i18n
+from geotrack.ui import leaflet as mapview
 
-#: From this many items in the selection the app draws the WebGL map (``$GEOTRACK_WEBGL_MIN_ITEMS`` overrides).
-WEBGL_MIN_ITEMS: Final = 20_000
-
-
-def webgl_min_items() -> int:
-    """The selection size from which the app draws the WebGL map: :data:`WEBGL_MIN_ITEMS` unless
-    ``$GEOTRACK_WEBGL_MIN_ITEMS`` says otherwise (a machine with a weak GPU may want it higher)."""
-    value = os.environ.get("GEOTRACK_WEBGL_MIN_ITEMS", "").strip()
-    return int(value) if value.isdigit() else WEBGL_MIN_ITEMS
 #: Layer ids (a click reports the layer and the item's row).
 LAYERS: Final = ("gt-polygons", "gt-lines", "gt-points")
 #: Hover text; deck.gl fills ``{field}`` from the item's row.

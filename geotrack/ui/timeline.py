@@ -16,14 +16,13 @@ import altair as alt
 import geopandas as gpd
 import pandas as pd
 
-from geotrack import i18n, vocab
+from geotrack import vocab
+from geotrack.ui import i18n
 
 OVERDUE_COLOUR: Final = "#c62828"
 ON_TIME_COLOUR: Final = "#4a6fa5"
 ROW_PX: Final = 20
 MAX_LABEL: Final = 48
-#: A row per item: past this many the chart is taller than anyone reads (and slow to draw).
-MAX_ITEMS: Final = 400
 
 
 def is_overdue(row: Mapping[str, Any], today: dt.date) -> bool:
@@ -79,7 +78,7 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
     if frame.empty:
         return None
     order = list(frame["label"])
-    t = lambda key: i18n.t(key, lang)  # noqa: E731
+    t = i18n.translator(lang)
     colour = alt.Color(
         "overdue:N",
         title=None,
@@ -110,4 +109,5 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         x="x:Q", y=alt.value(0), text="label:N"
     )
     height = max(ROW_PX * len(frame), 60)
-    return (bars + rule + rule_text).properties(height=height)
+    chart: alt.LayerChart = (bars + rule + rule_text).properties(height=height)
+    return chart

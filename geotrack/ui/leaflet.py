@@ -31,8 +31,9 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import i18n, vocab
+from geotrack import settings, vocab
 from geotrack.errors import GeotrackError
+from geotrack.ui import i18n
 
 #: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
 STATIC_URL: Final = "/app/static/vendor/leaflet"
@@ -190,7 +191,7 @@ def popup_html(
     """The popup of an item: names, status and as-of, deadline, funding, lead agency as written and
     today, provinces, corridors and each commitment (document, section, line). Every text is escaped.
     """
-    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    t = i18n.translator(lang, wrap=_e)
     main, other = main_name(row, lang)
     status = i18n.status_label(row.get("status"), lang)
     as_of = f" ({t('as_of')} {_e(row.get('status_as_of'))})" if row.get("status_as_of") else ""
@@ -233,7 +234,7 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
     A ``<details>`` element, so a reader can fold it away.
     """
-    t = lambda key: _e(i18n.t(key, lang))  # noqa: E731
+    t = i18n.translator(lang, wrap=_e)
     rows = [f'<details{" open" if open_ else ""}><summary class="gt-lg-title">{t("legend")}</summary>',
             '<div class="gt-lg-modes">']
     for mode in modes:
@@ -258,10 +259,6 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
 
 # -- geometry and payload ------------------------------------------------------
-#: Above this many items the map is drawn for the default view (coarser detail, no popups:
-#: the item's detail shows beside the map on click); at or below it, at full map detail.
-DETAIL_MAX_ITEMS: Final = 2000
-
 #: The hover text of an item. Python fills it (:func:`tooltip_html`) and so does the map script,
 #: from the same pieces, each HTML-escaped by this module; the id closes it so that a click read
 #: back from the map (:func:`item_id_from_tooltip`) names its item.
@@ -289,7 +286,7 @@ def level_of_detail(zoom: int | None) -> tuple[float, int]:
 
 def payload_zoom(count: int) -> int | None:
     """The zoom a map of ``count`` items is prepared for (``None``: full detail)."""
-    return None if count <= DETAIL_MAX_ITEMS else DEFAULT_ZOOM
+    return None if count <= settings.detail_max_items else DEFAULT_ZOOM
 
 
 def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> BaseGeometry | None:
@@ -307,7 +304,8 @@ def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
 
 def simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
     """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for
-    missing or empty; :func:`encode_geometries` rounds)."""
+    missing or empty; :func:`encode_geometries` rounds).
+    """
     tolerance, _ = level_of_detail(zoom)
     geoms = np.array(geometries.values, dtype=object)
     geoms[shapely.is_empty(geoms)] = None
@@ -492,7 +490,8 @@ def map_payload(
 
 def decode_features(payload: Mapping[str, Any], mode: str) -> list[dict[str, Any]]:
     """The GeoJSON features the map script makes of ``payload['modes'][mode]``: id, geometry and the
-    properties ``k`` (style key), ``tt`` (tooltip HTML) and ``pp`` (popup HTML or ``""``)."""
+    properties ``k`` (style key), ``tt`` (tooltip HTML) and ``pp`` (popup HTML or ``""``).
+    """
     entry, labels = payload["modes"][mode], payload["labels"]
     features = []
     for i, geometry in enumerate(decode_geometries(entry["geometry"])):
@@ -556,7 +555,8 @@ def feature_ids_in_script(script: str) -> list[str]:
 # -- folium elements -------------------------------------------------------------
 class _OfflineMap(folium.Map):
     """A folium Map that loads Leaflet from the app's static folder and nothing else
-    (no jQuery, Bootstrap, awesome-markers or Font Awesome)."""
+    (no jQuery, Bootstrap, awesome-markers or Font Awesome).
+    """
 
     default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 — folium reads these class attributes
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
@@ -831,7 +831,8 @@ class _Legend(_Macro):
 
 class _Finish(_Macro):
     """Keep the fit while the frame is resized before the view moved, and recount the drawn item
-    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled."""
+    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -915,7 +916,8 @@ def build_map(
 
 def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
     """The items of a :func:`map_payload` as feature groups: one per mode (in the layer control),
-    then one that fits the view to them and counts them."""
+    then one that fits the view to them and counts them.
+    """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     groups = []
     for mode, entry in (payload.get("modes") or {}).items():
@@ -970,8 +972,3 @@ def external_urls(page: str) -> list[str]:
     """``src``/``href`` URLs of ``<script>`` and ``<link>`` tags that leave the app (``http(s)://`` or ``//``)."""
     urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["\']([^"\']+)["\']', page, flags=re.IGNORECASE)
     return [u for u in urls if re.match(r"^(?:[a-z]+:)?//", u, flags=re.IGNORECASE)]
-
-
-def modes_in(payload: Mapping[str, Any]) -> Sequence[str]:
-    """The modes a payload draws, in vocabulary order."""
-    return list((payload.get("modes") or {}).keys())

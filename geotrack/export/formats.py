@@ -1,0 +1,90 @@
+"""The one table of export formats: name, file extension, media type, writer and what readers should know.
+
+To add a format, write a module with ``write(path, table, meta)`` (the flat table of
+:func:`geotrack.export.flat.to_flat_frame` and the metadata of
+:func:`geotrack.export.metadata.flat_metadata`) and add one :class:`Format` row here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+
+from geotrack.errors import GeotrackError
+from geotrack.export import csv, fgb, gpkg, kml, parquet
+
+#: A flat-format writer: ``write(path, table, meta)`` creates ``path`` (not atomically).
+Writer = Callable[[Path, gpd.GeoDataFrame, Mapping[str, Any]], None]
+
+
+class ExportFormatError(GeotrackError, ValueError):
+    """An export format geotrack does not write was asked for."""
+
+
+@dataclass(frozen=True)
+class Format:
+    """One export format.
+
+    Attributes
+    ----------
+    name
+        Its id on the command line and in URLs.
+    label
+        The name GIS users know it by (shown in the app).
+    extension
+        File name extension, with the dot.
+    media_type
+        MIME type of a download.
+    writer
+        Writer of the flat table, or ``None`` for GeoJSON (written from the Feature texts).
+    sidecar
+        True when the file has no (or no full) slot for the metadata: it also goes in ``<file>.meta.json``.
+    notes
+        What a reader of the file should know.
+    """
+
+    name: str
+    label: str
+    extension: str
+    media_type: str
+    writer: Writer | None
+    sidecar: bool
+    notes: str
+
+
+#: Every export format, in the order the CLI and the app list them.
+FORMATS: Mapping[str, Format] = MappingProxyType({f.name: f for f in (
+    Format("geojson", "GeoJSON", ".geojson", "application/geo+json", None, False,
+           "RFC 7946; the reference export; metadata as a foreign member"),
+    Format("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3", gpkg.write, False,
+           "one layer per geometry family; unlocated items in an attributes table; metadata, documents, fields"),
+    Format("parquet", "GeoParquet", ".parquet", "application/vnd.apache.parquet", parquet.write, False,
+           "GeoParquet 1.1 with a bbox covering column; metadata under the 'geotrack' key"),
+    Format("fgb", "FlatGeobuf", ".fgb", "application/vnd.flatgeobuf", fgb.write, True,
+           "no spatial index, rows in order; metadata in the header and the sidecar"),
+    Format("kml", "KML (Google Earth)", ".kml", "application/vnd.google-earth.kml+xml", kml.write, True,
+           "LIBKML; a readable name and balloon per placemark; the full metadata in the sidecar"),
+    Format("csv", "CSV (Excel, WKT)", ".csv", "text/csv", csv.write, True,
+           "WKT geometry, UTF-8 with BOM, CRLF; lists and objects as JSON text"),
+)})
+#: Format names, in table order.
+EXPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+
+
+def get_format(name: str) -> Format:
+    """The :class:`Format` called ``name``.
+
+    Raises
+    ------
+    ExportFormatError
+        If geotrack writes no such format.
+    """
+    try:
+        return FORMATS[name]
+    except KeyError:
+        raise ExportFormatError(f"unknown export format {name!r}; one of {', '.join(EXPORT_FORMATS)}") from None

@@ -1,0 +1,62 @@
+"""Every tunable of geotrack in one place, with what it does and how to change it.
+
+Values read from the environment are read when a function here is called (not at
+import), so a test or a server can set them first. Plain constants can be changed
+by assignment before use, as osmnx's settings are::
+
+    import geotrack.settings
+    geotrack.settings.lock_timeout = 60.0
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Final
+
+#: The project folder: ``data/``, ``layers/``, ``static/`` and the default store live under it.
+PROJECT_ROOT: Final = Path(__file__).resolve().parent.parent
+
+#: Environment variable naming a PostgreSQL+PostGIS store (``postgresql://…``); it wins over the file store.
+DATABASE_URL_ENV: Final = "GEOTRACK_DATABASE_URL"
+#: Environment variable naming the GeoPackage store file (``make run`` sets it).
+STORE_ENV: Final = "GEOTRACK_STORE"
+#: Environment variable overriding :data:`webgl_min_items_default`.
+WEBGL_MIN_ITEMS_ENV: Final = "GEOTRACK_WEBGL_MIN_ITEMS"
+
+#: The GeoPackage store used when no location is given.
+default_store: Path = PROJECT_ROOT / "store" / "geotrack.gpkg"
+#: Seconds a writer waits for another writer before :class:`~geotrack.errors.StoreBusyError`.
+lock_timeout: float = 30.0
+#: Seconds to wait for a PostgreSQL server to answer a connection.
+connect_timeout: int = 10
+
+#: Largest file ``geotrack import`` reads, in bytes.
+max_import_bytes: int = 50 * 1024 * 1024
+
+#: Up to this many items the Leaflet map draws full detail and popups; past it, the detail of the default
+#: view (the item's page shows beside the map on click).
+detail_max_items: int = 2000
+#: From this many items in the selection the app draws the WebGL map instead of Leaflet.
+webgl_min_items_default: int = 20_000
+#: Up to this many items the item picker offers each one; past it, a map click selects.
+select_max_items: int = 5000
+#: Up to this many items the GeoJSON download is ready with the page; past it, it is made on click.
+eager_download_max: int = 5000
+#: The timeline draws at most this many items: past it, the chart is taller than anyone reads (and slow).
+timeline_max_items: int = 400
+
+
+def store_location() -> str | None:
+    """The store location the environment names: ``$GEOTRACK_DATABASE_URL``, else ``$GEOTRACK_STORE``."""
+    return os.environ.get(DATABASE_URL_ENV) or os.environ.get(STORE_ENV) or None
+
+
+def webgl_min_items() -> int:
+    """The selection size from which the app draws the WebGL map.
+
+    :data:`webgl_min_items_default` unless ``$GEOTRACK_WEBGL_MIN_ITEMS`` says otherwise
+    (a machine with a weak GPU may want it higher).
+    """
+    value = os.environ.get(WEBGL_MIN_ITEMS_ENV, "").strip()
+    return int(value) if value.isdigit() else webgl_min_items_default

@@ -1,0 +1,176 @@
+"""The store interface: what every backend offers, and the skeleton they share.
+
+A backend implements a few primitives — read items (with or without their stored
+Feature texts), read texts alone, read documents/history/meta, and one locked write —
+and :class:`Store` builds the public interface on them once, so the GeoPackage and
+PostGIS stores answer alike.
+"""
+
+from __future__ import annotations
+
+import abc
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+
+from geotrack import filters as _filters
+from geotrack.changes import HistoryEntry
+from geotrack.errors import NotFoundError
+from geotrack.model import FRAME_COLUMNS, Document, Item, frame_to_items
+
+#: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
+#: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys. An older GeoPackage is
+#: rebuilt by ``geotrack build --if-stale``; an older PostGIS database is migrated in place.
+SCHEMA_VERSION = 3
+#: Item column holding the item's GeoJSON Feature text; never part of the working frame.
+FEATURE_COLUMN = "feature"
+#: Item column holding the folded text the search filter matches.
+SEARCH_COLUMN = "search_text"
+#: Columns of the documents table, in order.
+DOCUMENT_COLUMNS: tuple[str, ...] = ("number", "type", "title", "issuer", "date", "implements", "file", "url", "notes")
+
+#: Reads the stored rows of the given item ids as the working frame (inside a write).
+ReadRows = Callable[[Sequence[str]], gpd.GeoDataFrame]
+#: Makes the items a write upserts, given a reader of the stored rows; raises to refuse the write.
+MakeUpserts = Callable[[ReadRows], Sequence[Item]]
+
+
+def sql_answers(flt: _filters.Filter) -> bool:
+    """Tell whether both stores' SQL alone selects exactly what ``flt`` keeps: ids, modes, statuses, year bounds.
+
+    Then no working frame is needed to find the items (:meth:`Store.feature_texts`).
+    """
+    rest = flt.with_(ids=(), modes=(), statuses=(), deadline_min=None, deadline_max=None)
+    whole_years = all(v is None or type(v) is int for v in (flt.deadline_min, flt.deadline_max))
+    return rest.is_empty() and whole_years
+
+
+class Store(abc.ABC):
+    """What every backend offers; subclasses implement the ``_``-prefixed primitives.
+
+    Attributes
+    ----------
+    location
+        Where the store is, as :func:`geotrack.store.open_store` takes it (a path or a URL).
+        It may hold a secret: show :meth:`describe` instead.
+    """
+
+    location: str
+
+    # -- what a backend implements ----------------------------------------------------------------
+    @abc.abstractmethod
+    def exists(self) -> bool:
+        """Tell whether the store has been built."""
+
+    @abc.abstractmethod
+    def describe(self) -> str:
+        """The store's location for messages and pages, with any secret removed."""
+
+    @abc.abstractmethod
+    def meta(self) -> dict[str, str]:
+        """Build metadata: schema version, when built (``built_at``), the data fingerprint."""
+
+    @abc.abstractmethod
+    def documents(self) -> list[Document]:
+        """The document register."""
+
+    @abc.abstractmethod
+    def history(self, item_id: str | None = None) -> list[HistoryEntry]:
+        """Recorded changes, oldest first, of one item or of all."""
+
+    @abc.abstractmethod
+    def needs_rebuild(self) -> bool:
+        """Tell whether an older geotrack wrote the store in a form only a rebuild brings up to date."""
+
+    @abc.abstractmethod
+    def replace_all(
+        self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
+        meta: Mapping[str, str] | None = None,
+    ) -> list[HistoryEntry]:
+        """Replace every item and document (a build), recording what changed; return the new history rows."""
+
+    @abc.abstractmethod
+    def _read_items(self, flt: _filters.Filter | None, *,
+                    features: bool) -> tuple[gpd.GeoDataFrame, list[str]]:
+        """The items the SQL part of ``flt`` keeps (a superset), in stored order, and their texts if ``features``."""
+
+    @abc.abstractmethod
+    def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
+        """The Feature texts of exactly the items ``flt`` keeps, for a filter :func:`sql_answers`."""
+
+    @abc.abstractmethod
+    def _write(self, make_upserts: MakeUpserts, removals: Sequence[str], *, actor: str, source: str | None,
+               check: Callable[[gpd.GeoDataFrame], None] | None) -> list[HistoryEntry]:
+        """Under the write lock: upsert what ``make_upserts`` gives, remove ``removals``, record the changes.
+
+        Writes nothing, and leaves ``built_at`` as it is, when nothing changed.
+        """
+
+    # -- the shared skeleton ------------------------------------------------------------------------
+    def __str__(self) -> str:
+        return self.describe()
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({self.describe()!r})"
+
+    def load(self, flt: _filters.Filter | None = None) -> gpd.GeoDataFrame:
+        """The working frame of the items ``flt`` keeps (all items without a filter), in stored order."""
+        frame, _ = self._read_items(flt, features=False)
+        return _filters.apply(frame, flt) if flt else frame
+
+    def get(self, item_id: str) -> gpd.GeoDataFrame:
+        """The one-row working frame of an item.
+
+        Raises
+        ------
+        NotFoundError
+            If no item has that id.
+        """
+        frame = self.load(_filters.Filter(ids=(item_id,)))
+        if frame.empty:
+            raise NotFoundError(f"no item with id {item_id!r}")
+        return frame
+
+    def feature_texts(self, flt: _filters.Filter | None = None) -> list[str]:
+        """The stored GeoJSON Feature texts of exactly the items ``load(flt)`` returns, in its order.
+
+        Each is :func:`geotrack.features.feature_texts` of the item, computed when it was written.
+        """
+        if flt is None or sql_answers(flt):  # SQL alone selects exactly: read the texts and nothing else
+            return self._read_texts(flt)
+        frame, texts = self._read_items(flt, features=True)  # one read: the frame the filter needs and the texts
+        return [text for text, keep in zip(texts, _filters.mask(frame, flt), strict=True) if keep]
+
+    def apply_changes(
+        self, upserts: Sequence[Item], removals: Sequence[str] = (), *, actor: str, source: str | None,
+        check: Callable[[gpd.GeoDataFrame], None] | None = None,
+    ) -> list[HistoryEntry]:
+        """Add or replace ``upserts`` and remove ``removals`` in one all-or-nothing write.
+
+        ``check`` sees the resulting frame before anything is written and raises to refuse it.
+        """
+        return self._write(lambda _read: upserts, removals, actor=actor, source=source, check=check)
+
+    def update_item(
+        self, item_id: str, change: Callable[[dict[str, Any]], Mapping[str, Any]], *, actor: str,
+        source: str | None,
+    ) -> list[HistoryEntry]:
+        """Read-modify-write one item under the write lock, so no concurrent update is lost.
+
+        ``change`` gets the stored record (:meth:`Item.to_record`) and returns the new one;
+        it raises to refuse the change (nothing is written).
+
+        Raises
+        ------
+        NotFoundError
+            If no item has that id.
+        """
+        def upserts(read: ReadRows) -> list[Item]:
+            current = read([item_id])
+            if current.empty:
+                raise NotFoundError(f"no item with id {item_id!r}")
+            record = frame_to_items(current[list(FRAME_COLUMNS)])[0].to_record()
+            return [Item.from_record(change(record))]
+
+        return self._write(upserts, (), actor=actor, source=source, check=None)
