@@ -11,21 +11,19 @@ What is checked (each finding names the item, the check and its subject):
     * a listed province is reached when the geometry comes within :data:`EDGE_KM` of it;
     * a line crosses a province when at least :data:`CROSS_KM` of it, or
       :data:`CROSS_SHARE` of its length for a short line, lies inside;
-      a polygon when :data:`CROSS_SHARE` of its area does; a point when it lies inside,
-      or within :data:`EDGE_KM` of it when that is the only province near;
+      a polygon when :data:`CROSS_SHARE` of its area does; a point when it lies inside;
     * a point or part of a line in no province (sea, estuary, reclaimed land) belongs to
       the nearest province within :data:`COASTAL_KM`.
 ``reference``
-    Airports within :data:`AIRPORT_KM` of their ``airportsdata`` position (MIT), seaports
-    within :data:`SEAPORT_KM` of their UN/LOCODE position as ``searoute`` ships it
-    (Apache-2.0; UN/LOCODE gives whole arc-minutes, about 1.8 km). An airport with no
-    ``reference_point`` that sits within :data:`refpoints.REFERENCE_SEARCH_KM` of a reference
-    airport is reported too.
+    Airports within :data:`geotrack.refpoints.AIRPORT_KM` of their ``airportsdata`` position
+    (MIT), seaports within :data:`geotrack.refpoints.SEAPORT_KM` of their UN/LOCODE position as
+    ``searoute`` ships it (Apache-2.0). An airport with no ``reference_point`` within
+    :data:`geotrack.refpoints.REFERENCE_SEARCH_KM` of a reference airport is reported too.
 ``shared_geometry``
     Two different items with the same geometry (within :data:`SAME_GEOMETRY_M`): a berth on
     its port's point, a parallel road drawn as its trunk road.
 ``cited_position``
-    A berth, terminal or apron (an airport or seaport item with a parent) marked ``exact`` or
+    A berth, terminal or apron (a berth, airport or seaport item with a parent) marked ``exact`` or
     ``approximate`` cites the position in ``geometry_source`` (a URL).
 ``length``
     A line with a ``stated_length_km`` is drawn within :data:`LENGTH_TOLERANCE` of it.
