@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install store run test lint typecheck unit browser-deps postgis-deps bench clean static
+.PHONY: install store run test lint typecheck unit browser-deps postgis-deps bench clean static layers
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,10 @@ static:  ## vendor Leaflet $(LEAFLET_VERSION) from the npm registry into $(LEAFL
 	  (cd $(LEAFLET_DIR) && find . -type f ! -name SHA256SUMS ! -name VERSION | LC_ALL=C sort | xargs sha256sum > SHA256SUMS); \
 	  echo "$(LEAFLET_DIR): vendored Leaflet $(LEAFLET_VERSION)"; \
 	fi
+
+layers: install  ## remake layers/ boundaries: make layers SOURCE=<clone of thanglequoc/vietnamese-provinces-database> [CHECK=<clone of daohoangson/dvhcvn>] (see layers/README.md; not part of make test)
+	@[ -n "$(SOURCE)" ] || { echo "make layers SOURCE=/path/to/vietnamese-provinces-database [CHECK=/path/to/dvhcvn]"; exit 2; }
+	$(PY) layers/make_layers.py '$(SOURCE)' $(if $(CHECK),--check '$(CHECK)')
 
 browser-deps:  ## Debian chromium for the browser tests (installed only when missing)
 	@command -v chromium >/dev/null || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends chromium; }

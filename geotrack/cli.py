@@ -13,7 +13,7 @@ from typing import Any
 
 import geopandas as gpd
 
-from geotrack import __version__, audit, conflicts, history
+from geotrack import __version__, audit, conflicts, geocheck, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
@@ -23,7 +23,7 @@ from geotrack.errors import GeotrackError, ValidationError
 from geotrack.features import feature_properties
 from geotrack.filters import Filter, apply, parse_csv_list
 from geotrack.importer import describe, plan_import, read_import
-from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
+from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset, read_item_records
 from geotrack.store import Store, open_store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
@@ -94,11 +94,33 @@ def cmd_build(args: argparse.Namespace) -> int:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Check data/ and report every problem (``geotrack validate``)."""
     dataset = read_dataset(args.data, args.layers)
-    problems = check_dataset(dataset)
+    problems = check_dataset(dataset, geography=True)
     print_problems(problems, file=sys.stdout)
     errors = errors_only(problems)
     say(f"{len(dataset.records)} items checked: {len(errors)} error(s), {len(problems) - len(errors)} warning(s)")
     return 1 if errors else 0
+
+
+def cmd_geocheck(args: argparse.Namespace) -> int:
+    """Hold every located item to the boundaries and reference points (``geotrack geocheck``)."""
+    records = [r.record for r in read_item_records(args.data)]
+    findings = geocheck.check_records(records, geocheck.load_geography(args.layers))
+    figures = geocheck.summary(records, findings)
+    if args.json:
+        say(json.dumps({"summary": figures, "findings": [
+            {"item_id": f.item_id, "check": f.check, "subject": f.subject, "field": f.field,
+             "message": f.message, "explained": f.explained} for f in findings]}, ensure_ascii=False, indent=2),
+            json_text=True)
+        return 1 if figures["errors"] else 0
+    for finding in findings:
+        say(("ERROR " if finding.is_error else "explained ") + _cell(finding))
+    say(f"{figures['located']} of {figures['items']} items located; {figures['with_reference_point']} held to a "
+          f"reference point, {figures['with_stated_length']} to a stated length, {figures['with_waypoints']} to "
+          f"{figures['waypoints']} waypoint(s)")
+    for check, counts in figures["checks"].items():
+        say(f"  {check:16} {counts['errors']} unexplained, {counts['explained']} explained")
+    say(f"{figures['errors']} unexplained issue(s)")
+    return 1 if figures["errors"] else 0
 
 
 def _table(gdf: gpd.GeoDataFrame) -> str:
@@ -263,7 +285,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     dataset = read_dataset(args.data, args.layers)
     report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
                                 dataset.source_tiers)
-    print(audit.format_report(report))
+    say(audit.format_report(report))
     return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
 
 
@@ -320,6 +342,11 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("validate", help="check the dataset; non-zero exit on any error")
     p.set_defaults(func=cmd_validate)
+
+    p = sub.add_parser("geocheck", help="hold every located item to the boundaries, reference points, waypoints "
+                       "and stated lengths; non-zero exit on any unexplained issue")
+    p.add_argument("--json", action="store_true", help="findings and figures as JSON")
+    p.set_defaults(func=cmd_geocheck)
 
     p = sub.add_parser("list", help="list items matching the filters")
     _add_filter_args(p)

@@ -45,6 +45,8 @@ class Dataset:
     source_tiers: Mapping[str, Any] = field(default_factory=dict)
     #: mentions of works accounted for other than by an item (``data/coverage.yaml``)
     coverage: list[Mapping[str, Any]] = field(default_factory=list)
+    #: where the context layers were read from (boundary checks use it), ``None`` when not from files
+    layers_dir: Path | None = None
 
 
 def read_yaml(path: Path) -> Any:
@@ -136,4 +138,5 @@ def read_dataset(data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_DIR) -> Da
         related=related,
         source_tiers=tiers,
         coverage=coverage,
+        layers_dir=layers_dir,
     )

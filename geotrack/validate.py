@@ -19,7 +19,7 @@ from shapely.geometry import LineString, MultiLineString, shape
 from shapely.geometry.base import BaseGeometry
 from shapely.validation import explain_validity
 
-from geotrack import geo, reading, sources, vocab
+from geotrack import boundaries, geo, geocheck, geofields, reading, sources, vocab
 from geotrack.errors import Problem
 from geotrack.io import Dataset, RawRecord
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
@@ -27,7 +27,8 @@ from geotrack.schema import type_problems
 
 ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 YEAR_RANGE = (1990, 2100)
-#: How far a drawn line may differ from a stated length.
+#: How far a drawn line may differ from a stated length in any record (the dataset is held to
+#: :data:`geotrack.geocheck.LENGTH_TOLERANCE` by ``geotrack validate``).
 LENGTH_TOLERANCE = 0.10
 #: A quote is searched from its cited line over this many lines.
 QUOTE_WINDOW_LINES = 6
@@ -59,10 +60,28 @@ def quote_found(quote: str, lines: Sequence[str], line: int) -> bool:
     return bool(needle) and needle in window
 
 
-def check_dataset(dataset: Dataset, *, today: dt.date | None = None) -> list[Problem]:
-    """Check every record of ``dataset`` and the references between records."""
+def check_dataset(dataset: Dataset, *, today: dt.date | None = None, geography: bool = False) -> list[Problem]:
+    """Check every record of ``dataset`` and the references between records.
+
+    With ``geography``, and when the dataset was read with boundary layers
+    (``layers/provinces.geojson``), every located item is also held to them and to its reference
+    points, waypoints and stated length (:mod:`geotrack.geocheck`); unexplained findings are errors.
+    ``geotrack validate`` does this; a store build checks the records only.
+    """
     ctx = Context(dataset.texts, dataset.corridor_ids, today or dt.date.today(), dataset.source_tiers)
-    return [*check_records(dataset.records, ctx), *check_targets(dataset.targets, ctx)]
+    problems = [*check_records(dataset.records, ctx), *check_targets(dataset.targets, ctx)]
+    layers = dataset.layers_dir
+    if geography and layers is not None and (layers / boundaries.PROVINCES_FILE).exists():
+        problems += geography_problems(dataset.records, geocheck.load_geography(layers))
+    return problems
+
+
+def geography_problems(records: Sequence[RawRecord], geography: geocheck.Geography) -> list[Problem]:
+    """The unexplained :mod:`geotrack.geocheck` findings as problems naming file, item and field."""
+    where = {r.record.get("id"): r for r in records if isinstance(r.record.get("id"), str)}
+    findings = geocheck.check_records([r.record for r in records], geography)
+    return [_p(where[f.item_id], f.field, f"{f.check}: {f.message}")
+            for f in findings if f.is_error and f.item_id in where]
 
 
 TARGET_KEYS = ("id", "scope", "topic", "text_en", "deadline_year", "document", "line", "quote")
@@ -150,8 +169,8 @@ def check_record(
         add("", "not a mapping of item fields")
         return out
     for key in record:
-        if key not in ITEM_KEYS:
-            close = difflib.get_close_matches(str(key), ITEM_KEYS, n=1)
+        if key not in ITEM_KEYS and key not in geofields.GEOGRAPHY_KEYS:
+            close = difflib.get_close_matches(str(key), (*ITEM_KEYS, *geofields.GEOGRAPHY_KEYS), n=1)
             add(str(key), "unknown field" + (f" (did you mean {close[0]!r}?)" if close else ""))
     wrong_types = type_problems(record)
     for field_name, message in wrong_types:
@@ -181,6 +200,7 @@ def check_record(
     _check_corridors(record.get("corridors"), ctx.corridor_ids, add)
     geom = _check_geometry(record, add)
     _check_length(record, geom, add)
+    geofields.check(record, add)
     _check_sources(record.get("sources"), add, ctx.today)
     check_source_urls(record, ctx.source_tiers, add)
     _check_commitments(record.get("commitments"), ctx, add)
