@@ -50,6 +50,7 @@ FIELDS: Mapping[str, str] = {
     "geometry_source": "How the geometry was drawn and from what",
     "length_km": "Length of linear works in km, computed in VN-2000 / UTM 48N (EPSG:3405)",
     "stated_length_km": "Length a source states, or null",
+    "stated_length_source": "URL or document number stating stated_length_km (needed when it is given)",
     "documents": "Numbers of the documents that commit to the item",
     "commitments": "Per document: document, section, line, quote, deadline_text, start_year, end_year, "
     "lead_agency, funding_text",
@@ -99,7 +100,7 @@ _PROPERTY_COLUMNS: tuple[str, ...] = (
     "id", "name_vi", "name_en", "parent_id", "mode", "action", "status", "status_as_of", "status_source",
     "start_year", "end_year", "deadline_text", "funding", "lead_agency", "lead_agency_current", "provinces",
     "former_provinces", "corridors", "location_precision", "geometry_source", "length_km", "stated_length_km",
-    "sources", "commitments", "notes",
+    "stated_length_source", "sources", "commitments", "notes",
 )
 
 
@@ -107,7 +108,7 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
                 status_as_of: Any, status_source: Any, start_year: Any, end_year: Any, deadline_text: Any,
                 funding: Any, lead_agency: Any, lead_agency_current: Any, provinces: Any, former_provinces: Any,
                 corridors: Any, precision: Any, geometry_source: Any, length_km: Any, stated_length_km: Any,
-                sources: Any, commitments: Any, notes: Any) -> dict[str, Any]:
+                stated_length_source: Any, sources: Any, commitments: Any, notes: Any) -> dict[str, Any]:
     """The export-schema properties of one item, from its :data:`_PROPERTY_COLUMNS` values in order."""
     funding = funding or {}
     commitments = list(commitments or ())
@@ -141,6 +142,7 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
         "geometry_source": clean(geometry_source),
         "length_km": clean(length_km),
         "stated_length_km": clean(stated_length_km),
+        "stated_length_source": clean(stated_length_source),
         "documents": clean(list(dict.fromkeys(c.get("document") for c in commitments))),
         "commitments": clean(commitments),
         # one commitment cannot disagree with itself: skip the comparison for most items

@@ -93,7 +93,8 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
         raise DataFileError(f"{path}: {size:,} bytes is larger than the import limit of {max_bytes:,} bytes")
     if size == 0:
         raise DataFileError(f"{path}: the file is empty")
-    if path.suffix.lower() == ".gpkg":
+    kind = import_format(path)
+    if kind == "gpkg":
         features, crs = _read_geopackage(path)
     else:
         features, crs = _read_geojson(path)
@@ -105,6 +106,27 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
         records.append(RawRecord(record, str(path), index))
         problems.extend(found)
     return records, problems
+
+
+#: File name extensions the importer reads, and the format each names.
+IMPORT_FORMATS: dict[str, str] = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+
+
+def import_format(path: Path) -> str:
+    """The format (``geojson`` or ``gpkg``) ``path``'s extension names.
+
+    Raises
+    ------
+    DataFileError
+        If the extension is not one of :data:`IMPORT_FORMATS`: the message names those.
+    """
+    kind = IMPORT_FORMATS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise DataFileError(
+            f"{path}: geotrack imports GeoJSON (.geojson, .json) or GeoPackage (.gpkg) only, not "
+            f"{Path(path).suffix or 'a file without an extension'}; save the layer as one of those "
+            "(e.g. ogr2ogr -f GPKG edits.gpkg <file>)")
+    return kind
 
 
 def _read_geojson(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
@@ -166,11 +188,18 @@ def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | Non
 def _frame_features(gdf: gpd.GeoDataFrame) -> list[Mapping[str, Any]]:
     out: list[Mapping[str, Any]] = []
     for row in gdf.to_dict("records"):
-        geom = row.pop("geometry", None)
+        geom = _single_part(row.pop("geometry", None))
         props = {k: _scalar(v) for k, v in row.items()}
         out.append({"type": "Feature", "properties": props,
                     "geometry": shape_to_mapping(geom) if geom is not None and not geom.is_empty else None})
     return out
+
+
+def _single_part(geom: Any) -> Any:
+    """A one-part multi geometry as its part: the GeoPackage export promotes singles where a layer mixes both."""
+    if geom is not None and geom.geom_type.startswith("Multi") and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
 
 
 def _scalar(value: Any) -> Any:
@@ -219,10 +248,17 @@ def _feature_to_record(
     if not isinstance(props, Mapping):
         problems.append(Problem("a feature without properties", "properties", None, source, index))
         return {}, problems
+    feature_id = feature.get("id")
+    if props.get("id") in (None, "") and feature_id not in (None, ""):
+        # GDAL and QGIS move a unique string ``id`` property to the Feature's ``id`` when they save
+        props = {**props, "id": feature_id if isinstance(feature_id, str) else str(feature_id)}
     item_id = props.get("id") if isinstance(props.get("id"), str) else None
 
     def add(field_name: str, message: str) -> None:
         problems.append(Problem(message, field_name, item_id, source, index))
+
+    if isinstance(feature_id, str) and item_id is not None and feature_id != item_id:
+        add("id", f"the Feature id {feature_id!r} differs from properties.id {item_id!r}")
 
     record: dict[str, Any] = {}
     funding: dict[str, Any] = {}

@@ -1,6 +1,7 @@
 """Every export format, written and read back through GDAL (pyogrio) or pyarrow, compared with what was written."""
 
 import dataclasses
+import importlib
 import json
 import math
 import sqlite3
@@ -305,7 +306,8 @@ def test_failed_rename_keeps_the_old_file(tmp_path, monkeypatch, gdf):
 
 @pytest.mark.parametrize("fmt", ["geojson", "csv"])
 def test_export_bytes_equal_the_file(tmp_path, monkeypatch, gdf, fmt):
-    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-02T03:04:05+00:00")
+    monkeypatch.setattr(importlib.import_module("geotrack.export.metadata"), "_now",
+                        lambda: "2026-01-02T03:04:05+00:00")
     path = tmp_path / f"items{ex.FORMATS[fmt].extension}"
     export(gdf, path, fmt, DOCUMENTS, FLT)
     assert export_bytes(gdf, fmt, DOCUMENTS, FLT) == path.read_bytes()

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import geopandas as gpd
 
 from geotrack._files import write_atomic, write_atomic_with
+from geotrack.errors import GeotrackError
 from geotrack.export.flat import to_flat_frame
 from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, get_format
 from geotrack.export.geojson import store_geojson, stored_collection, to_geojson, to_geojson_dict
@@ -27,10 +28,25 @@ if TYPE_CHECKING:
     from geotrack.store import Store
 
 __all__ = [
-    "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "Format", "export", "export_bytes", "export_store",
+    "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "ExportPathError", "Format", "export", "export_bytes",
+    "export_store",
     "flat_metadata", "get_format", "metadata", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
     "to_geojson_dict",
 ]
+
+
+class ExportPathError(GeotrackError):
+    """An export cannot be written where it was asked to go."""
+
+
+def _check_target(path: Path) -> None:
+    """Refuse an output path whose folder is missing (or not a folder), naming it."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportPathError(f"{path}: cannot write the export: the folder {folder} {what}; create it first")
+    if path.is_dir():
+        raise ExportPathError(f"{path}: cannot write the export: that is a folder; give a file name")
 
 
 def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
@@ -61,6 +77,7 @@ def export(
     """
     format_ = get_format(fmt)
     path = Path(path)
+    _check_target(path)
     if format_.writer is None:
         write_atomic(path, to_geojson(gdf, documents, flt).encode("utf-8"))
     else:
@@ -80,6 +97,7 @@ def export_store(store: Store, path: Path, fmt: str = "geojson", documents: Sequ
         If ``fmt`` is not one of :data:`EXPORT_FORMATS`.
     """
     format_ = get_format(fmt)
+    _check_target(Path(path))
     if format_.writer is None:
         text, count = stored_collection(store, flt, documents, None)
         write_atomic(Path(path), text.encode("utf-8"))
