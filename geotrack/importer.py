@@ -173,10 +173,10 @@ def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | Non
     crs: ProjCRS | None = None
     for layer in item_layers:
         if listed[layer] is None:
-            table = pyogrio.read_dataframe(path, layer=layer, read_geometry=False)
+            table = pyogrio.read_dataframe(path, layer=layer, read_geometry=False, datetime_as_string=True)
             features.extend({**f, "geometry": None} for f in _frame_features(table))
             continue
-        gdf = pyogrio.read_dataframe(path, layer=layer)
+        gdf = pyogrio.read_dataframe(path, layer=layer, datetime_as_string=True)  # DATE columns as ISO text
         if gdf.crs is not None:
             if crs is not None and ProjCRS.from_user_input(gdf.crs) != crs:
                 raise DataFileError(f"{path}: layers use different CRSs")

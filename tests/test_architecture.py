@@ -17,6 +17,7 @@ PACKAGE = ROOT / "geotrack"
 #: Level of each module (longest matching prefix wins); a module imports only from its level or below.
 LAYERS: dict[str, int] = {
     "geotrack": 0, "geotrack.settings": 0, "geotrack.errors": 0, "geotrack._files": 0, "geotrack.vocab": 0,
+    "geotrack.styles": 0,
     "geotrack.model": 1, "geotrack.geo": 1,
     "geotrack.io": 2, "geotrack.filters": 2, "geotrack.features": 2, "geotrack.changes": 2,
     "geotrack.validate": 3, "geotrack.history": 3, "geotrack.boundaries": 3, "geotrack.geocheck": 3,

@@ -11,7 +11,7 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
@@ -49,16 +49,44 @@ def _check_target(path: Path) -> None:
         raise ExportPathError(f"{path}: cannot write the export: that is a folder; give a file name")
 
 
-def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
-                flt: Filter | None) -> None:
-    """Write a flat format and, for the formats that need one, its sidecar after it."""
-    assert fmt.writer is not None
-    writer = fmt.writer
+def _flat_table(fmt: Format, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
+                flt: Filter | None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """The flat table and metadata ``fmt`` is written from (its located rows only, for a located-only format)."""
     meta = flat_metadata(gdf, documents, flt)
     table = to_flat_frame(gdf)
-    write_atomic_with(path, lambda target: writer(target, table, meta))
+    if fmt.located_only:
+        unlocated = table.geometry.isna()
+        if unlocated.any():
+            meta["feature_count"] = int((~unlocated).sum())
+            meta["unlocated"] = {
+                "count": int(unlocated.sum()),
+                "ids": [str(i) for i in table.loc[unlocated, "id"]],
+                "note": f"items whose location is unknown are not in this {fmt.label} file (its common readers "
+                        "fail on null geometries); the GeoJSON, GeoPackage, GeoParquet and CSV exports hold them",
+            }
+            table = table[~unlocated].reset_index(drop=True)
+    return table, meta
+
+
+def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
+                flt: Filter | None) -> int:
+    """Write a flat format and, for the formats that need one, its sidecar after it; return the rows written."""
+    assert fmt.writer is not None
+    writer = fmt.writer
+    table, meta = _flat_table(fmt, gdf, documents, flt)
+    side_files: dict[str, bytes] = {}
+
+    def write(target: Path) -> None:
+        writer(target, table, meta)
+        for extension in fmt.side_files:  # read now: the temporary folder goes with the rename
+            side_files[extension] = target.with_suffix(extension).read_bytes()
+
+    write_atomic_with(path, write)
+    for extension, data in side_files.items():
+        write_atomic(path.with_suffix(extension), data)
     if fmt.sidecar:  # after the main file, so a failed export leaves the old pair
         write_atomic(sidecar_path(path), sidecar_bytes(meta, fmt.name, fmt.media_type, path.name))
+    return len(table)
 
 
 def export(
@@ -102,9 +130,7 @@ def export_store(store: Store, path: Path, fmt: str = "geojson", documents: Sequ
         text, count = stored_collection(store, flt, documents, None)
         write_atomic(Path(path), text.encode("utf-8"))
         return count
-    gdf = store.load(flt)
-    _write_flat(format_, Path(path), gdf, documents, flt)
-    return len(gdf)
+    return _write_flat(format_, Path(path), store.load(flt), documents, flt)
 
 
 def export_bytes(
@@ -120,8 +146,7 @@ def export_bytes(
     format_ = get_format(fmt)
     if format_.writer is None:
         return to_geojson(gdf, documents, flt).encode("utf-8")
-    meta = flat_metadata(gdf, documents, flt)
-    table = to_flat_frame(gdf)
+    table, meta = _flat_table(format_, gdf, documents, flt)
     with tempfile.TemporaryDirectory(prefix="geotrack-export-") as folder:
         target = Path(folder) / f"export{format_.extension}"
         format_.writer(target, table, meta)

@@ -144,6 +144,7 @@ class Migration:
 
 def _recompute_features(conn: psycopg.Connection[Any]) -> None:
     """Recompute every stored item's Feature text (the Feature schema gained a property)."""
+    conn.execute("DROP TABLE IF EXISTS feature_backfill")  # step 3's, when both run in one transaction
     _backfill_features(conn)
 
 
