@@ -249,16 +249,13 @@ def _feature_to_record(
         problems.append(Problem("a feature without properties", "properties", None, source, index))
         return {}, problems
     feature_id = feature.get("id")
-    if props.get("id") in (None, "") and feature_id not in (None, ""):
-        # GDAL and QGIS move a unique string ``id`` property to the Feature's ``id`` when they save
-        props = {**props, "id": feature_id if isinstance(feature_id, str) else str(feature_id)}
+    props = _with_feature_id(props, feature_id)
     item_id = props.get("id") if isinstance(props.get("id"), str) else None
 
     def add(field_name: str, message: str) -> None:
         problems.append(Problem(message, field_name, item_id, source, index))
 
-    if isinstance(feature_id, str) and item_id is not None and feature_id != item_id:
-        add("id", f"the Feature id {feature_id!r} differs from properties.id {item_id!r}")
+    problems.extend(Problem(message, "id", item_id, source, index) for message in _id_conflicts(feature_id, item_id))
 
     record: dict[str, Any] = {}
     funding: dict[str, Any] = {}
@@ -303,6 +300,23 @@ def _feature_to_record(
     return {k: record[k] for k in ITEM_KEYS}, problems
 
 
+def _with_feature_id(props: Mapping[str, Any], feature_id: Any) -> Mapping[str, Any]:
+    """``props`` with the Feature's ``id`` as the item id when they have none.
+
+    GDAL and QGIS move a unique string ``id`` property to the Feature's ``id`` when they save GeoJSON.
+    """
+    if props.get("id") in (None, "") and feature_id not in (None, ""):
+        return {**props, "id": feature_id if isinstance(feature_id, str) else str(feature_id)}
+    return props
+
+
+def _id_conflicts(feature_id: Any, item_id: str | None) -> list[str]:
+    """A message when the Feature's string ``id`` and ``properties.id`` name different items."""
+    if isinstance(feature_id, str) and item_id is not None and feature_id != item_id:
+        return [f"the Feature id {feature_id!r} differs from properties.id {item_id!r}"]
+    return []
+
+
 def _reproject(geometry: Mapping[str, Any], transformer: Transformer) -> dict[str, Any]:
     def project(xy: Any) -> Any:
         import numpy as np
@@ -310,7 +324,8 @@ def _reproject(geometry: Mapping[str, Any], transformer: Transformer) -> dict[st
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
-    return json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    projected: dict[str, Any] = json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    return projected
 
 
 def plan_import(

@@ -15,7 +15,6 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from conftest import base_record, point_record
 from geotrack import export as ex
 from geotrack import styles, vocab
 from geotrack.errors import GeotrackError
@@ -25,6 +24,7 @@ from geotrack.features import FIELDS, JSON_FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 FLT = Filter(modes=("ring_road", "rail", "seaport", "economic_zone"))
@@ -150,7 +150,7 @@ def test_gpkg_tables_hold_documents_fields_and_metadata(written, gdf):
     assert list(fields["description"]) == list(FIELDS.values())
     assert dict(zip(fields["name"], fields["type"], strict=True))["commitments"] == "json"
     meta = dict(zip(*pyogrio.read_dataframe(path, layer="metadata")[["key", "value"]].T.values, strict=True))
-    want = ex.metadata(gdf, DOCUMENTS, FLT)
+    want = ex.metadata.metadata(gdf, DOCUMENTS, FLT)
     for key in ("as_of", "version", "licence", "publisher"):
         assert meta[key] == want[key]
     assert meta["feature_count"] == "5"
@@ -209,7 +209,7 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
     missing = table.column("geometry").is_null().to_pylist()
     assert any(missing) and table.column("bbox").is_null().to_pylist() == missing  # no bbox for no geometry
     meta = json.loads(key_values[b"geotrack"])
-    assert meta["as_of"] == ex.metadata(gdf, DOCUMENTS)["as_of"]
+    assert meta["as_of"] == ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert meta["fields"] == dict(FIELDS)
     assert meta["filter"] == FLT.to_query()
     assert [d["number"] for d in meta["documents"]] == [d.number for d in DOCUMENTS]
@@ -229,7 +229,7 @@ def test_flatgeobuf_keeps_row_order_located_items_and_metadata(written, gdf, exp
     _assert_geometries(back, expected)
     info = pyogrio.read_info(path)
     assert info["crs"] == "EPSG:4326"
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert info["layer_metadata"]["as_of"] == as_of
     assert as_of in info["layer_metadata"]["DESCRIPTION"]
     assert json.loads(info["layer_metadata"]["geotrack"])["fields"] == dict(FIELDS)
@@ -266,7 +266,7 @@ def test_kml_folders_styles_names_descriptions_ids_and_geometries(written, gdf, 
     assert "Status:</b> Theo kế hoạch / Planned" in tricky and "14/NQ-CP" in tricky and "Deadline:</b> 2030" in tricky
     assert back.geometry[4] is None
     text = path.read_text(encoding="utf-8")
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert f"Data as of {as_of}" in text.split("<Placemark", 1)[0]  # the Document <description>
     assert "<tessellate>1</tessellate>" in text and ",0 " not in text and ",0<" not in text  # 2D
     colour = kml.kml_colour(styles.MODE_COLOURS["ring_road"])
@@ -289,7 +289,7 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
     assert back["name_vi"][2] == TRICKY_NAME
     _assert_attributes(back, expected)  # every value comes back as text; numbers parse to the same value
     _assert_geometries(back, expected)
-    _assert_sidecar(path, ex.metadata(gdf, DOCUMENTS)["as_of"])
+    _assert_sidecar(path, ex.metadata.metadata(gdf, DOCUMENTS)["as_of"])
     assert path.with_suffix(".csvt").read_text().startswith("WKT,String,String,")
     assert path.with_suffix(".prj").read_text().startswith('GEOGCS["WGS 84"')
 

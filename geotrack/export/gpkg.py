@@ -79,6 +79,7 @@ CODED_FIELDS: Mapping[str, Mapping[str, tuple[str, str]]] = {
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as a GeoPackage to ``path``: item layers, documents, fields, metadata."""
     description = summary(meta)
     counts: dict[str, int] = {}
     created: dict[str, str] = {"VERSION": GPKG_VERSION}  # dataset options apply to the first layer only
@@ -141,9 +142,11 @@ _SCHEMA_TABLES = (
 
 def _describe_gpkg_columns(path: Path, tables: list[str], fields: Mapping[str, str],
                            types: Mapping[str, str]) -> None:
-    """Describe each column in ``gpkg_data_columns`` (the GeoPackage schema extension): a Vietnamese / English
-    title (the alias GIS tools show), its description, ``application/json`` for JSON text, a coded value list
-    for the closed vocabularies; and declare the date columns DATE."""
+    """Describe each column in ``gpkg_data_columns`` (the GeoPackage schema extension) and declare dates DATE.
+
+    Each column gets a Vietnamese / English title (the alias GIS tools show), its description,
+    ``application/json`` for JSON text and a coded value list for the closed vocabularies.
+    """
     if not tables:
         return
     with closing(sqlite3.connect(path)) as db, db:

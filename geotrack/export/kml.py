@@ -192,4 +192,5 @@ def to_kml(table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> bytes:
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as KML to ``path`` (:func:`to_kml`)."""
     path.write_bytes(to_kml(table, meta))
