@@ -35,9 +35,7 @@ class Shipped:
         build(self.store)
         self.exports: dict[str, Path] = {}
         for fmt in EXPORT_FORMATS:
-            path = folder / f"all{get_format(fmt).extension}"
-            if fmt != "geojson" and get_format(fmt).extension == ".geojson":
-                path = folder / f"all-{fmt}{get_format(fmt).extension}"
+            path = folder / f"all-{fmt}{get_format(fmt).extension}"
             assert self.cli("export", "--format", fmt, "-o", str(path)) == 0
             self.exports[fmt] = path
         self.collection: dict[str, Any] = json.loads(self.exports["geojson"].read_text(encoding="utf-8"))
@@ -49,6 +47,17 @@ class Shipped:
     @property
     def located(self) -> int:
         return sum(f["geometry"] is not None for f in self.features.values())
+
+
+def duckdb_spatial() -> Any:
+    """A DuckDB connection with the spatial extension loaded from its PyPI wheel (never downloaded)."""
+    import duckdb
+
+    wheel_extensions = Path(duckdb.__file__).parent.parent / "duckdb_ext" / "extensions"
+    con = duckdb.connect(config={"autoinstall_known_extensions": False, "autoload_known_extensions": False,
+                                 "extension_directory": str(wheel_extensions)})
+    con.execute("LOAD spatial")
+    return con
 
 
 @pytest.fixture(scope="session")
