@@ -9,7 +9,6 @@ import sqlite3
 from contextlib import closing
 
 import pytest
-
 from interop import Shipped, duckdb_spatial, run, shipped  # noqa: F401  (the session fixture)
 
 GPKG_VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"

@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from interop import Shipped, run, shipped  # noqa: F401  (the session fixture)
 
 SCRIPT = Path(__file__).parent / "qgis" / "open_exports.py"
