@@ -113,13 +113,7 @@ IMPORT_FORMATS: dict[str, str] = {".geojson": "geojson", ".json": "geojson", ".g
 
 
 def import_format(path: Path) -> str:
-    """The format (``geojson`` or ``gpkg``) ``path``'s extension names.
-
-    Raises
-    ------
-    DataFileError
-        If the extension is not one of :data:`IMPORT_FORMATS`: the message names those.
-    """
+    """The format (``geojson`` or ``gpkg``) ``path``'s extension names; raise DataFileError naming those read."""
     kind = IMPORT_FORMATS.get(Path(path).suffix.lower())
     if kind is None:
         raise DataFileError(
@@ -301,10 +295,7 @@ def _feature_to_record(
 
 
 def _with_feature_id(props: Mapping[str, Any], feature_id: Any) -> Mapping[str, Any]:
-    """``props`` with the Feature's ``id`` as the item id when they have none.
-
-    GDAL and QGIS move a unique string ``id`` property to the Feature's ``id`` when they save GeoJSON.
-    """
+    """``props`` with the Feature's ``id`` as the item id when they have none (GDAL and QGIS move it there)."""
     if props.get("id") in (None, "") and feature_id not in (None, ""):
         return {**props, "id": feature_id if isinstance(feature_id, str) else str(feature_id)}
     return props

@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
     "geotrack.io": 2, "geotrack.filters": 2, "geotrack.features": 2, "geotrack.changes": 2,
     "geotrack.validate": 3, "geotrack.history": 3, "geotrack.boundaries": 3, "geotrack.geocheck": 3,
     "geotrack.store": 4,
-    "geotrack.build": 5, "geotrack.importer": 5, "geotrack.export": 5,
+    "geotrack.build": 5, "geotrack.api": 5, "geotrack.importer": 5, "geotrack.export": 5,
     "geotrack.ui": 6,
     "geotrack.cli": 7, "geotrack.testing": 7,
 }

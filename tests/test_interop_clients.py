@@ -7,6 +7,7 @@ import json
 import re
 import sqlite3
 from contextlib import closing
+from pathlib import Path
 
 import pytest
 from interop import Shipped, duckdb_spatial, run, shipped  # noqa: F401  (the session fixture)
@@ -107,3 +108,24 @@ def test_gpkg_export_and_store_declare_version_1_2(shipped):  # noqa: F811
     for path in (shipped.exports["gpkg"], shipped.store.location):
         with closing(sqlite3.connect(path)) as db:
             assert db.execute("PRAGMA user_version").fetchone() == (10200,)
+
+
+def test_the_readme_shapefile_recipe_gives_one_utf8_file_set_per_geometry_type(shipped, tmp_path):  # noqa: F811
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    sql = re.search(r'-sql "(SELECT geom.*? FROM )\$layer"', readme, re.DOTALL)
+    assert sql, "the README's Shapefile recipe"
+    total = 0
+    for layer in ("items_points", "items_lines"):
+        out = tmp_path / f"{layer}.shp"
+        done = run("ogr2ogr", "-f", "ESRI Shapefile", out, shipped.exports["gpkg"], "-lco", "ENCODING=UTF-8",
+                   "-nln", layer, "-dialect", "SQLite", "-sql", sql.group(1) + layer)
+        assert "Warning" not in done.stderr and "truncat" not in done.stderr.lower(), done.stderr
+        assert out.with_suffix(".cpg").read_text() == "UTF-8"
+        total += len(_ogr_ids(out))
+        schema = run("ogrinfo", "-ro", "-so", out, layer).stdout
+        names = re.findall(r"^(\w+): \w+ \(", schema, re.MULTILINE)
+        assert len(names) == len(set(names)) == 19 and all(len(n) <= 10 for n in names)
+    assert total == shipped.located
+    names_vi = run("ogrinfo", "-ro", "-al", "-q", tmp_path / "items_lines.shp").stdout
+    assert all(f["properties"]["name_vi"] in names_vi for f in shipped.features.values()
+               if f["geometry"] and "Line" in f["geometry"]["type"])
