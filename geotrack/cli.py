@@ -296,7 +296,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the items matching the filters")
     _add_filter_args(p)
-    p.add_argument("--format", default="geojson", choices=_export.EXPORT_FORMATS)
+    p.add_argument("--format", default="geojson", choices=list(_export.FORMATS),
+                   help="csv guards formulas for spreadsheets; csv-raw keeps values as stored (scripts only)")
     p.add_argument("-o", "--output", required=True, help="output file")
     p.set_defaults(func=cmd_export)
 

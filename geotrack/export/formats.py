@@ -85,8 +85,11 @@ FORMATS: Mapping[str, Format] = MappingProxyType({f.name: f for f in (
            "as csv, but every value exactly as stored (no ' before =, +, -, @): never open it in a spreadsheet",
            side_files=csv.SIDE_FILES),
 )})
-#: Format names, in table order.
-EXPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+#: Formats written only when asked for by name (``geotrack export --format``), never offered as a download:
+#: a spreadsheet must not open unguarded CSV.
+BY_NAME_ONLY: tuple[str, ...] = ("csv-raw",)
+#: Format names offered for export and download, in table order.
+EXPORT_FORMATS: tuple[str, ...] = tuple(name for name in FORMATS if name not in BY_NAME_ONLY)
 
 
 def get_format(name: str) -> Format:
