@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install store run test lint typecheck unit browser-deps postgis-deps bench clean static layers
+.PHONY: install store run test lint typecheck unit browser-deps postgis-deps interop-deps qgis-deps interop api bench clean static layers
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -58,17 +58,35 @@ browser-deps:  ## Debian chromium for the browser tests (installed only when mis
 postgis-deps:  ## Debian PostgreSQL 15 + PostGIS 3 for the store tests (installed only when missing; the tests start their own server)
 	@[ -f $(POSTGIS_CONTROL) ] || { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends postgresql-15-postgis-3; }
 
+GPKG_VALIDATOR := /usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py
+
+interop-deps:  ## Debian GDAL tools + GeoPackage validator and xmllint for the third-party-client tests (when missing)
+	@command -v ogrinfo >/dev/null && command -v xmllint >/dev/null && [ -f $(GPKG_VALIDATOR) ] || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends gdal-bin python3-gdal libxml2-utils; }
+
+qgis-deps: interop-deps  ## Debian QGIS 3.22 Python bindings for the headless QGIS tests (≈6.5 min when missing)
+	@/usr/bin/python3 -c "import qgis.core" 2>/dev/null || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends python3-qgis; }
+
+interop: install qgis-deps  ## the exports opened in headless QGIS (CI runs it; QGIS takes too long to install for make test)
+	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -m qgis
+
+API_PORT ?= 5000
+api: store  ## OGC API - Features over the store on http://$(HOST):$(API_PORT) (pygeoapi; QGIS/ArcGIS add it as a WFS 3 / OGC API layer)
+	GEOTRACK_DATABASE_URL='$(GEOTRACK_DATABASE_URL)' $(VENV)/bin/geotrack --store '$(STORE_LOCATION)' serve-api \
+	  --host $(HOST) --port $(API_PORT)
+
 lint: install
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 
-unit: install  ## the tests that need neither a browser nor PostgreSQL
-	$(PY) -m pytest -m "not browser and not postgis"
+unit: install interop-deps  ## the tests that need neither a browser nor PostgreSQL nor QGIS
+	$(PY) -m pytest -m "not browser and not postgis and not qgis"
 
-test: install browser-deps postgis-deps  ## everything the tests need, then every test
+test: install browser-deps postgis-deps interop-deps  ## everything the tests need, then every test but QGIS's (make interop)
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
-	$(PY) -m pytest
+	$(PY) -m pytest -m "not qgis"
 
 bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈20 min)
 	$(PY) -m bench --browser $(BENCH_ARGS)

@@ -323,6 +323,17 @@ def cmd_import(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve_api(args: argparse.Namespace) -> int:
+    """Serve the items the filters keep as OGC API - Features (pygeoapi) until interrupted."""
+    from geotrack.api import serve  # pygeoapi and Flask load only for this command
+
+    store = _ensure_store(args)
+    print(f"OGC API - Features of {store.describe()} on http://{args.host}:{args.port}/collections/items",
+          file=sys.stderr)
+    serve(store.location, host=args.host, port=args.port, flt=filter_from_args(args))
+    return 0
+
+
 def make_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``geotrack`` command."""
     parser = argparse.ArgumentParser(prog="geotrack", description=__doc__)
@@ -356,7 +367,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the items matching the filters")
     _add_filter_args(p)
-    p.add_argument("--format", default="geojson", choices=_export.EXPORT_FORMATS)
+    p.add_argument("--format", default="geojson", choices=list(_export.FORMATS),
+                   help="csv guards formulas for spreadsheets; csv-raw keeps values as stored (scripts only)")
     p.add_argument("-o", "--output", required=True, help="output file")
     p.set_defaults(func=cmd_export)
 
@@ -413,6 +425,12 @@ def make_parser() -> argparse.ArgumentParser:
     p.add_argument("--actor", required=True, help="your name, recorded in the history")
     p.add_argument("--source", help="what the edits rest on (default: the file name)")
     p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("serve-api", help="serve the items as OGC API - Features (pygeoapi) for QGIS, ArcGIS, GDAL")
+    _add_filter_args(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
+    p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
+    p.set_defaults(func=cmd_serve_api)
     return parser
 
 

@@ -50,6 +50,7 @@ FIELDS: Mapping[str, str] = {
     "geometry_source": "How the geometry was drawn and from what",
     "length_km": "Length of linear works in km, computed in VN-2000 / UTM 48N (EPSG:3405)",
     "stated_length_km": "Length a source states, or null",
+    "stated_length_source": "URL or document number stating stated_length_km (needed when it is given)",
     "documents": "Numbers of the documents that commit to the item",
     "commitments": "Per document: document, section, line, quote, deadline_text, start_year, end_year, "
     "lead_agency, funding_text",
@@ -99,7 +100,7 @@ _PROPERTY_COLUMNS: tuple[str, ...] = (
     "id", "name_vi", "name_en", "parent_id", "mode", "action", "status", "status_as_of", "status_source",
     "start_year", "end_year", "deadline_text", "funding", "lead_agency", "lead_agency_current", "provinces",
     "former_provinces", "corridors", "location_precision", "geometry_source", "length_km", "stated_length_km",
-    "sources", "commitments", "notes",
+    "stated_length_source", "sources", "commitments", "notes",
 )
 
 
@@ -107,7 +108,7 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
                 status_as_of: Any, status_source: Any, start_year: Any, end_year: Any, deadline_text: Any,
                 funding: Any, lead_agency: Any, lead_agency_current: Any, provinces: Any, former_provinces: Any,
                 corridors: Any, precision: Any, geometry_source: Any, length_km: Any, stated_length_km: Any,
-                sources: Any, commitments: Any, notes: Any) -> dict[str, Any]:
+                stated_length_source: Any, sources: Any, commitments: Any, notes: Any) -> dict[str, Any]:
     """The export-schema properties of one item, from its :data:`_PROPERTY_COLUMNS` values in order."""
     funding = funding or {}
     commitments = list(commitments or ())
@@ -141,6 +142,7 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
         "geometry_source": clean(geometry_source),
         "length_km": clean(length_km),
         "stated_length_km": clean(stated_length_km),
+        "stated_length_source": clean(stated_length_source),
         "documents": clean(list(dict.fromkeys(c.get("document") for c in commitments))),
         "commitments": clean(commitments),
         # one commitment cannot disagree with itself: skip the comparison for most items
@@ -272,3 +274,49 @@ def flat_properties(row: Mapping[str, Any]) -> dict[str, Any]:
     return props
 
 
+
+
+#: Each property's title in Vietnamese and English: the field aliases GIS tools show (GeoPackage, QGIS, KML).
+FIELD_TITLES: Mapping[str, tuple[str, str]] = {
+    "id": ("Mã hạng mục", "Item id"),
+    "name_vi": ("Tên (tiếng Việt)", "Name (Vietnamese)"),
+    "name_en": ("Tên (tiếng Anh)", "Name (English)"),
+    "parent_id": ("Mã hạng mục cha", "Parent item id"),
+    "mode": ("Loại hạ tầng", "Mode"),
+    "sector": ("Lĩnh vực OC4IDS", "OC4IDS sector"),
+    "action": ("Nội dung cam kết", "Action"),
+    "status": ("Tình trạng", "Status"),
+    "status_oc4ids": ("Tình trạng OC4IDS", "OC4IDS status"),
+    "status_as_of": ("Tình trạng tính đến ngày", "Status as of"),
+    "status_source": ("Nguồn tình trạng", "Status source"),
+    "start_year": ("Năm khởi công", "Start year"),
+    "end_year": ("Năm hoàn thành", "Completion year"),
+    "deadline_text": ("Thời hạn (nguyên văn)", "Deadline (verbatim)"),
+    "funding_types": ("Loại nguồn vốn", "Funding types"),
+    "funding_amount": ("Tổng mức đầu tư", "Investment amount"),
+    "funding_unit": ("Đơn vị vốn", "Funding unit"),
+    "funding_as_of": ("Vốn tính đến ngày", "Funding as of"),
+    "funding_source": ("Nguồn số liệu vốn", "Funding source"),
+    "lead_agency": ("Cơ quan chủ trì", "Lead agency"),
+    "lead_agency_current": ("Cơ quan chủ trì (hiện nay)", "Lead agency (now)"),
+    "provinces": ("Tỉnh, thành phố", "Provinces"),
+    "former_provinces": ("Tỉnh cũ (trước 7/2025)", "Former provinces (before July 2025)"),
+    "corridors": ("Hành lang, vành đai", "Corridors"),
+    "location_precision": ("Độ chính xác vị trí", "Location precision"),
+    "location_precision_iati": ("Mã độ chính xác IATI", "IATI location precision"),
+    "geometry_source": ("Nguồn hình học", "Geometry source"),
+    "length_km": ("Chiều dài (km, tính toán)", "Length (km, computed)"),
+    "stated_length_km": ("Chiều dài nêu trong nguồn (km)", "Stated length (km)"),
+    "stated_length_source": ("Nguồn chiều dài", "Stated length source"),
+    "documents": ("Văn bản", "Documents"),
+    "commitments": ("Cam kết", "Commitments"),
+    "conflicts": ("Điểm khác nhau giữa các văn bản", "Conflicts between documents"),
+    "sources": ("Nguồn bên ngoài", "External sources"),
+    "notes": ("Ghi chú", "Notes"),
+}
+
+
+def field_title(name: str) -> str:
+    """The bilingual alias of property ``name``: ``Vietnamese / English``."""
+    vi, en = FIELD_TITLES[name]
+    return f"{vi} / {en}"

@@ -96,7 +96,8 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
         raise DataFileError(f"{path}: {size:,} bytes is larger than the import limit of {max_bytes:,} bytes")
     if size == 0:
         raise DataFileError(f"{path}: the file is empty")
-    if path.suffix.lower() == ".gpkg":
+    kind = import_format(path)
+    if kind == "gpkg":
         check_geopackage(path)
         features, crs = _read_geopackage(path)
     else:
@@ -109,6 +110,21 @@ def read_import(path: Path, *, max_bytes: int = MAX_IMPORT_BYTES) -> tuple[list[
         records.append(RawRecord(record, str(path), index))
         problems.extend(found)
     return records, problems
+
+
+#: File name extensions the importer reads, and the format each names.
+IMPORT_FORMATS: dict[str, str] = {".geojson": "geojson", ".json": "geojson", ".gpkg": "gpkg"}
+
+
+def import_format(path: Path) -> str:
+    """The format (``geojson`` or ``gpkg``) ``path``'s extension names; raise DataFileError naming those read."""
+    kind = IMPORT_FORMATS.get(Path(path).suffix.lower())
+    if kind is None:
+        raise DataFileError(
+            f"{path}: geotrack imports GeoJSON (.geojson, .json) or GeoPackage (.gpkg) only, not "
+            f"{Path(path).suffix or 'a file without an extension'}; save the layer as one of those "
+            "(e.g. ogr2ogr -f GPKG edits.gpkg <file>)")
+    return kind
 
 
 def _read_geojson(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | None]:
@@ -147,7 +163,9 @@ def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | Non
     crs: ProjCRS | None = None
     for layer in item_layers:
         try:
-            gdf = pyogrio.read_dataframe(path, layer=layer, read_geometry=listed[layer] is not None)
+            # DATE columns as ISO text, as the GeoJSON carries them
+            gdf = pyogrio.read_dataframe(path, layer=layer, read_geometry=listed[layer] is not None,
+                                         datetime_as_string=True)
         except Exception as exc:  # pyogrio.errors.DataLayerError and friends: a broken layer
             raise DataFileError(f"{path}: cannot read layer {layer!r}: {exc}") from exc
         if listed[layer] is None:
@@ -164,11 +182,18 @@ def _read_geopackage(path: Path) -> tuple[list[Mapping[str, Any]], ProjCRS | Non
 def _frame_features(gdf: gpd.GeoDataFrame) -> list[Mapping[str, Any]]:
     out: list[Mapping[str, Any]] = []
     for row in gdf.to_dict("records"):
-        geom = row.pop("geometry", None)
+        geom = _single_part(row.pop("geometry", None))
         props = {k: _scalar(v) for k, v in row.items()}
         out.append({"type": "Feature", "properties": props,
                     "geometry": shape_to_mapping(geom) if geom is not None and not geom.is_empty else None})
     return out
+
+
+def _single_part(geom: Any) -> Any:
+    """A one-part multi geometry as its part: the GeoPackage export promotes singles where a layer mixes both."""
+    if geom is not None and geom.geom_type.startswith("Multi") and len(geom.geoms) == 1:
+        return geom.geoms[0]
+    return geom
 
 
 def _scalar(value: Any) -> Any:
@@ -217,10 +242,14 @@ def _feature_to_record(
     if not isinstance(props, Mapping):
         problems.append(Problem("a feature without properties", "properties", None, source, index))
         return {}, problems
+    feature_id = feature.get("id")
+    props = _with_feature_id(props, feature_id)
     item_id = props.get("id") if isinstance(props.get("id"), str) else None
 
     def add(field_name: str, message: str) -> None:
         problems.append(Problem(message, field_name, item_id, source, index))
+
+    problems.extend(Problem(message, "id", item_id, source, index) for message in _id_conflicts(feature_id, item_id))
 
     record: dict[str, Any] = {}
     funding: dict[str, Any] = {}
@@ -263,6 +292,20 @@ def _feature_to_record(
             add("geometry", f"cannot reproject: {exc}")
     record["geometry"] = geometry
     return {k: record[k] for k in ITEM_KEYS}, problems
+
+
+def _with_feature_id(props: Mapping[str, Any], feature_id: Any) -> Mapping[str, Any]:
+    """``props`` with the Feature's ``id`` as the item id when they have none (GDAL and QGIS move it there)."""
+    if props.get("id") in (None, "") and feature_id not in (None, ""):
+        return {**props, "id": feature_id if isinstance(feature_id, str) else str(feature_id)}
+    return props
+
+
+def _id_conflicts(feature_id: Any, item_id: str | None) -> list[str]:
+    """A message when the Feature's string ``id`` and ``properties.id`` name different items."""
+    if isinstance(feature_id, str) and item_id is not None and feature_id != item_id:
+        return [f"the Feature id {feature_id!r} differs from properties.id {item_id!r}"]
+    return []
 
 
 def _reproject(geometry: Mapping[str, Any], transformer: Transformer) -> dict[str, Any]:

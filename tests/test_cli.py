@@ -1,3 +1,4 @@
+import importlib
 import json
 
 import pytest
@@ -72,7 +73,8 @@ def test_export_geojson_of_a_filter(cli, tmp_path, capsys):
     (("--search", "cang"), Filter(search="cang")),
 ], ids=["all", "sql", "search"])
 def test_export_geojson_is_spliced_from_the_store_as_computed(cli, tmp_path, capsys, monkeypatch, args, flt):
-    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr(importlib.import_module("geotrack.export.metadata"), "_now",
+                        lambda: "2026-01-01T00:00:00+00:00")
     cli("build")
     out = tmp_path / "x.geojson"
     assert cli("export", "-o", str(out), *args) == 0
@@ -161,3 +163,11 @@ def test_bad_import_changes_nothing(cli, tmp_path, capsys):
     err = capsys.readouterr().err
     assert "bad.geojson" in err and "feature 0" in err and "id port-a" in err and "field mode" in err
     assert cli.snapshot() == before
+
+
+def test_export_into_a_missing_folder_is_a_clear_error(cli, capsys, tmp_path):
+    assert cli("build") == 0
+    capsys.readouterr()
+    assert cli("export", "-o", str(tmp_path / "missing" / "all.geojson")) == 1
+    err = capsys.readouterr().err
+    assert "missing does not exist" in err and "Traceback" not in err

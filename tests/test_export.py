@@ -1,5 +1,8 @@
+import importlib
 import json
 import math
+import os
+import stat
 
 import pyogrio
 import pytest
@@ -7,7 +10,7 @@ import shapely
 from shapely.geometry import Polygon, shape
 
 from geotrack._files import write_atomic
-from geotrack.export import export, to_geojson, to_geojson_dict
+from geotrack.export import EXPORT_FORMATS, ExportPathError, export, get_format, to_geojson, to_geojson_dict
 from geotrack.features import FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
@@ -213,7 +216,8 @@ def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
 def test_export_with_stored_features_equals_the_computed_export(monkeypatch):
     from geotrack.features import feature_texts
 
-    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr(importlib.import_module("geotrack.export.metadata"), "_now",
+                        lambda: "2026-01-01T00:00:00+00:00")
     frame = _odd_frame()
     stored = feature_texts(frame)
     flt = Filter(modes=("seaport",))
@@ -265,3 +269,24 @@ def test_as_of_from_frame_and_from_texts_agree(status, funding, source):
     with_documents = _row_by_row_as_of(frame, DOCUMENTS)
     assert dataset_as_of(frame, DOCUMENTS) == texts_as_of(feature_texts(frame), DOCUMENTS) == with_documents
     assert with_documents is not None
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_every_export_file_and_sidecar_is_readable_by_others(tmp_path, fmt):
+    old = os.umask(0o022)
+    try:
+        path = tmp_path / f"out{get_format(fmt).extension}"
+        export(_frame(base_record(), point_record("port-a")), path, fmt, DOCUMENTS)
+    finally:
+        os.umask(old)
+    written = sorted(p for p in tmp_path.iterdir())
+    assert path in written and written, written
+    assert {p.name: stat.S_IMODE(p.stat().st_mode) for p in written} == {p.name: 0o644 for p in written}
+
+
+@pytest.mark.parametrize("fmt", EXPORT_FORMATS)
+def test_export_into_a_missing_folder_names_the_folder(tmp_path, fmt):
+    path = tmp_path / "no-such-folder" / f"out{get_format(fmt).extension}"
+    with pytest.raises(ExportPathError, match=r"the folder .*no-such-folder does not exist"):
+        export(_frame(base_record()), path, fmt, DOCUMENTS)
+    assert not (tmp_path / "no-such-folder").exists()

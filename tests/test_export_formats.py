@@ -1,6 +1,7 @@
 """Every export format, written and read back through GDAL (pyogrio) or pyarrow, compared with what was written."""
 
 import dataclasses
+import importlib
 import json
 import math
 import sqlite3
@@ -15,6 +16,7 @@ import shapely
 from pyproj import CRS
 
 from geotrack import export as ex
+from geotrack import styles, vocab
 from geotrack.errors import GeotrackError
 from geotrack.export import export, export_bytes, kml, sidecar_path
 from geotrack.export import formats as export_formats
@@ -88,8 +90,8 @@ def _assert_attributes(back, expected, *, skip=()):
             if name in skip:
                 continue
             want, got = props[name], row[name]
-            if name in JSON_FIELDS:
-                assert json.loads(got) == want, (row["id"], name)
+            if name in JSON_FIELDS:  # JSON text; GDAL parses the GeoPackage's application/json columns
+                assert (json.loads(got) if isinstance(got, str) else got) == want, (row["id"], name)
             elif want is None:
                 assert _missing(got), (row["id"], name, got)
             elif isinstance(want, (int, float)):
@@ -128,7 +130,7 @@ def test_gpkg_has_one_geometry_type_per_layer_and_the_tables(written, gdf, expec
                 "items_points": ["port-nam-do-son"], "items_polygons": ["zone-cw"],
                 "items_no_geometry": ["site-unknown"]}
     for layer, ids in by_layer.items():
-        back = pyogrio.read_dataframe(path, layer=layer)
+        back = pyogrio.read_dataframe(path, layer=layer, datetime_as_string=True)
         assert _ids(back) == ids  # same order as the frame
         assert pyogrio.read_info(path, layer=layer)["crs"] in (None, "EPSG:4326")
         _assert_attributes(back, expected)
@@ -163,6 +165,28 @@ def test_gpkg_tables_hold_documents_fields_and_metadata(written, gdf):
     assert want["as_of"] in contents["items_lines"]
 
 
+def test_gpkg_is_version_1_2_with_aliases_json_dates_and_coded_values(written):
+    path = written["gpkg"]
+    with closing(sqlite3.connect(path)) as db:
+        (version,), = db.execute("PRAGMA user_version").fetchall()
+        columns = {c: (title, mime, constraint) for c, title, mime, constraint in db.execute(
+            "SELECT column_name, title, mime_type, constraint_name FROM gpkg_data_columns"
+            " WHERE table_name = 'items_lines'")}
+        declared = {row[1]: row[2] for row in db.execute("PRAGMA table_info(items_lines)")}
+        statuses = dict(db.execute("SELECT value, description FROM gpkg_data_column_constraints"
+                                   " WHERE constraint_name = 'geotrack_status' AND constraint_type = 'enum'"))
+        triggers = {n for (n,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert version == 10200  # GeoPackage 1.2: GDAL 3.6 and ArcGIS read it without warnings
+    assert {f"rtree_items_lines_geom_update{i}" for i in (1, 2, 3, 4)} <= triggers
+    assert columns["status"] == ("Tình trạng / Status", None, "geotrack_status")
+    assert columns["commitments"][1] == "application/json" and columns["provinces"][1] == "application/json"
+    assert columns["name_en"] == ("Tên (tiếng Anh) / Name (English)", None, None)
+    assert declared["status_as_of"] == "DATE" and declared["funding_as_of"] == "DATE"
+    assert statuses["under_construction"] == "Đang thi công / Under construction" and len(statuses) == 10
+    info = pyogrio.read_info(path, layer="items_lines")
+    assert dict(zip(info["fields"], info["dtypes"], strict=True))["status_as_of"].startswith("datetime64")
+
+
 # --- GeoParquet -------------------------------------------------------------------------------------------------
 
 
@@ -180,6 +204,10 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
     column = geo["columns"][geo["primary_column"]]
     assert column["crs"]["id"] == {"authority": "OGC", "code": "CRS84"}  # PROJJSON
     assert "covering" in column
+    assert column["orientation"] == "counterclockwise"
+    table = pq.read_table(path)
+    missing = table.column("geometry").is_null().to_pylist()
+    assert any(missing) and table.column("bbox").is_null().to_pylist() == missing  # no bbox for no geometry
     meta = json.loads(key_values[b"geotrack"])
     assert meta["as_of"] == ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert meta["fields"] == dict(FIELDS)
@@ -190,11 +218,13 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
 # --- FlatGeobuf -------------------------------------------------------------------------------------------------
 
 
-def test_flatgeobuf_keeps_row_order_nulls_and_metadata(written, gdf, expected):
+def test_flatgeobuf_keeps_row_order_located_items_and_metadata(written, gdf, expected):
     path = written["fgb"]
     back = pyogrio.read_dataframe(path)
-    assert _ids(back) == _ids(gdf)  # no spatial index: the order written
-    assert back.geometry[4] is None  # FlatGeobuf without an index stores null geometries
+    located = [i for i, g in zip(gdf["id"], gdf.geometry, strict=True) if g is not None and not g.is_empty]
+    assert _ids(back) == located and back.geometry.notna().all()  # no spatial index: the order written
+    sidecar = json.loads(sidecar_path(path).read_text(encoding="utf-8"))
+    assert sidecar["unlocated"]["ids"] == ["site-unknown"] and sidecar["feature_count"] == len(located)
     _assert_attributes(back, expected)
     _assert_geometries(back, expected)
     info = pyogrio.read_info(path)
@@ -203,6 +233,7 @@ def test_flatgeobuf_keeps_row_order_nulls_and_metadata(written, gdf, expected):
     assert info["layer_metadata"]["as_of"] == as_of
     assert as_of in info["layer_metadata"]["DESCRIPTION"]
     assert json.loads(info["layer_metadata"]["geotrack"])["fields"] == dict(FIELDS)
+    assert json.loads(info["layer_metadata"]["geotrack"])["unlocated"]["count"] == 1
     _assert_sidecar(path, as_of)
 
 
@@ -218,23 +249,29 @@ def _assert_sidecar(path, as_of):
 # --- KML ----------------------------------------------------------------------------------------------------------
 
 
-def test_kml_names_descriptions_ids_and_geometries(written, gdf, expected):
+def test_kml_folders_styles_names_descriptions_ids_and_geometries(written, gdf, expected):
     path = written["kml"]
-    back = pyogrio.read_dataframe(path)
-    assert _ids(back) == _ids(gdf)  # the Placemark id attribute
-    assert {"Name", "description", "timestamp", "visibility"} <= set(back.columns)  # LIBKML renames and adds
-    assert list(back["Name"]) == [kml.kml_name(feature_properties(r)) for r in gdf.to_dict("records")]
-    assert back["Name"][0] == "Đường vành đai 4 - Vùng Thủ đô Hà Nội (Ring Road 4 – Capital Region)"
-    assert back["Name"][1] == "Đường sắt Lào Cai – Hà Nội – Hải Phòng"
+    layers = [name for name, _ in pyogrio.list_layers(path)]
+    assert layers == [kml.mode_label(m) for m in vocab.MODES if m in set(gdf["mode"])]  # a folder per mode
+    back = pd.concat([pyogrio.read_dataframe(path, layer=layer) for layer in layers], ignore_index=True)
+    back = back.set_index("id").loc[list(gdf["id"])].reset_index()
+    assert _ids(back) == _ids(gdf)  # the id field QGIS shows
+    names = dict(zip(back["id"], back["Name"], strict=True))
+    assert names["ring-road-4-capital"] == "Đường vành đai 4 - Vùng Thủ đô Hà Nội"
+    assert all(len(n) <= kml.NAME_MAX for n in names.values())
     _assert_attributes(back, expected)
     _assert_geometries(back, expected)
     tricky = back["description"][2]
     assert "<b>1</b>" not in tricky and "&lt;b&gt;1&lt;/b&gt;" in tricky  # the balloon is HTML: values escaped
-    assert "Status:</b> planned" in tricky and "14/NQ-CP" in tricky and "Deadline:</b> 2030" in tricky
+    assert "Status:</b> Theo kế hoạch / Planned" in tricky and "14/NQ-CP" in tricky and "Deadline:</b> 2030" in tricky
     assert back.geometry[4] is None
     text = path.read_text(encoding="utf-8")
     as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert f"Data as of {as_of}" in text.split("<Placemark", 1)[0]  # the Document <description>
+    assert "<tessellate>1</tessellate>" in text and ",0 " not in text and ",0<" not in text  # 2D
+    colour = kml.kml_colour(styles.MODE_COLOURS["ring_road"])
+    assert '<Style id="ring_road.under_construction">' in text and f"<color>{colour}</color>" in text
+    assert "<styleUrl>#ring_road.under_construction</styleUrl>" in text
     _assert_sidecar(path, as_of)
 
 
@@ -253,6 +290,19 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
     _assert_attributes(back, expected)  # every value comes back as text; numbers parse to the same value
     _assert_geometries(back, expected)
     _assert_sidecar(path, ex.metadata.metadata(gdf, DOCUMENTS)["as_of"])
+    assert path.with_suffix(".csvt").read_text().startswith("WKT,String,String,")
+    assert path.with_suffix(".prj").read_text().startswith('GEOGCS["WGS 84"')
+
+
+@pytest.mark.parametrize(("fmt", "guarded"), [("csv", True), ("csv-raw", False)])
+def test_csv_guards_formulas_unless_asked_for_raw_values(tmp_path, fmt, guarded):
+    notes = ["=HYPERLINK(\"http://x.example\",\"x\")", "+1", "-2", "@SUM(A1)", "plain = text"]
+    records = [point_record(f"port-{i}", notes=n) for i, n in enumerate(notes)]
+    path = tmp_path / "items.csv"
+    export(items_to_frame([Item.from_record(r) for r in records]), path, fmt, DOCUMENTS)
+    back = list(pyogrio.read_dataframe(path)["notes"])
+    want = [("'" + n if n[0] in "=+-@" else n) if guarded else n for n in notes]
+    assert back == want
 
 
 # --- all formats --------------------------------------------------------------------------------------------------
@@ -262,7 +312,8 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
 def test_every_format_leaves_no_temporary_file(written, fmt):
     folder = written[fmt].parent
     names = sorted(p.name for p in folder.iterdir())
-    want = sorted([written[fmt].name] + ([sidecar_path(written[fmt]).name] if ex.FORMATS[fmt].sidecar else []))
+    want = sorted([written[fmt].name] + ([sidecar_path(written[fmt]).name] if ex.FORMATS[fmt].sidecar else [])
+                  + [written[fmt].with_suffix(e).name for e in ex.FORMATS[fmt].side_files])
     assert names == want
     assert ex.FORMATS[fmt].media_type and ex.FORMATS[fmt].extension.startswith(".")
 
@@ -305,7 +356,8 @@ def test_failed_rename_keeps_the_old_file(tmp_path, monkeypatch, gdf):
 
 @pytest.mark.parametrize("fmt", ["geojson", "csv"])
 def test_export_bytes_equal_the_file(tmp_path, monkeypatch, gdf, fmt):
-    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-02T03:04:05+00:00")
+    monkeypatch.setattr(importlib.import_module("geotrack.export.metadata"), "_now",
+                        lambda: "2026-01-02T03:04:05+00:00")
     path = tmp_path / f"items{ex.FORMATS[fmt].extension}"
     export(gdf, path, fmt, DOCUMENTS, FLT)
     assert export_bytes(gdf, fmt, DOCUMENTS, FLT) == path.read_bytes()

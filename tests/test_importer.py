@@ -157,3 +157,51 @@ def test_geopackage_without_items_layer(tmp_path):
     gpd.GeoDataFrame({"a": [1]}, geometry=[Point(106, 21)], crs=4326).to_file(path, layer="roads")
     with pytest.raises(DataFileError, match="no 'items' layer"):
         read_import(path)
+
+
+def test_a_stated_length_and_its_source_survive_export_and_import(tmp_path, make_dataset):
+    stated = base_record() | {"stated_length_km": 100.5, "stated_length_source": "https://example.org/length"}
+    data, layers = make_dataset([stated, point_record("port-a")])
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    build(store, data_dir=data, layers_dir=layers)
+    dataset = read_dataset(data, layers)
+    ctx = Context(dataset.texts, dataset.corridor_ids)
+    collection = to_geojson_dict(store.load(), store.documents())
+    assert collection["features"][0]["properties"]["stated_length_source"] == "https://example.org/length"
+    plan = _plan(store, ctx, _write(tmp_path / "all.geojson", collection))
+    assert plan.errors == [] and plan.changes == [], [str(p) for p in plan.errors]
+    collection["features"][0]["properties"]["stated_length_source"] = "14/NQ-CP"
+    plan = _plan(store, ctx, _write(tmp_path / "edit.geojson", collection))
+    assert [(c.item_id, c.fields) for c in plan.changes] == [
+        ("ring-road-4-capital", (("stated_length_source", "https://example.org/length", "14/NQ-CP"),))]
+
+
+def test_feature_level_id_is_the_item_id_when_properties_have_none(setup):
+    store, ctx, tmp = setup
+    collection = to_geojson_dict(store.load(), store.documents())
+    for feature in collection["features"]:  # as GDAL and QGIS save a GeoJSON file
+        feature["id"] = feature["properties"].pop("id")
+    collection["features"][1]["properties"]["end_year"] = 2031
+    plan = _plan(store, ctx, _write(tmp / "gdal.geojson", collection))
+    assert plan.errors == [], [str(p) for p in plan.errors]
+    assert [(c.item_id, [f for f, _, _ in c.fields]) for c in plan.changes] == [("port-a", ["end_year"])]
+
+
+def test_feature_id_that_contradicts_properties_id_is_an_error(setup):
+    store, ctx, tmp = setup
+    collection = to_geojson_dict(store.load(), store.documents())
+    collection["features"][1]["id"] = "port-b"
+    plan = _plan(store, ctx, _write(tmp / "two-ids.geojson", collection))
+    (problem,) = plan.errors
+    assert (problem.item_id, problem.field) == ("port-a", "id") and "port-b" in problem.message
+
+
+@pytest.mark.parametrize("name", ["all.fgb", "all.csv", "all.kml", "all.parquet", "all"])
+def test_other_formats_are_refused_naming_the_accepted_ones(tmp_path, name):
+    path = tmp_path / name
+    path.write_bytes(b"PK\x03\x04 anything")
+    with pytest.raises(DataFileError) as info:
+        read_import(path)
+    message = str(info.value)
+    assert name in message and "GeoJSON (.geojson, .json) or GeoPackage (.gpkg)" in message
+    assert "UTF-8" not in message and "JSON:" not in message

@@ -5,8 +5,9 @@ import string
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shapely.geometry import shape
 
-from geotrack import vocab
+from geotrack import geo, vocab
 from geotrack.build import build
 from geotrack.export import to_geojson
 from geotrack.filters import Filter, apply
@@ -57,6 +58,17 @@ def records(draw):
     )
     record["location_precision"] = None if record["geometry"] is None else draw(
         st.sampled_from(["approximate", "representative_point"]))
+    # every optional field, the stated length too (within the validator's 10% of a drawn line)
+    drawn = geo.length_km(shape(record["geometry"])) if record["geometry"] else None
+    stated = draw(st.one_of(st.none(), st.floats(0.95, 1.05) if drawn else st.floats(0.1, 500)))
+    if stated is not None:
+        record["stated_length_km"] = round(stated * drawn, 3) if drawn else round(stated, 3)
+        record["stated_length_source"] = draw(st.sampled_from(["14/NQ-CP", "https://example.org/length"]))
+    record["lead_agency_current"] = draw(st.one_of(st.none(), names))
+    record["geometry_source"] = draw(names if record["geometry"] else st.one_of(st.none(), names))
+    if draw(st.booleans()):
+        record["sources"] = [{"url": "https://example.org/s", "title": draw(names), "as_of": "2025-06-30",
+                              "supports": ["status"]}]
     return record
 
 

@@ -1,6 +1,7 @@
 """The store suite: every test runs on the GeoPackage and on PostGIS (``make_store``), unless marked otherwise."""
 
 import contextlib
+import importlib
 import json
 import multiprocessing
 import sqlite3
@@ -368,7 +369,8 @@ def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch
     from geotrack.errors import GeotrackError
     from geotrack.export import store_geojson, to_geojson
 
-    monkeypatch.setattr("geotrack.export.metadata._now", lambda: "2026-01-01T00:00:00+00:00")
+    monkeypatch.setattr(importlib.import_module("geotrack.export.metadata"), "_now",
+                        lambda: "2026-01-01T00:00:00+00:00")
     store, _, _ = built
     documents = store.documents()
     frame = store.load(flt)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import tempfile
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
 from geotrack._files import write_atomic, write_atomic_with
+from geotrack.errors import GeotrackError
 from geotrack.export.flat import to_flat_frame
 from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, get_format
 from geotrack.export.geojson import store_geojson, stored_collection, to_geojson, to_geojson_dict
@@ -27,22 +28,64 @@ if TYPE_CHECKING:
     from geotrack.store import Store
 
 __all__ = [
-    "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "Format", "export", "export_bytes", "export_store",
-    "get_format", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
+    "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "ExportPathError", "Format", "export", "export_bytes",
+    "export_store", "get_format", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
     "to_geojson_dict",
 ]
 
 
-def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
-                flt: Filter | None) -> None:
-    """Write a flat format and, for the formats that need one, its sidecar after it."""
-    assert fmt.writer is not None
-    writer = fmt.writer
+class ExportPathError(GeotrackError):
+    """An export cannot be written where it was asked to go."""
+
+
+def _check_target(path: Path) -> None:
+    """Refuse an output path whose folder is missing (or not a folder), naming it."""
+    folder = path.parent
+    if not folder.is_dir():
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise ExportPathError(f"{path}: cannot write the export: the folder {folder} {what}; create it first")
+    if path.is_dir():
+        raise ExportPathError(f"{path}: cannot write the export: that is a folder; give a file name")
+
+
+def _flat_table(fmt: Format, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
+                flt: Filter | None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
+    """The flat table and metadata ``fmt`` is written from (its located rows only, for a located-only format)."""
     meta = flat_metadata(gdf, documents, flt)
     table = to_flat_frame(gdf)
-    write_atomic_with(path, lambda target: writer(target, table, meta))
+    if fmt.located_only:
+        unlocated = table.geometry.isna()
+        if unlocated.any():
+            meta["feature_count"] = int((~unlocated).sum())
+            meta["unlocated"] = {
+                "count": int(unlocated.sum()),
+                "ids": [str(i) for i in table.loc[unlocated, "id"]],
+                "note": f"items whose location is unknown are not in this {fmt.label} file (its common readers "
+                        "fail on null geometries); the GeoJSON, GeoPackage, GeoParquet and CSV exports hold them",
+            }
+            table = table[~unlocated].reset_index(drop=True)
+    return table, meta
+
+
+def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Sequence[Document],
+                flt: Filter | None) -> int:
+    """Write a flat format and, for the formats that need one, its sidecar after it; return the rows written."""
+    assert fmt.writer is not None
+    writer = fmt.writer
+    table, meta = _flat_table(fmt, gdf, documents, flt)
+    side_files: dict[str, bytes] = {}
+
+    def write(target: Path) -> None:
+        writer(target, table, meta)
+        for extension in fmt.side_files:  # read now: the temporary folder goes with the rename
+            side_files[extension] = target.with_suffix(extension).read_bytes()
+
+    write_atomic_with(path, write)
+    for extension, data in side_files.items():
+        write_atomic(path.with_suffix(extension), data)
     if fmt.sidecar:  # after the main file, so a failed export leaves the old pair
         write_atomic(sidecar_path(path), sidecar_bytes(meta, fmt.name, fmt.media_type, path.name))
+    return len(table)
 
 
 def export(
@@ -61,6 +104,7 @@ def export(
     """
     format_ = get_format(fmt)
     path = Path(path)
+    _check_target(path)
     if format_.writer is None:
         write_atomic(path, to_geojson(gdf, documents, flt).encode("utf-8"))
     else:
@@ -80,13 +124,12 @@ def export_store(store: Store, path: Path, fmt: str = "geojson", documents: Sequ
         If ``fmt`` is not one of :data:`EXPORT_FORMATS`.
     """
     format_ = get_format(fmt)
+    _check_target(Path(path))
     if format_.writer is None:
         text, count = stored_collection(store, flt, documents, None)
         write_atomic(Path(path), text.encode("utf-8"))
         return count
-    gdf = store.load(flt)
-    _write_flat(format_, Path(path), gdf, documents, flt)
-    return len(gdf)
+    return _write_flat(format_, Path(path), store.load(flt), documents, flt)
 
 
 def export_bytes(
@@ -102,8 +145,7 @@ def export_bytes(
     format_ = get_format(fmt)
     if format_.writer is None:
         return to_geojson(gdf, documents, flt).encode("utf-8")
-    meta = flat_metadata(gdf, documents, flt)
-    table = to_flat_frame(gdf)
+    table, meta = _flat_table(format_, gdf, documents, flt)
     with tempfile.TemporaryDirectory(prefix="geotrack-export-") as folder:
         target = Path(folder) / f"export{format_.extension}"
         format_.writer(target, table, meta)

@@ -46,6 +46,11 @@ class Format:
         True when the file has no (or no full) slot for the metadata: it also goes in ``<file>.meta.json``.
     notes
         What a reader of the file should know.
+    located_only
+        True when the format holds only items with a location (its common readers fail on null geometries):
+        the others are listed in the metadata under ``unlocated``.
+    side_files
+        Extensions of the files the writer makes beside ``<name><extension>`` (``.csvt`` …), kept with it.
     """
 
     name: str
@@ -55,6 +60,8 @@ class Format:
     writer: Writer | None
     sidecar: bool
     notes: str
+    located_only: bool = False
+    side_files: tuple[str, ...] = ()
 
 
 #: Every export format, in the order the CLI and the app list them.
@@ -66,14 +73,23 @@ FORMATS: Mapping[str, Format] = MappingProxyType({f.name: f for f in (
     Format("parquet", "GeoParquet", ".parquet", "application/vnd.apache.parquet", parquet.write, False,
            "GeoParquet 1.1 with a bbox covering column; metadata under the 'geotrack' key"),
     Format("fgb", "FlatGeobuf", ".fgb", "application/vnd.flatgeobuf", fgb.write, True,
-           "no spatial index, rows in order; metadata in the header and the sidecar"),
+           "no spatial index, rows in order; located items only (DuckDB and GDAL 3.6 fail on null geometries), "
+           "the others listed under 'unlocated' in the header and the sidecar", located_only=True),
     Format("kml", "KML (Google Earth)", ".kml", "application/vnd.google-earth.kml+xml", kml.write, True,
            "LIBKML; a readable name and balloon per placemark; the full metadata in the sidecar"),
     Format("csv", "CSV (Excel, WKT)", ".csv", "text/csv", csv.write, True,
-           "WKT geometry, UTF-8 with BOM, CRLF; lists and objects as JSON text"),
+           "WKT geometry, UTF-8 with BOM, CRLF; lists and objects as JSON text; text a spreadsheet would run "
+           "as a formula starts with ' (OWASP); .csvt column types and .prj beside it",
+           side_files=csv.SIDE_FILES),
+    Format("csv-raw", "CSV, values unguarded (scripts)", ".csv", "text/csv", csv.write_raw, True,
+           "as csv, but every value exactly as stored (no ' before =, +, -, @): never open it in a spreadsheet",
+           side_files=csv.SIDE_FILES),
 )})
-#: Format names, in table order.
-EXPORT_FORMATS: tuple[str, ...] = tuple(FORMATS)
+#: Formats written only when asked for by name (``geotrack export --format``), never offered as a download:
+#: a spreadsheet must not open unguarded CSV.
+BY_NAME_ONLY: tuple[str, ...] = ("csv-raw",)
+#: Format names offered for export and download, in table order.
+EXPORT_FORMATS: tuple[str, ...] = tuple(name for name in FORMATS if name not in BY_NAME_ONLY)
 
 
 def get_format(name: str) -> Format:

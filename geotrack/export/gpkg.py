@@ -14,7 +14,9 @@ import pyogrio
 from shapely.geometry import MultiLineString, MultiPoint, MultiPolygon
 from shapely.geometry.base import BaseGeometry
 
+from geotrack import vocab
 from geotrack.export.metadata import json_compact, summary
+from geotrack.features import field_title
 
 #: GeoPackage layer of each geometry type; items of one layer share ONE geometry type (ArcGIS asks for that).
 GPKG_LAYERS: Mapping[str, str] = {
@@ -61,30 +63,51 @@ def gpkg_layers(table: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
     return layers
 
 
+#: The GeoPackage version written: 1.2 is what GDAL 3.6 (Debian 12, QGIS 3.22) and ArcGIS read without warnings
+#: and what GDAL's validator checks (1.4 files carry R-tree triggers older readers do not know).
+GPKG_VERSION = "1.2"
+#: Columns holding ISO 8601 dates: declared DATE (GeoPackage stores dates as that text).
+DATE_FIELDS: tuple[str, ...] = ("status_as_of", "funding_as_of")
+#: Coded value lists (``gpkg_data_column_constraints`` enums) of the columns with a closed vocabulary.
+CODED_FIELDS: Mapping[str, Mapping[str, tuple[str, str]]] = {
+    "mode": vocab.MODE_LABELS,
+    "status": vocab.STATUS_LABELS,
+    "action": {a: (a, a) for a in vocab.ACTIONS},
+    "location_precision": {p: (p, p) for p in vocab.LOCATION_PRECISIONS},
+    "funding_unit": {"billion_vnd": ("tỷ đồng", "billion VND"), "million_usd": ("triệu USD", "million USD")},
+}
+
+
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     """Write the flat ``table`` as a GeoPackage to ``path``: item layers, documents, fields, metadata."""
     description = summary(meta)
     counts: dict[str, int] = {}
+    created: dict[str, str] = {"VERSION": GPKG_VERSION}  # dataset options apply to the first layer only
+
+    def write_layer(frame: pd.DataFrame, name: str, **options: Any) -> None:
+        nonlocal created
+        pyogrio.write_dataframe(frame, path, driver="GPKG", layer=name, dataset_options=created or None, **options)
+        created = {}
+
     for name, part in gpkg_layers(table).items():
-        pyogrio.write_dataframe(part, path, driver="GPKG", layer=name,
-                                layer_options={"IDENTIFIER": f"geotrack {name}", "DESCRIPTION": description})
+        write_layer(part, name, layer_options={"IDENTIFIER": f"geotrack {name}", "DESCRIPTION": description})
         counts[name] = len(part)
     no_geometry = table[table.geometry.isna()]
     if len(no_geometry):
-        pyogrio.write_dataframe(attributes(no_geometry), path, driver="GPKG", layer=GPKG_NO_GEOMETRY,
-                                layer_options={"IDENTIFIER": f"geotrack {GPKG_NO_GEOMETRY}",
-                                               "DESCRIPTION": description})
+        write_layer(attributes(no_geometry), GPKG_NO_GEOMETRY,
+                    layer_options={"IDENTIFIER": f"geotrack {GPKG_NO_GEOMETRY}", "DESCRIPTION": description})
         counts[GPKG_NO_GEOMETRY] = len(no_geometry)
-    pyogrio.write_dataframe(_documents_table(meta), path, driver="GPKG", layer="documents")
+    write_layer(_documents_table(meta), "documents")
     fields = meta.get("fields") or {}
     types = meta.get("field_types") or {}
-    pyogrio.write_dataframe(
+    write_layer(
         pd.DataFrame({"name": list(fields), "type": [types.get(n, "text") for n in fields],
-                      "description": list(fields.values())}, dtype=object),
-        path, driver="GPKG", layer="fields",
+                      "title": [field_title(n) for n in fields], "description": list(fields.values())},
+                     dtype=object),
+        "fields",
     )
-    pyogrio.write_dataframe(_metadata_table(meta, counts), path, driver="GPKG", layer="metadata")
-    _describe_gpkg_columns(path, list(counts), fields)
+    write_layer(_metadata_table(meta, counts), "metadata")
+    _describe_gpkg_columns(path, list(counts), fields, types)
 
 
 def _documents_table(meta: Mapping[str, Any]) -> pd.DataFrame:
@@ -102,35 +125,60 @@ def _metadata_table(meta: Mapping[str, Any], layers: Mapping[str, int]) -> pd.Da
     return pd.DataFrame({"key": list(rows), "value": values}, dtype=object)
 
 
-def _describe_gpkg_columns(path: Path, tables: list[str], fields: Mapping[str, str]) -> None:
-    """Record each column's description in ``gpkg_data_columns`` (the GeoPackage schema extension)."""
+_SCHEMA_TABLES = (
+    "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT,"
+    " extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
+    " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))",
+    "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,"
+    " name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT,"
+    " CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),"
+    " CONSTRAINT gdc_tn UNIQUE (table_name, name))",
+    "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL,"
+    " constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC,"
+    " max_is_inclusive BOOLEAN, description TEXT,"
+    " CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))",
+)
+
+
+def _describe_gpkg_columns(path: Path, tables: list[str], fields: Mapping[str, str],
+                           types: Mapping[str, str]) -> None:
+    """Describe each column in ``gpkg_data_columns`` (the GeoPackage schema extension) and declare dates DATE.
+
+    Each column gets a Vietnamese / English title (the alias GIS tools show), its description,
+    ``application/json`` for JSON text and a coded value list for the closed vocabularies.
+    """
     if not tables:
         return
     with closing(sqlite3.connect(path)) as db, db:
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_extensions (table_name TEXT, column_name TEXT,"
-            " extension_name TEXT NOT NULL, definition TEXT NOT NULL, scope TEXT NOT NULL,"
-            " CONSTRAINT ge_tce UNIQUE (table_name, column_name, extension_name))"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_data_columns (table_name TEXT NOT NULL, column_name TEXT NOT NULL,"
-            " name TEXT, title TEXT, description TEXT, mime_type TEXT, constraint_name TEXT,"
-            " CONSTRAINT pk_gdc PRIMARY KEY (table_name, column_name),"
-            " CONSTRAINT gdc_tn UNIQUE (table_name, name))"
-        )
-        db.execute(
-            "CREATE TABLE IF NOT EXISTS gpkg_data_column_constraints (constraint_name TEXT NOT NULL,"
-            " constraint_type TEXT NOT NULL, value TEXT, min NUMERIC, min_is_inclusive BOOLEAN, max NUMERIC,"
-            " max_is_inclusive BOOLEAN, description TEXT,"
-            " CONSTRAINT gdcc_ntv UNIQUE (constraint_name, constraint_type, value))"
-        )
+        for statement in _SCHEMA_TABLES:
+            db.execute(statement)
         db.executemany(
-            "INSERT INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)"
-            " VALUES (?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec/#extension_schema', 'read-write')",
+            "INSERT OR IGNORE INTO gpkg_extensions (table_name, column_name, extension_name, definition, scope)"
+            " VALUES (?, NULL, 'gpkg_schema', 'http://www.geopackage.org/spec120/#extension_schema', 'read-write')",
             [("gpkg_data_columns",), ("gpkg_data_column_constraints",)],
         )
         db.executemany(
-            "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [(table, name, name, name, text) for table in tables for name, text in fields.items()],
+            "INSERT OR REPLACE INTO gpkg_data_column_constraints (constraint_name, constraint_type, value,"
+            " description) VALUES (?, 'enum', ?, ?)",
+            [(f"geotrack_{name}", code, f"{vi} / {en}")
+             for name, codes in CODED_FIELDS.items() for code, (vi, en) in codes.items()],
         )
+        db.executemany(
+            "INSERT OR REPLACE INTO gpkg_data_columns (table_name, column_name, name, title, description,"
+            " mime_type, constraint_name) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [(table, name, name, field_title(name), text,
+              "application/json" if types.get(name) == "json" else None,
+              f"geotrack_{name}" if name in CODED_FIELDS else None)
+             for table in tables for name, text in fields.items()],
+        )
+        _declare_dates(db, tables)
+
+
+def _declare_dates(db: sqlite3.Connection, tables: list[str]) -> None:
+    """Declare the :data:`DATE_FIELDS` columns DATE: their ISO 8601 text is GeoPackage's DATE form already."""
+    db.execute("PRAGMA writable_schema = ON")
+    for table in tables:
+        for name in DATE_FIELDS:
+            db.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?",
+                       (f'"{name}" TEXT', f'"{name}" DATE', table))
+    db.execute("PRAGMA writable_schema = OFF")

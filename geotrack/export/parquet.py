@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from geotrack.export.metadata import METADATA_KEY, json_compact
@@ -19,9 +21,25 @@ def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     staged = path.with_name(path.name + ".staged")
     try:
         gdf.to_parquet(staged, index=False, schema_version="1.1.0", write_covering_bbox=True)
-        arrow = pq.read_table(staged)
+        arrow = null_bbox_for_null_geometry(pq.read_table(staged), gdf.geometry.name)
         key_values = dict(arrow.schema.metadata or {})
+        geo = json.loads(key_values[b"geo"])
+        # the flat table winds every polygon as RFC 7946 asks: exterior rings counter-clockwise
+        geo["columns"][gdf.geometry.name]["orientation"] = "counterclockwise"
+        key_values[b"geo"] = json_compact(geo).encode("utf-8")
         key_values[METADATA_KEY.encode()] = json_compact(dict(meta)).encode("utf-8")
         pq.write_table(arrow.replace_schema_metadata(key_values), path, compression="snappy")
     finally:
         staged.unlink(missing_ok=True)
+
+
+def null_bbox_for_null_geometry(arrow: pa.Table, geometry: str, bbox: str = "bbox") -> pa.Table:
+    """``arrow`` with a null ``bbox`` struct wherever the geometry is null (GeoParquet 1.1 asks for no value).
+
+    GeoPandas writes a struct of null coordinates for those rows instead.
+    """
+    boxes = arrow.column(bbox).combine_chunks()
+    missing = arrow.column(geometry).is_null().combine_chunks()
+    fields = [boxes.type.field(i) for i in range(boxes.type.num_fields)]
+    fixed = pa.StructArray.from_arrays([boxes.field(i) for i in range(len(fields))], fields=fields, mask=missing)
+    return arrow.set_column(arrow.schema.get_field_index(bbox), arrow.schema.field(bbox), fixed)

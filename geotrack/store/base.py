@@ -21,9 +21,10 @@ from geotrack.errors import NotFoundError
 from geotrack.model import FRAME_COLUMNS, Document, Item, frame_to_items
 
 #: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
-#: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys. An older GeoPackage is
-#: rebuilt by ``geotrack build --if-stale``; an older PostGIS database is migrated in place.
-SCHEMA_VERSION = 3
+#: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys; 4 = the texts carry
+#: ``stated_length_source``. An older GeoPackage is rebuilt by ``geotrack build --if-stale``; an older
+#: PostGIS database is migrated in place.
+SCHEMA_VERSION = 4
 #: Item column holding the item's GeoJSON Feature text; never part of the working frame.
 FEATURE_COLUMN = "feature"
 #: Item column holding the folded text the search filter matches.

@@ -242,8 +242,9 @@ class GeoPackageStore(Store):
             stored = encode_frame(gdf)
             stored.insert(len(stored.columns) - 1, FEATURE_COLUMN, pd.Series(list(features), index=stored.index,
                                                                               dtype=object))
+            # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
             pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
-                                    layer_options={"SPATIAL_INDEX": "YES"})
+                                    layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
             docs = pd.DataFrame([{**d.to_record(), "implements": json.dumps(list(d.implements))} for d in documents],
                                 columns=list(DOCUMENT_COLUMNS))
             pyogrio.write_dataframe(docs, tmp, layer="documents", driver="GPKG", append=True)

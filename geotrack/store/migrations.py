@@ -142,6 +142,12 @@ class Migration:
     backfill: Callable[[psycopg.Connection[Any]], None] | None = None
 
 
+def _recompute_features(conn: psycopg.Connection[Any]) -> None:
+    """Recompute every stored item's Feature text (the Feature schema gained a property)."""
+    conn.execute("DROP TABLE IF EXISTS feature_backfill")  # step 3's, when both run in one transaction
+    _backfill_features(conn)
+
+
 #: Every schema step, oldest first. Append; never edit a released one.
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "initial schema: items (GiST on geometry, vocabulary and id checks), documents, history, meta",
@@ -150,6 +156,8 @@ MIGRATIONS: tuple[Migration, ...] = (
               _V2_SQL, _backfill_province_keys),
     Migration(3, "each item's GeoJSON Feature text, for exports without per-item work", _V3_SQL,
               _backfill_features),
+    Migration(4, "Feature texts carry stated_length_source, so exports import back", "SELECT 1",
+              _recompute_features),
 )
 #: The version the migrations reach; always the store's :data:`~geotrack.store.base.SCHEMA_VERSION`.
 LATEST_VERSION = MIGRATIONS[-1].version

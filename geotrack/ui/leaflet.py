@@ -19,8 +19,6 @@ import json
 import math
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
-from types import MappingProxyType
 from typing import Any, Final
 
 import folium
@@ -33,6 +31,10 @@ from shapely.geometry.base import BaseGeometry
 
 from geotrack import settings, vocab
 from geotrack.errors import GeotrackError
+from geotrack.styles import GREY as GREY  # the map's names for the shared styles
+from geotrack.styles import MODE_COLOURS as MODE_COLOURS
+from geotrack.styles import STATUS_STYLES as STATUS_STYLES
+from geotrack.styles import StatusStyle as StatusStyle
 from geotrack.ui import i18n
 
 #: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
@@ -51,64 +53,12 @@ SIMPLIFY_DEGREES: Final = 0.0001
 DEFAULT_CENTER: Final = (21.03, 105.85)
 DEFAULT_ZOOM: Final = 8
 
-#: One fixed colour per mode (never taken from the data). Colour-blind-aware, grouped by family.
-MODE_COLOURS: Final[Mapping[str, str]] = MappingProxyType(
-    {
-        "expressway": "#d62728",
-        "road": "#ff7f0e",
-        "ring_road": "#8c2d04",
-        "bridge": "#e377c2",
-        "rail": "#6a3d9a",
-        "urban_rail": "#9467bd",
-        "inland_waterway": "#1f77b4",
-        "seaport": "#17becf",
-        "berth": "#0e6e7a",
-        "airport": "#393b79",
-        "logistics": "#bcbd22",
-        "economic_zone": "#2ca02c",
-        "industrial_park": "#637939",
-        "energy": "#e6ab02",
-        "water": "#3182bd",
-        "flood_control": "#6b6ecf",
-        "social": "#a55194",
-        "digital": "#7f7f7f",
-        "urban": "#843c39",
-    }
-)
-
 #: The legend opens folded when more modes than this are shown (it would hide the map).
 LEGEND_OPEN_MAX: Final = 10
-GREY: Final = "#8a8a8a"
 HIGHLIGHT: Final = "#ffd400"
 CORRIDOR_COLOUR: Final = "#9aa5b1"
 BACKGROUND: Final = "#eef2f5"
 
-
-@dataclass(frozen=True)
-class StatusStyle:
-    """How a status draws: dash pattern, line weight, and whether the mode colour gives way to grey."""
-
-    dash: str | None
-    weight: float
-    grey: bool = False
-    legend: str = "solid"
-
-
-#: Line style per status: planned work dashed, decided work dash-dot, building solid, open bold, stopped grey.
-STATUS_STYLES: Final[Mapping[str, StatusStyle]] = MappingProxyType(
-    {
-        "study": StatusStyle("6 6", 3, legend="dashed"),
-        "planned": StatusStyle("6 6", 3, legend="dashed"),
-        "preparation": StatusStyle("10 5 2 5", 3, legend="dashdot"),
-        "approved": StatusStyle("10 5 2 5", 3, legend="dashdot"),
-        "under_construction": StatusStyle(None, 3, legend="solid"),
-        "partly_open": StatusStyle(None, 5.5, legend="bold"),
-        "completed": StatusStyle(None, 5.5, legend="bold"),
-        "operational": StatusStyle(None, 5.5, legend="bold"),
-        "suspended": StatusStyle("4 6", 3, grey=True, legend="grey"),
-        "cancelled": StatusStyle("2 6", 2, grey=True, legend="grey"),
-    }
-)
 
 _ID_IN_TOOLTIP = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]\s*$")
 _TEMPLATE_OPENERS = re.compile(r"\{(?=[{%#])")
