@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import export, settings, vocab
+from geotrack import export, profiling, settings, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
@@ -201,6 +201,7 @@ def main() -> None:
         st.error(i18n.t("no_store", lang, path=store.describe()))
         st.stop()
         return
+    profiling.mark("data")
     try:
         built_at = store.meta().get("built_at", "")
         full = _frame(path, built_at)
@@ -226,6 +227,7 @@ def main() -> None:
     url_years = st.session_state.f_years
     year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
 
+    profiling.mark("filters")
     with st.sidebar:
         lang = st.radio(i18n.t("language", lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
@@ -263,10 +265,12 @@ def main() -> None:
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
 
+    profiling.mark("summary")
     st.title(t("title"))
     st.caption(t("subtitle"))
     head, download = st.columns([3, 1])
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
+    profiling.mark("downloads")
     download.download_button(
         t("download_geojson", n=len(gdf)), file_name=views.download_name(),
         # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
@@ -275,6 +279,7 @@ def main() -> None:
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
+    profiling.mark("map")
     if len(gdf) >= settings.webgl_min_items():
         _webgl_map(path, built_at, flt, lang, len(gdf))
     else:
@@ -282,6 +287,7 @@ def main() -> None:
     if gdf.empty:
         st.info(t("no_match"))
 
+    profiling.mark("downloads")
     pick, other = st.columns([2, 1], vertical_alignment="bottom")
     fmt = pick.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
                          key="download_fmt", format_func=lambda f: export.FORMATS[f].label)
@@ -293,8 +299,10 @@ def main() -> None:
         mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
     )
 
+    profiling.mark("table")
     st.subheader(t("table"))
     st.dataframe(_table(path, built_at, flt, lang), hide_index=True, key="table")
+    profiling.mark("item_page")
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
     if len(ids) > settings.select_max_items:
@@ -306,6 +314,7 @@ def main() -> None:
     if choice:
         _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
 
+    profiling.mark("timeline")
     st.subheader(t("timeline"))
     chart = timeline.chart(gdf, lang) if len(gdf) <= settings.timeline_max_items else None
     if len(gdf) > settings.timeline_max_items:
@@ -380,4 +389,5 @@ def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,
                 st.dataframe(sources, hide_index=True, key="sources")
 
 
-main()
+with profiling.script_run():  # section times on stdout when GEOTRACK_PROFILE is set
+    main()
