@@ -16,7 +16,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import export, profiling, settings, vocab
+from geotrack import export, profiling, settings, templates, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
@@ -34,6 +34,10 @@ MAP_HEIGHT = 600
 #: Widget keys of the filters, by Filter field.
 KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
         "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
+
+
+# folium makes the same Jinja templates anew for every element on every rerun: compile each text once
+templates.compile_once()
 
 
 # -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
@@ -97,6 +101,14 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
 @st.cache_data(show_spinner=False)
 def _corridor_payload(lang: str) -> dict[str, Any]:
     return mapview.corridor_payload(_corridors(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _timeline(path: str, built_at: str, flt: Filter, lang: str, today: str) -> dict[str, Any] | None:
+    # the chart's Vega-Lite spec, made once per filter, language and day: making and validating the Altair
+    # chart on every rerun cost more than the rest of the page
+    chart = timeline.chart(_filtered(path, built_at, flt), lang, dt.date.fromisoformat(today))
+    return None if chart is None else chart.to_dict(validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -273,9 +285,8 @@ def main() -> None:
     profiling.mark("downloads")
     download.download_button(
         t("download_geojson", n=len(gdf)), file_name=views.download_name(),
-        # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
-        data=(_geojson(path, built_at, flt) if len(gdf) <= settings.eager_download_max
-              else lambda: _geojson(path, built_at, flt)),
+        # made on click only: most reruns never download, and a rerun waited for it
+        data=lambda: _geojson(path, built_at, flt),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
@@ -316,13 +327,14 @@ def main() -> None:
 
     profiling.mark("timeline")
     st.subheader(t("timeline"))
-    chart = timeline.chart(gdf, lang) if len(gdf) <= settings.timeline_max_items else None
+    chart = (_timeline(path, built_at, flt, lang, dt.date.today().isoformat())
+             if len(gdf) <= settings.timeline_max_items else None)
     if len(gdf) > settings.timeline_max_items:
         st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=settings.timeline_max_items))
     elif chart is None:
         st.caption(t("timeline_none"))
     else:
-        st.altair_chart(chart, width="stretch", key="timeline")
+        st.vega_lite_chart(spec=chart, width="stretch", key="timeline")
 
 
 def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame,

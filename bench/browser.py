@@ -46,6 +46,7 @@ from geotrack.filters import Filter
 from geotrack.io import DATA_DIR, LAYERS_DIR
 from geotrack.store import GeoPackageStore
 from geotrack.ui import i18n
+from geotrack.ui import tables as views
 
 ROOT = Path(__file__).resolve().parents[1]
 #: The apps measured side by side: the Streamlit script of each, relative to the project. The floor
@@ -68,6 +69,11 @@ SERVER_START_S = 120
 STEP_TIMEOUT_S = 600
 #: After a step: time for a rerun the page asks for by itself (st_folium's first value) to start.
 SETTLE_MS = 400
+#: The item page and the slider are measured up to this size (past it the WebGL map takes clicks).
+ITEM_STEPS_MAX = 10_000
+#: Years the slider drag crosses, and the pause at each (a drag by hand, not a jump).
+SLIDER_STEPS = 8
+SLIDER_STEP_MS = 120
 MB = 1024 * 1024
 
 _LOCAL = re.compile(r"^(?:https?|wss?)://127\.0\.0\.1(?::\d+)?/")
@@ -233,6 +239,10 @@ class AppRun:
     drawn: list[Drawn] = field(default_factory=list)
     error: str | None = None
     timings: list[StepTiming] = field(default_factory=list)
+    click_ms: list[float] = field(default_factory=list)  # map click → the item's page shown (geotrack)
+    slider_runs: int | None = None  # script runs for one drag of the deadline slider over SLIDER_STEPS years
+    slider_ms: float | None = None  # its release → the page idle
+    item_error: str | None = None  # why the map clicks or the slider drag failed, if they did
     warm_s: float | None = None  # server start → its first script run done
     load_avg: float = 0.0  # the machine's 1-minute load average when the run started (others share it)
 
@@ -463,6 +473,97 @@ def _change(page: Page, server: _Server, change: Change, ids: Sequence[str], run
     return elapsed
 
 
+_ITEM_POINT_JS = """(id) => {
+  // a point on the item's drawing in the map frame, the map centred on it (a marker, or a line's middle vertex)
+  const f = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const win = f && f.contentWindow;
+  if (!win || !win.map) { return null; }
+  let pt = null; win.map.closePopup();
+  win.map.eachLayer(function (l) {
+    if (!l.feature || String(l.feature.id) !== id || pt) { return; }
+    let ll = l.getLatLng ? l.getLatLng() : null;
+    if (!ll) { const lls = l.getLatLngs().flat(3); ll = lls[Math.floor(lls.length / 2)]; }
+    win.map.setView(ll, win.map.getZoom(), {animate: false});
+    const p = win.map.latLngToContainerPoint(ll);
+    const box = f.getBoundingClientRect();
+    pt = [box.left + p.x, box.top + p.y];
+  });
+  return pt;
+}"""
+
+
+def _map_click(page: Page, server: _Server, item_id: str, name: str, run: AppRun, timeout_s: float) -> float:
+    """Click item ``item_id`` on the map; time it until the item's page shows (its heading, with ``name``), in ms."""
+    xy = page.evaluate(_ITEM_POINT_JS, item_id)
+    if xy is None:
+        raise BenchError(f"item {item_id} not found on the map")
+    page.mouse.move(xy[0], xy[1])
+    heading = page.get_by_role("heading", name=re.compile("^" + re.escape(i18n.t("detail", LANG)) + ": ")).filter(
+        has_text=name)
+    page.evaluate("() => window.__gtBench.markStale()")
+    since = server.log_size()
+    start = time.perf_counter()
+    page.mouse.click(xy[0], xy[1])
+    heading.wait_for(state="visible", timeout=timeout_s * 1000)
+    elapsed = (time.perf_counter() - start) * 1000
+    _wait_idle(page, timeout_s)
+    _settle(page, server, timeout_s)
+    run.timings.append(_timing(page, server, "click", elapsed, since, clicked=True))
+    return elapsed
+
+
+def _slider_drag(page: Page, server: _Server, steps: int, timeout_s: float) -> tuple[int, float]:
+    """Drag the deadline slider's upper thumb ``steps`` years down in one gesture.
+
+    Returns the script runs the server logged for it and the ms from the release to the page idle.
+    """
+    thumb = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] [role='slider']").last
+    thumb.scroll_into_view_if_needed()
+    track = page.locator("[data-testid='stSidebar'] [data-testid='stSlider'] [data-baseweb='slider']").first
+    box, handle = track.bounding_box(), thumb.bounding_box()
+    if box is None or handle is None:
+        raise BenchError("deadline slider not found")
+    low = float(thumb.get_attribute("aria-valuemin") or 0)
+    high = float(thumb.get_attribute("aria-valuemax") or 1)
+    per_year = box["width"] / max(high - low, 1)
+    x, y = handle["x"] + handle["width"] / 2, handle["y"] + handle["height"] / 2
+    since = server.log_size()
+    page.mouse.move(x, y)
+    page.mouse.down()
+    for k in range(1, steps + 1):
+        page.mouse.move(x - k * per_year, y, steps=2)
+        page.wait_for_timeout(SLIDER_STEP_MS)  # a hand drags over a second or so
+    start = time.perf_counter()
+    page.mouse.up()
+    page.wait_for_timeout(SETTLE_MS)
+    _wait_idle(page, timeout_s)
+    elapsed = (time.perf_counter() - start) * 1000
+    return len(server.script_runs(since)), elapsed
+
+
+def _points(ds: Dataset, count: int) -> list[tuple[str, str]]:
+    """Up to ``count`` items drawn as one point (a click on them hits them), as (id, name shown), apart."""
+    gdf = GeoPackageStore(ds.store).load()
+    points = gdf[gdf.geometry.notna() & (gdf.geometry.geom_type == "Point")]
+    picked = points.iloc[:: max(len(points) // max(count, 1), 1)].head(count)
+    return [(str(r["id"]), views.item_name(r, LANG)) for r in picked.to_dict("records")]
+
+
+def _item_steps(page: Page, server: _Server, run: AppRun, ds: Dataset, repeat: int, ids: Sequence[str],
+                timeout_s: float) -> None:
+    """The item page and the slider, which only geotrack has: on a fresh page, ``repeat`` map clicks, one drag.
+
+    A failure here is noted in ``run.item_error`` and leaves the other figures standing.
+    """
+    try:
+        _open(page, server, run, ids, "open:item", timeout_s, False)
+        for item_id, name in _points(ds, repeat):
+            run.click_ms.append(_map_click(page, server, item_id, name, run, timeout_s))
+        run.slider_runs, run.slider_ms = _slider_drag(page, server, SLIDER_STEPS, timeout_s)
+    except (BenchError, PlaywrightError) as exc:
+        run.item_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}".replace("|", "/")
+
+
 def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path, *,
                 timeout_s: float = STEP_TIMEOUT_S, verify: bool = False) -> AppRun:
     """Serve ``app`` on ``ds`` and measure it: first open, then ``repeat`` × (open, change), then memory.
@@ -487,6 +588,8 @@ def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path
                     change = ds.changes[k % len(ds.changes)]
                     ids = _expected(app, change.ids, (change.mode,))
                     run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
+            if app == "geotrack" and repeat and ds.size <= ITEM_STEPS_MAX:
+                _item_steps(page, server, run, ds, repeat, at_open, timeout_s)
         except (BenchError, PlaywrightError) as exc:
             # one line: it ends up in a markdown table cell
             text = " ".join(str(exc).split()).replace("|", "/")
@@ -540,7 +643,15 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
               else ("≤ 800 ms at 10,000" if ds.size == 10_000 else ""))
     add("filter change → map redrawn", "ms", lambda r: _median(r.change_ms), target,
         f"choose one mode in the sidebar multiselect, median of {len(ours.change_ms)}: {changes}")
-    steps = "open" if not ours.change_ms else "opens and filter changes"
+    add("map click → item page shown", "ms", lambda r: _median(r.click_ms), "≤ 400 ms" if real else "",
+        f"click an item's drawing on the map until its page's heading shows, median of {len(ours.click_ms)}; "
+        "geotrack only (the other pages have no item page)"
+        + (f"; item steps failed: {ours.item_error}" if ours.item_error else ""))
+    add(f"slider drag over {SLIDER_STEPS} years → script runs", "runs",
+        lambda r: None if r.slider_runs is None else float(r.slider_runs), "1 (one redraw)",
+        f"one drag of the deadline slider's upper thumb; release → page idle "
+        f"{ours.slider_ms or 0:,.0f} ms; geotrack only")
+    steps = "open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
     add("server peak memory (VmHWM)", "MB", lambda r: r.peak_rss_mb, "≤ 1 GB at 100,000" if big else "",
         f"streamlit server process after the {steps} above")
     return out
