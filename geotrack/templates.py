@@ -29,7 +29,7 @@ def compile_once() -> None:
     with _lock:
         if _installed:
             return
-        original = jinja2.Environment.compile
+        original: Callable[..., Any] = jinja2.Environment.compile
 
         @functools.wraps(original)
         def compile(self: jinja2.Environment, source: Any, name: str | None = None, filename: str | None = None,
