@@ -24,7 +24,7 @@ def fake_server() -> Iterator[tuple[str, list[str]]]:
     asked: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 — the http.server API
+        def do_GET(self) -> None:  # the http.server API names it
             asked.append(self.path)
             self.send_response(200 if self.path == "/_stcore/health" else 503)
             self.end_headers()
