@@ -123,8 +123,7 @@ def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
 
 
 # -- state ------------------------------------------------------------------------------------------
-def _init_state(params: dict[str, str], full: gpd.GeoDataFrame, options: dict[str, list[str]],
-                years: tuple[int, int]) -> None:
+def _init_state(params: dict[str, str], options: dict[str, list[str]], years: tuple[int, int]) -> None:
     """On a session's first run, set every widget from the URL."""
     if st.session_state.get("_init"):
         return
@@ -235,7 +234,7 @@ def main() -> None:
         "documents": list(doc_titles),
     }
     years = bounds or (dt.date.today().year, dt.date.today().year)
-    _init_state(params, full, options, years)
+    _init_state(params, options, years)
     url_years = st.session_state.f_years
     year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
 

@@ -304,7 +304,8 @@ def _geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
 
 def simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
     """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for
-    missing or empty; :func:`encode_geometries` rounds)."""
+    missing or empty; :func:`encode_geometries` rounds).
+    """
     tolerance, _ = level_of_detail(zoom)
     geoms = np.array(geometries.values, dtype=object)
     geoms[shapely.is_empty(geoms)] = None
@@ -489,7 +490,8 @@ def map_payload(
 
 def decode_features(payload: Mapping[str, Any], mode: str) -> list[dict[str, Any]]:
     """The GeoJSON features the map script makes of ``payload['modes'][mode]``: id, geometry and the
-    properties ``k`` (style key), ``tt`` (tooltip HTML) and ``pp`` (popup HTML or ``""``)."""
+    properties ``k`` (style key), ``tt`` (tooltip HTML) and ``pp`` (popup HTML or ``""``).
+    """
     entry, labels = payload["modes"][mode], payload["labels"]
     features = []
     for i, geometry in enumerate(decode_geometries(entry["geometry"])):
@@ -553,7 +555,8 @@ def feature_ids_in_script(script: str) -> list[str]:
 # -- folium elements -------------------------------------------------------------
 class _OfflineMap(folium.Map):
     """A folium Map that loads Leaflet from the app's static folder and nothing else
-    (no jQuery, Bootstrap, awesome-markers or Font Awesome)."""
+    (no jQuery, Bootstrap, awesome-markers or Font Awesome).
+    """
 
     default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 — folium reads these class attributes
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
@@ -828,7 +831,8 @@ class _Legend(_Macro):
 
 class _Finish(_Macro):
     """Keep the fit while the frame is resized before the view moved, and recount the drawn item
-    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled."""
+    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -912,7 +916,8 @@ def build_map(
 
 def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
     """The items of a :func:`map_payload` as feature groups: one per mode (in the layer control),
-    then one that fits the view to them and counts them."""
+    then one that fits the view to them and counts them.
+    """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     groups = []
     for mode, entry in (payload.get("modes") or {}).items():
@@ -967,8 +972,3 @@ def external_urls(page: str) -> list[str]:
     """``src``/``href`` URLs of ``<script>`` and ``<link>`` tags that leave the app (``http(s)://`` or ``//``)."""
     urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["\']([^"\']+)["\']', page, flags=re.IGNORECASE)
     return [u for u in urls if re.match(r"^(?:[a-z]+:)?//", u, flags=re.IGNORECASE)]
-
-
-def modes_in(payload: Mapping[str, Any]) -> Sequence[str]:
-    """The modes a payload draws, in vocabulary order."""
-    return list((payload.get("modes") or {}).keys())

@@ -109,4 +109,5 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         x="x:Q", y=alt.value(0), text="label:N"
     )
     height = max(ROW_PX * len(frame), 60)
-    return (bars + rule + rule_text).properties(height=height)
+    chart: alt.LayerChart = (bars + rule + rule_text).properties(height=height)
+    return chart
