@@ -71,7 +71,8 @@ def test_rows_and_breakdown_are_well_formed(tiny: bench_browser.Dataset, browser
         for kind in ("first open", "open", "change", *(("click",) if app == "geotrack" else ()))]
     for part in parts:
         assert part.server_ms is not None and part.server_ms > 0 and "map" in part.sections, part
-        assert part.round_trip_ms is not None and part.drawn_ms is not None, part
+        assert part.round_trip_ms is not None, part
+        assert part.drawn_ms is not None or part.kind == "click", part  # a click draws no new items
     report = Report(machine(), rows, parts)
     md, _ = write(report, tmp_path)
     text = md.read_text(encoding="utf-8")
