@@ -25,8 +25,8 @@ install: $(STAMP)  ## create .venv and install the pinned dependencies
 store: install  ## build the store (GeoPackage, or PostGIS with GEOTRACK_DATABASE_URL) from data/ when missing or stale
 	$(VENV)/bin/geotrack --store '$(STORE_LOCATION)' build --if-stale
 
-run: store  ## start the map on http://$(HOST):$(PORT) (HOST=0.0.0.0 to serve others)
-	GEOTRACK_DATABASE_URL='$(GEOTRACK_DATABASE_URL)' GEOTRACK_STORE='$(STORE_LOCATION)' $(VENV)/bin/streamlit run app.py \
+run: store  ## start the map on http://$(HOST):$(PORT) (HOST=0.0.0.0 to serve others), its caches warmed at start
+	GEOTRACK_DATABASE_URL='$(GEOTRACK_DATABASE_URL)' GEOTRACK_STORE='$(STORE_LOCATION)' $(PY) -m geotrack.serve app.py \
 	  --server.address $(HOST) --server.port $(PORT) --server.headless true \
 	  --browser.gatherUsageStats false
 

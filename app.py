@@ -18,7 +18,7 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import export, settings, vocab
+from geotrack import export, profiling, settings, templates, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter
@@ -37,6 +37,10 @@ MAP_HEIGHT = 600
 #: Widget keys of the filters, by Filter field.
 KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
         "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
+
+
+# folium makes the same Jinja templates anew for every element on every rerun: compile each text once
+templates.compile_once()
 
 
 # -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
@@ -100,6 +104,14 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
 @st.cache_data(show_spinner=False, max_entries=8)
 def _corridor_payload(lang: str) -> dict[str, Any]:
     return mapview.corridor_payload(_corridors(), lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _timeline(path: str, built_at: str, flt: Filter, lang: str, today: str) -> dict[str, Any] | None:
+    # the chart's Vega-Lite spec, made once per filter, language and day: making and validating the Altair
+    # chart on every rerun cost more than the rest of the page
+    chart = timeline.chart(_filtered(path, built_at, flt), lang, dt.date.fromisoformat(today))
+    return None if chart is None else chart.to_dict(validate=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -205,6 +217,7 @@ def main() -> None:
         st.error(i18n.t("no_store", lang, path=shown))
         st.stop()
         return
+    profiling.mark("data")
     try:
         built_at = store.meta().get("built_at", "")
         full = _frame(path, built_at)
@@ -231,6 +244,7 @@ def main() -> None:
     url_years = st.session_state.f_years
     year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
 
+    profiling.mark("filters")
     with st.sidebar:
         lang = st.radio(i18n.t("language", lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
@@ -268,18 +282,20 @@ def main() -> None:
     if wanted != st.query_params.to_dict():
         st.query_params.from_dict(wanted)
 
+    profiling.mark("summary")
     st.title(t("title"))
     st.caption(t("subtitle"))
     head, download = st.columns([3, 1])
     head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
+    profiling.mark("downloads")
     download.download_button(
         t("download_geojson", n=len(gdf)), file_name=views.download_name(),
-        # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
-        data=(_geojson(path, built_at, flt) if len(gdf) <= settings.eager_download_max
-              else lambda: _geojson(path, built_at, flt)),
+        # made on click only: most reruns never download, and a rerun waited for it
+        data=lambda: _geojson(path, built_at, flt),
         mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
     )
 
+    profiling.mark("map")
     if len(gdf) >= settings.webgl_min_items():
         _webgl_map(path, built_at, flt, lang, len(gdf))
     else:
@@ -287,6 +303,7 @@ def main() -> None:
     if gdf.empty:
         st.info(t("no_match"))
 
+    profiling.mark("downloads")
     pick, other = st.columns([2, 1], vertical_alignment="bottom")
     fmt = pick.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
                          key="download_fmt", format_func=lambda f: export.FORMATS[f].label)
@@ -298,8 +315,10 @@ def main() -> None:
         mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
     )
 
+    profiling.mark("table")
     st.subheader(t("table"))
     st.dataframe(_table(path, built_at, flt, lang), hide_index=True, key="table")
+    profiling.mark("item_page")
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
     if len(ids) > settings.select_max_items:
@@ -311,14 +330,16 @@ def main() -> None:
     if choice:
         _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
 
+    profiling.mark("timeline")
     st.subheader(t("timeline"))
-    chart = timeline.chart(gdf, lang) if len(gdf) <= settings.timeline_max_items else None
+    chart = (_timeline(path, built_at, flt, lang, dt.date.today().isoformat())
+             if len(gdf) <= settings.timeline_max_items else None)
     if len(gdf) > settings.timeline_max_items:
         st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=settings.timeline_max_items))
     elif chart is None:
         st.caption(t("timeline_none"))
     else:
-        st.altair_chart(chart, width="stretch", key="timeline")
+        st.vega_lite_chart(spec=chart, width="stretch", key="timeline")
 
 
 def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame,
@@ -391,7 +412,8 @@ _LOG = logging.getLogger("geotrack.app")
 def _run() -> None:
     """The page; any error is logged server-side (secrets hidden) and shown as a generic notice, never a traceback."""
     try:
-        main()
+        with profiling.script_run():  # section times on stdout when GEOTRACK_PROFILE is set
+            main()
     except Exception as exc:  # Streamlit's own stop and rerun signals are not Exceptions: they pass
         _LOG.error("page error: %s", scrub("".join(traceback.format_exception(exc))))
         st.error(i18n.t("page_error", i18n.normalise_lang(st.session_state.get("lang"))))

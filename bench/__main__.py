@@ -20,7 +20,9 @@ def main(argv: list[str] | None = None) -> int:
     if args.browser:
         from bench.browser import bench_browser  # Playwright and Chromium only when asked for
 
-        report.rows.extend(bench_browser(repeat=args.repeat))
+        found, parts = bench_browser(repeat=args.repeat)
+        report.rows.extend(found)
+        report.breakdown.extend(parts)
     md, js = write(report)
     print(md.read_text(encoding="utf-8"))
     print(f"written: {md} {js}", file=sys.stderr)

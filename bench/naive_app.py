@@ -21,6 +21,7 @@ import geopandas as gpd
 import streamlit as st
 from streamlit_folium import st_folium
 
+from geotrack import profiling
 from geotrack.ui import i18n
 
 #: Served by Streamlit's static serving (``.streamlit/config.toml``) from the vendored copy.
@@ -37,19 +38,23 @@ class _LocalLeafletMap(folium.Map):
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
 
 
-gdf = gpd.read_file(os.environ["GEOTRACK_STORE"], layer="items")
-# the id as the index makes it each GeoJSON feature's id
-gdf = gdf.set_index("id", drop=False)
+with profiling.script_run():  # the script time, logged as geotrack logs its own (GEOTRACK_PROFILE=1)
+    profiling.mark("data")
+    gdf = gpd.read_file(os.environ["GEOTRACK_STORE"], layer="items")
+    # the id as the index makes it each GeoJSON feature's id
+    gdf = gdf.set_index("id", drop=False)
 
-modes = sorted(gdf["mode"].dropna().unique())
-chosen = st.sidebar.multiselect(i18n.t("mode", LANG), modes, format_func=lambda m: i18n.mode_label(m, LANG))
-shown = gdf[gdf["mode"].isin(chosen)] if chosen else gdf
+    profiling.mark("filters")
+    modes = sorted(gdf["mode"].dropna().unique())
+    chosen = st.sidebar.multiselect(i18n.t("mode", LANG), modes, format_func=lambda m: i18n.mode_label(m, LANG))
+    shown = gdf[gdf["mode"].isin(chosen)] if chosen else gdf
 
-st.title("geotrack (naive)")
-st.write(f"{len(shown)} / {len(gdf)}")
-m = _LocalLeafletMap(location=[21.03, 105.85], zoom_start=8, tiles=None)
-folium.GeoJson(
-    shown[["id", "name_vi", "mode", "status", "geometry"]],
-    tooltip=folium.GeoJsonTooltip(fields=["name_vi", "mode", "status"]),
-).add_to(m)
-st_folium(m, height=600)
+    st.title("geotrack (naive)")
+    st.write(f"{len(shown)} / {len(gdf)}")
+    profiling.mark("map")
+    m = _LocalLeafletMap(location=[21.03, 105.85], zoom_start=8, tiles=None)
+    folium.GeoJson(
+        shown[["id", "name_vi", "mode", "status", "geometry"]],
+        tooltip=folium.GeoJsonTooltip(fields=["name_vi", "mode", "status"]),
+    ).add_to(m)
+    st_folium(m, height=600)

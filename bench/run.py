@@ -20,6 +20,7 @@ from typing import Any
 import geopandas as gpd
 
 from bench import synthetic
+from bench.timing import Breakdown, table
 from geotrack import export as gt_export
 from geotrack.filters import Filter, apply
 from geotrack.store import GeoPackageStore
@@ -39,6 +40,7 @@ class Row:
     baseline: float | None
     target: str = ""
     notes: str = ""
+    floor: float | None = None  # browser rows: the same step in the bare floor app (bench/floor_app.py)
 
     @property
     def ratio(self) -> float | None:
@@ -54,6 +56,7 @@ class Report:
 
     machine: dict[str, Any]
     rows: list[Row] = field(default_factory=list)
+    breakdown: list[Breakdown] = field(default_factory=list)  # browser steps: where the time goes
 
 
 def best_of(fn: Callable[[], Any], repeat: int) -> tuple[float, Any]:
@@ -178,19 +181,25 @@ def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
 def write(report: Report, directory: Path = RESULTS_DIR) -> tuple[Path, Path]:
     """Write ``results.md`` and ``results.json``."""
     payload = {"machine": report.machine,
-               "rows": [asdict(r) | {"ratio": r.ratio} for r in report.rows]}
+               "rows": [asdict(r) | {"ratio": r.ratio} for r in report.rows],
+               "breakdown": [asdict(b) | {"round_trip_ms": b.round_trip_ms, "draw_after_end_ms": b.draw_after_end_ms}
+                             for b in report.breakdown]}
     json_path = directory / "results.json"
     json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = ["# geotrack benchmark results", "",
-             "Each figure is measured beside a naive baseline in the same run (`make bench`).", "",
+             "Each figure is measured beside a naive baseline in the same run (`make bench`); browser figures "
+             "also beside the floor, a bare Streamlit page with one multiselect and a one-feature map on the same "
+             "stack and server settings (`bench/floor_app.py`): the fastest any page on it can be.", "",
              "Machine: " + ", ".join(f"{k} {v}" for k, v in report.machine.items()), "",
-             "| items | measurement | geotrack | baseline | ratio | target | notes |",
-             "|---:|---|---:|---:|---:|---|---|"]
+             "| items | measurement | geotrack | baseline | ratio | floor | target | notes |",
+             "|---:|---|---:|---:|---:|---:|---|---|"]
     for r in report.rows:
         base = f"{r.baseline:.3f} {r.unit}" if r.baseline is not None else "—"
         ratio = f"{r.ratio:.1f}×" if r.ratio is not None else "—"
-        lines.append(f"| {r.size:,} | {r.what} | {r.optimised:.3f} {r.unit} | {base} | {ratio} | {r.target} | "
-                     f"{r.notes} |")
+        floor = f"{r.floor:.3f} {r.unit}" if r.floor is not None else ""
+        lines.append(f"| {r.size:,} | {r.what} | {r.optimised:.3f} {r.unit} | {base} | {ratio} | {floor} | "
+                     f"{r.target} | {r.notes} |")
+    lines.extend(table(report.breakdown))
     md_path = directory / "results.md"
     md_path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return md_path, json_path

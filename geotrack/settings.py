@@ -53,8 +53,6 @@ detail_max_items: int = 2000
 webgl_min_items_default: int = 20_000
 #: Up to this many items the item picker offers each one; past it, a map click selects.
 select_max_items: int = 5000
-#: Up to this many items the GeoJSON download is ready with the page; past it, it is made on click.
-eager_download_max: int = 5000
 #: The timeline draws at most this many items: past it, the chart is taller than anyone reads (and slow).
 timeline_max_items: int = 400
 

@@ -26,7 +26,7 @@ LAYERS: dict[str, int] = {
     "geotrack.store": 4,
     "geotrack.build": 5, "geotrack.api": 5, "geotrack.importer": 5, "geotrack.export": 5,
     "geotrack.ui": 6,
-    "geotrack.cli": 7, "geotrack.console": 7, "geotrack.testing": 7,
+    "geotrack.cli": 7, "geotrack.console": 7, "geotrack.serve": 7, "geotrack.testing": 7,
 }
 
 

@@ -1,7 +1,8 @@
 """The benchmark runs at a small size and its optimised paths return what the naive ones do (no timings)."""
 
 from bench import synthetic
-from bench.run import Report, machine, run, write
+from bench.run import Report, Row, machine, run, write
+from bench.timing import StepTiming, summarise, table
 
 
 def test_synthetic_items_have_realistic_shapes():
@@ -27,3 +28,34 @@ def test_machine_is_described():
     info = machine()
     assert info["cpus"] and info["python"]
     assert Report(info).rows == []
+
+
+def test_breakdown_is_summarised_per_kind_of_step_and_written():
+    def step(name: str, wall: float, runs: list[dict[str, float]]) -> StepTiming:
+        return StepTiming(name, wall, {"running": 100.0, "idle": 400.0, "drawn": 350.0}, len(runs), runs)
+
+    timings = [step("open:first", 900.0, [{"total": 250.0, "data": 50.0, "map": 200.0}]),
+               step("open", 500.0, [{"total": 200.0, "data": 20.0, "map": 180.0}, {"total": 40.0, "map": 40.0}]),
+               step("open", 700.0, [{"total": 300.0, "data": 40.0, "map": 260.0}]),
+               step("change:rail", 300.0, [{"total": 100.0, "map": 100.0}])]
+    parts = summarise("real", 147, "geotrack", timings)
+    assert [(b.kind, b.n) for b in parts] == [("first open", 1), ("open", 2), ("change", 1)]
+    opened = parts[1]
+    assert opened.wall_ms == 600.0 and opened.server_ms == 250.0
+    assert opened.sections == {"data": 30.0, "map": 220.0}
+    assert opened.later_runs == 0.5 and opened.later_server_ms == 20.0
+    assert opened.round_trip_ms == 150.0 and opened.draw_after_end_ms == -50.0
+    lines = table(parts)
+    assert sum(line.startswith("| real | geotrack |") for line in lines) == 3
+    assert "250 (data 30, map 220)" in "\n".join(lines)
+    assert table([]) == []
+
+
+def test_results_show_the_floor_beside_each_browser_row(tmp_path):
+    rows = [Row(147, "browser: filter change → map redrawn (real dataset)", "ms", 250.0, 480.0, floor=200.0),
+            Row(147, "store build", "s", 1.0, 0.5)]
+    md, js = write(Report(machine(), rows), tmp_path)
+    text = md.read_text(encoding="utf-8")
+    assert "| 250.000 ms | 480.000 ms | 1.9× | 200.000 ms |" in text
+    assert "| 1.000 s | 0.500 s | 0.5× |  |" in text
+    assert '"floor": 200.0' in js.read_text(encoding="utf-8")

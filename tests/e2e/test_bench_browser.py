@@ -1,4 +1,5 @@
-"""The browser bench at a tiny synthetic size: both apps draw exactly the expected items (no timings)."""
+"""The browser bench at a tiny synthetic size: every app draws exactly what it must, every row and
+breakdown is reported (no timed assertions)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import pytest
 from playwright.sync_api import Browser
 
 from bench import browser as bench_browser
-from bench.run import Row
+from bench.run import Report, Row, machine, write
 
 pytestmark = pytest.mark.browser
 
@@ -26,21 +27,55 @@ def test_app_draws_the_expected_items_at_open_and_after_a_filter_change(
         app: str, tiny: bench_browser.Dataset, browser: Browser, tmp_path: Path):
     run = bench_browser.measure_app(browser, app, tiny, 1, tmp_path, timeout_s=120, verify=True)
     assert run.error is None, run.error
-    assert [d.step for d in run.drawn] == ["open:first", "open", f"change:{tiny.changes[0].mode}"]
+    steps = ["open:first", "open", f"change:{tiny.changes[0].mode}"]
+    item_steps = ["open:item", "click"] if app == "geotrack" else []
+    assert [d.step for d in run.drawn] == steps + item_steps[:1]
     for drawn in run.drawn:
         assert drawn.features == drawn.expected, drawn
         assert drawn.ids_match, drawn
-    assert run.drawn[0].expected == len(tiny.ids) and 0 < len(tiny.changes[0].ids) < len(tiny.ids)
+    if app == bench_browser.FLOOR:  # one feature, named after the modes chosen
+        assert [d.expected for d in run.drawn] == [1, 1, 1]
+    else:
+        assert run.drawn[0].expected == len(tiny.ids) and 0 < len(tiny.changes[0].ids) < len(tiny.ids)
     assert run.first_open_ms and len(run.open_ms) == 1 and len(run.change_ms) == 1
     assert run.peak_rss_mb and run.peak_rss_mb > 0
+    assert run.warm_s is not None  # the server ran the script once before the first visit
+    # where the time went: every step has the page's milestones and the server's timed script run
+    assert [t.step for t in run.timings] == steps + item_steps
+    if app == "geotrack":  # the item page (a map click) and one slider drag
+        assert run.item_error is None, run.item_error
+        assert len(run.click_ms) == 1 and run.slider_runs is not None and run.slider_runs >= 1
+    for timing in run.timings:
+        assert timing.server and all("total" in r for r in timing.server), timing
+        milestones = ("running", "idle") if timing.step == "click" else ("running", "idle", "drawn")
+        assert all(timing.page[k] is not None for k in milestones), timing
+        assert timing.page["running"] <= timing.page["idle"], timing
+    sections = set(run.timings[-1].server[0]) - {"total"}
+    assert "map" in sections
 
 
-def test_rows_are_well_formed(tiny: bench_browser.Dataset, browser: Browser, tmp_path: Path):
-    ours, naive = (bench_browser.measure_app(browser, app, tiny, 1, tmp_path, timeout_s=120)
-                   for app in bench_browser.APPS)
-    rows = bench_browser.rows(tiny, ours, naive)
-    assert [r.unit for r in rows] == ["ms", "ms", "ms", "MB"]
+def test_rows_and_breakdown_are_well_formed(tiny: bench_browser.Dataset, browser: Browser, tmp_path: Path):
+    runs = {app: bench_browser.measure_app(browser, app, tiny, 1, tmp_path, timeout_s=120)
+            for app in bench_browser.APPS}
+    rows = bench_browser.rows(tiny, runs["geotrack"], runs["naive"], runs[bench_browser.FLOOR])
+    assert [r.unit for r in rows] == ["ms", "ms", "ms", "ms", "runs", "MB"]
     for row in rows:
         assert isinstance(row, Row) and row.size == SIZE and row.what.startswith("browser: ")
-        assert row.optimised > 0 and row.baseline is not None and row.baseline > 0
-        assert "failed" not in row.notes
+        assert row.optimised > 0 and "failed" not in row.notes
+        if "geotrack only" not in row.notes:
+            assert row.baseline is not None and row.baseline > 0
+            assert row.floor is not None and row.floor > 0
+    parts = bench_browser.breakdown(tiny, list(runs.values()))
+    assert [(b.app, b.kind) for b in parts] == [
+        (app, kind) for app in bench_browser.APPS
+        for kind in ("first open", "open", "change", *(("click",) if app == "geotrack" else ()))]
+    for part in parts:
+        assert part.server_ms is not None and part.server_ms > 0 and "map" in part.sections, part
+        assert part.round_trip_ms is not None, part
+        assert part.drawn_ms is not None or part.kind == "click", part  # a click draws no new items
+    report = Report(machine(), rows, parts)
+    md, _ = write(report, tmp_path)
+    text = md.read_text(encoding="utf-8")
+    assert "| floor |" in text
+    assert sum(line.startswith(f"| {tiny.label} | {app} |") for line in text.splitlines()
+               for app in bench_browser.APPS) == len(parts)
