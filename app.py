@@ -26,6 +26,8 @@ from geotrack.store import open_store
 from geotrack.ui import deck as deckview
 from geotrack.ui import i18n, timeline
 from geotrack.ui import leaflet as mapview
+from geotrack.ui import payload as mappayload
+from geotrack.ui import style as look
 from geotrack.ui import tables as views
 
 MAP_KEY = "map"
@@ -81,8 +83,8 @@ def _corridors() -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
-    zoom = mapview.payload_zoom(len(gdf))
-    return mapview.map_payload(gdf, lang, mapview.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+    zoom = look.payload_zoom(len(gdf))
+    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -96,7 +98,7 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
 
 @st.cache_data(show_spinner=False)
 def _corridor_payload(lang: str) -> dict[str, Any]:
-    return mapview.corridor_payload(_corridors(), lang)
+    return mappayload.corridor_payload(_corridors(), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -170,7 +172,7 @@ def _take_map_click() -> None:
     """A click on an item in the map selects it (read before the selectbox is drawn)."""
     returned = st.session_state.get(MAP_KEY) or {}
     click = (returned.get("last_object_clicked_tooltip"), str(returned.get("last_object_clicked")))
-    item_id = mapview.item_id_from_tooltip(click[0])
+    item_id = mappayload.item_id_from_tooltip(click[0])
     if item_id and click != st.session_state.get("_last_click"):
         st.session_state._last_click = click
         st.session_state.sel = item_id
@@ -210,7 +212,7 @@ def main() -> None:
         st.stop()
         return
     corridors = _corridors()
-    corridor_names = mapview.corridor_names(corridors)
+    corridor_names = mappayload.corridor_names(corridors)
     doc_titles = {d.number: d.title for d in documents}
     modes, provinces, bounds = _choices(path, built_at)
     options = {
@@ -328,7 +330,7 @@ def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoD
     ring = mapview.highlight_group(gdf, selected) if selected else None
     rows = gdf[gdf["id"] == selected]
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
-    view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
+    view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
     st_folium(
         fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],

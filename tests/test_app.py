@@ -13,6 +13,7 @@ import pytest
 from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
 
+from geotrack import testing
 from geotrack.ui import leaflet as mapview
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -60,7 +61,7 @@ def _map_args(at: AppTest) -> dict[str, Any]:
 
 def _map_ids(at: AppTest) -> list[str]:
     args = _map_args(at)
-    return mapview.feature_ids_in_script(args["script"] + (args.get("feature_group") or ""))
+    return testing.feature_ids_in_script(args["script"] + (args.get("feature_group") or ""))
 
 
 def test_runs_and_shows_everything(run_app):
@@ -85,7 +86,7 @@ def test_a_filter_change_swaps_the_items_in_the_same_map_page(run_app):
     everything, ports = _map_args(run_app()), _map_args(run_app(modes="seaport"))
     assert everything["script"] == ports["script"]
     assert everything["feature_group"] != ports["feature_group"]
-    assert sorted(mapview.feature_ids_in_script(ports["feature_group"])) == ["port-alpha", "port-bravo"]
+    assert sorted(testing.feature_ids_in_script(ports["feature_group"])) == ["port-alpha", "port-bravo"]
     assert "port-alpha" not in everything["script"]
 
 

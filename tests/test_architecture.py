@@ -22,7 +22,7 @@ LAYERS: dict[str, int] = {
     "geotrack.validate": 3, "geotrack.history": 3, "geotrack.boundaries": 3, "geotrack.geocheck": 3,
     "geotrack.store": 4,
     "geotrack.build": 5, "geotrack.importer": 5, "geotrack.export": 5,
-    "geotrack.ui": 6,
+    "geotrack.ui": 6, "geotrack.testing": 6,
     "geotrack.cli": 7,
 }
 
@@ -132,7 +132,7 @@ def test_app_uses_public_names_only(script):
 
 
 #: Modules still over the limit, each to be split (listed so that no other grows past it meanwhile).
-STILL_LONG = {"geotrack.ui.leaflet", "geotrack.model", "geotrack.validate"}
+STILL_LONG = {"geotrack.model", "geotrack.validate"}
 
 
 def test_modules_stay_small():

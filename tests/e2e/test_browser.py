@@ -14,7 +14,7 @@ import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME
 from playwright.sync_api import Page, expect
 
-from geotrack.ui import leaflet as mapview
+from geotrack import testing
 
 from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, wait_idle
 
@@ -162,4 +162,4 @@ def test_feature_ids_helper_matches_the_page(page: Page, app_server: Server):
     frame = open_app(page, f"{app_server.url}/?modes=seaport,airport")
     ids = frame.locator(".leaflet-container").get_attribute("data-gt-ids") or ""
     assert sorted(ids.split()) == sorted(_drawn_ids(page)) == ["port-alpha", "port-bravo", "xss-airport"]
-    assert mapview.feature_ids_in_script("") == []
+    assert testing.feature_ids_in_script("") == []
