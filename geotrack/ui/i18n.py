@@ -60,6 +60,10 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "no_match": ("Không có công trình nào khớp bộ lọc.", "No item matches the filters."),
         # map
         "map": ("Bản đồ", "Map"),
+        "frame_selection": ("Khung vùng chọn", "Frame the selection"),
+        "whole_extent": ("Toàn bộ phạm vi", "Whole extent"),
+        "provinces_layer": ("Ranh giới tỉnh (từ 7/2025)", "Province boundaries (since July 2025)"),
+        "provinces_former_layer": ("Ranh giới tỉnh cũ (trước 7/2025)", "Former province boundaries (before July 2025)"),
         "legend": ("Chú giải", "Legend"),
         "legend_status": ("Nét vẽ theo tình trạng", "Line style by status"),
         "legend_dashed": ("nghiên cứu, theo kế hoạch", "study, planned"),

@@ -32,6 +32,8 @@ from geotrack.ui.style import (
     GREY,
     HIGHLIGHT,
     LEGEND_OPEN_MAX,
+    POINT_FILL,
+    REGION_BOUNDS,
     escape,
     item_style,
     mode_colour,
@@ -80,9 +82,14 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
         ("legend_corridor", "1 5", 2, CORRIDOR_COLOUR),
     ):
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        family = key.removeprefix("legend_")
+        fill, opacity = ("#ffffff", 0.9) if family == "dashed" else (colour, POINT_FILL.get(family, 0.0))
+        symbol = ("" if family == "corridor" else
+                  f'<circle cx="39" cy="5" r="4" stroke="{colour}" stroke-width="1.5" fill="{fill}" '
+                  f'fill-opacity="{opacity}"/>')
         rows.append(
-            f'<div><svg width="30" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
-            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/></svg> {t(key)}</div>'
+            f'<div><svg width="46" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
+            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/>{symbol}</svg> {t(key)}</div>'
         )
     rows.append("</details>")
     return "".join(rows)
@@ -156,7 +163,8 @@ def setup_script(lang: str) -> str:
     changes, so streamlit-folium keeps it and swaps only the item layers.
     """
     config = {"styles": {f"{m}|{s}": item_style(m, s) for m in vocab.MODES for s in vocab.STATUSES},
-              "labels": label_texts(vocab.MODES, vocab.STATUSES, lang), "tooltip": TOOLTIP_TEMPLATE}
+              "labels": label_texts(vocab.MODES, vocab.STATUSES, lang), "tooltip": TOOLTIP_TEMPLATE,
+              "region": [list(corner) for corner in REGION_BOUNDS]}
     return f"{MAP_JS}\nwindow.gtConfigure({js_json(config)});"
 
 class _Items(_Macro):
@@ -185,14 +193,17 @@ class _Show(_Macro):
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        window.gtShow({{ this._parent._parent.get_name() }}, {{ this.bounds_js }}, {{ this.modes_js }});
+        window.gtShow({{ this._parent._parent.get_name() }}, {{ this.bounds_js }}, {{ this.modes_js }},
+          {{ this.full_js }});
         {% endmacro %}
     """)
 
-    def __init__(self, bounds: Sequence[Sequence[float]] | None, modes: Sequence[str]) -> None:
+    def __init__(self, bounds: Sequence[Sequence[float]] | None, modes: Sequence[str],
+                 full: Sequence[Sequence[float]] | None = None) -> None:
         super().__init__()
         self._name = "GtShow"
         self.bounds_js = js_json(bounds)
+        self.full_js = js_json(full)
         self.modes_js = js_json(list(modes))
 
 
@@ -258,15 +269,37 @@ class _Finish(_Macro):
           if (window.ResizeObserver) {
             new ResizeObserver(function () { map.invalidateSize(); window.gtFit(map); }).observe(map.getContainer());
           }
-          map.on('overlayadd overlayremove', function () { setTimeout(function () { window.gtCount(map); }, 0); });
+          map.on('overlayadd overlayremove', function () {
+            setTimeout(function () { window.gtCount(map); window.gtSpread(map); }, 0);
+          });
+          map.on('zoomend', function () { window.gtSpread(map); });
+          window.gtExtentControl(map, {{ this.labels_js }});
+          if (!window.gtView.bounds) { map.fitBounds(window.gtRegion, {animate: false}); }
           window.gtCount(map);
         })({{ this._parent.get_name() }});
         {% endmacro %}
     """)
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "GtFinish"
+        self.labels_js = js_json({"frame": i18n.t("frame_selection", lang), "whole": i18n.t("whole_extent", lang)})
+
+
+class _Boundaries(_Macro):
+    """Province boundaries and names under everything (:func:`geotrack.ui.background.boundary_payload`)."""
+
+    _template = Template("""
+        {% macro script(this, kwargs) %}
+        window.gtBoundaries({{ this._parent.get_name() }}, {{ this.data_js }}, {{ this.former_js }});
+        {% endmacro %}
+    """)
+
+    def __init__(self, data: Mapping[str, Any], *, former: bool) -> None:
+        super().__init__()
+        self._name = "GtBoundaries"
+        self.data_js = js_json(data)
+        self.former_js = js_json(former)
 
 
 def build_map(
@@ -278,6 +311,8 @@ def build_map(
     legend_modes: Sequence[str] | None = None,
     height: int | str = "100%",
     items: bool = True,
+    boundaries: Mapping[str, Any] | None = None,
+    former_boundaries: Mapping[str, Any] | None = None,
 ) -> folium.Map:
     """A folium Map of a :func:`map_payload`: a feature group per mode, corridors underneath.
 
@@ -296,6 +331,9 @@ def build_map(
         The modes the legend lists (default: those of the payload).
     height
         The map's CSS height.
+    boundaries, former_boundaries
+        From :func:`geotrack.ui.background.boundary_payload`: the provinces since July 2025
+        (shown) and before it (in the layer control, hidden until asked for), with their names.
     items
         Put the item layers (:func:`item_layers`) and a layer control in the map, for a page of its
         own. ``False`` leaves a map that depends only on the language, the corridors, the basemap and
@@ -304,12 +342,18 @@ def build_map(
         there instead of loading a new one.
     """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
-    m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, tiles=None, prefer_canvas=True,
+    m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, zoom_snap=0.25, tiles=None, prefer_canvas=True,
                     control_scale=True, height=height)
     if tiles:
         folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
                          control=False).add_to(m)
     _Setup(lang).add_to(m)
+    for data, former in ((boundaries, False), (former_boundaries, True)):
+        if data and data.get("features"):
+            name = i18n.t("provinces_former_layer" if former else "provinces_layer", lang)
+            group = folium.FeatureGroup(name=escape(name), control=True, show=not former)
+            _Boundaries(data, former=former).add_to(group)
+            group.add_to(m)
     if corridors and corridors.get("features"):
         group = folium.FeatureGroup(name=escape(i18n.t("corridors", lang)), control=True)
         _Features(corridors, kind="corridors").add_to(group)
@@ -317,7 +361,7 @@ def build_map(
     shown = list(legend_modes if legend_modes is not None else (payload.get("modes") or {}))
     if legend and shown:
         _Legend(legend_html(shown, lang, open_=len(shown) <= LEGEND_OPEN_MAX)).add_to(m)
-    _Finish().add_to(m)
+    _Finish(lang).add_to(m)
     if items:
         for group in item_layers(payload):
             group.add_to(m)
@@ -335,7 +379,7 @@ def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
         _Items(mode, entry).add_to(group)
         groups.append(group)
     show = folium.FeatureGroup(name="gt-show", control=False)
-    _Show(payload.get("bounds"), list(payload.get("modes") or {})).add_to(show)
+    _Show(payload.get("bounds"), list(payload.get("modes") or {}), payload.get("full_bounds")).add_to(show)
     return [*groups, show]
 
 

@@ -22,6 +22,7 @@ from geotrack import vocab
 from geotrack.errors import GeotrackError
 from geotrack.ui import i18n
 from geotrack.ui.style import (
+    REGION_BOUNDS,
     deadline_label,
     escape,
     funding_text,
@@ -222,7 +223,8 @@ def map_payload(
         ``names``, ``deadlines`` and ``popups`` or ``None``; ``statuses`` the status codes that occur
         and ``status`` an index into them per item; ``geometry`` from :func:`encode_geometries`),
         in vocabulary order; ``styles``: ``"mode|status"`` → Leaflet options; ``labels``: escaped
-        mode and status names; ``tooltip``: :data:`TOOLTIP_TEMPLATE`; ``bounds``:
+        mode and status names; ``tooltip``: :data:`TOOLTIP_TEMPLATE`; ``bounds``: the frame the map
+        opens on (:func:`frame_bounds`) and ``full_bounds`` the whole extent, each
         ``[[south, west], [north, east]]`` or ``None``; ``count``: features drawn; ``missing``:
         ids of items with no geometry; ``lang``. :func:`decode_features` turns a mode's entry into
         the GeoJSON features the map draws.
@@ -259,14 +261,10 @@ def map_payload(
             "popups": [popup_html(rows[i], lang, corridor_names) for i in at] if popups else None,
             "geometry": encode_geometries(shapes[at], decimals),
         }
-    bounds = None
-    if located.any():
-        west, south, east, north = shapely.total_bounds(shapes[located])
-        bounds = [[round(float(south), decimals), round(float(west), decimals)],
-                  [round(float(north), decimals), round(float(east), decimals)]]
+    bounds, full_bounds = frame_bounds(shapes[located], decimals)
     labels = label_texts(modes, dict.fromkeys(statuses), lang)
     return {"modes": modes, "styles": styles, "labels": labels, "tooltip": TOOLTIP_TEMPLATE, "bounds": bounds,
-            "count": int(located.sum()), "missing": missing, "lang": lang}
+            "full_bounds": full_bounds, "count": int(located.sum()), "missing": missing, "lang": lang}
 
 
 
@@ -311,6 +309,30 @@ def js_json(value: Any) -> str:
     text = _TEMPLATE_OPENERS.sub(r"\\u007b", text)
     return text.replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
 
+
+
+def _rounded_box(box: Any, decimals: int) -> list[list[float]]:
+    west, south, east, north = (float(v) for v in box)
+    return [[round(south, decimals), round(west, decimals)], [round(north, decimals), round(east, decimals)]]
+
+
+def frame_bounds(shapes: np.ndarray, decimals: int = 5) -> tuple[list[list[float]] | None, list[list[float]] | None]:
+    """(frame, whole extent) of the drawn geometries, each ``[[south, west], [north, east]]``.
+
+    The frame is the extent of the parts inside :data:`~geotrack.ui.style.REGION_BOUNDS`: a
+    country-long line (the North–South high-speed rail) must not zoom the map out to all of
+    Vietnam when everything else is in the Delta. A selection with nothing in the region is
+    framed whole. Empty input gives ``(None, None)``.
+    """
+    shapes = np.asarray([g for g in shapes if g is not None and not g.is_empty], dtype=object)
+    if not len(shapes):
+        return None, None
+    full = shapely.total_bounds(shapes)
+    (south, west), (north, east) = REGION_BOUNDS
+    inside = shapely.intersection(shapes, shapely.box(west, south, east, north))
+    inside = inside[~shapely.is_empty(inside)]
+    frame = shapely.total_bounds(inside) if len(inside) else full
+    return _rounded_box(frame, decimals), _rounded_box(full, decimals)
 
 
 def label_texts(modes: Iterable[str], statuses: Iterable[str], lang: str) -> dict[str, dict[str, str]]:

@@ -23,8 +23,8 @@ from geotrack.ui import i18n
 MAP_DECIMALS: Final = 5
 #: Douglas–Peucker tolerance in degrees (about 10 m) for lines and polygons on the map.
 SIMPLIFY_DEGREES: Final = 0.0001
-#: Where the map opens when there is nothing to fit (Hà Nội).
-DEFAULT_CENTER: Final = (21.03, 105.85)
+#: Where the map opens before it fits anything: the middle of the Delta region.
+DEFAULT_CENTER: Final = (20.85, 106.2)
 DEFAULT_ZOOM: Final = 8
 #: The Red River Delta region the documents are about (Hà Nội, Hải Phòng and the delta provinces):
 #: ``[[south, west], [north, east]]``. The map opens on it and frames a selection inside it.
@@ -102,6 +102,12 @@ def mode_colour(mode: str) -> str:
         raise GeotrackError(f"no map colour for mode {mode!r}") from exc
 
 
+#: Fill of a point by status family: a ring for planned work, fuller as the work advances (the
+#: legend shows the symbols), so status reads without the dash pattern lines have.
+POINT_FILL: Final[Mapping[str, float]] = MappingProxyType(
+    {"dashed": 0.0, "dashdot": 0.3, "solid": 0.7, "bold": 1.0, "grey": 0.3})
+
+
 def item_style(mode: str, status: str) -> dict[str, Any]:
     """The Leaflet path options of an item (also used for circle markers and polygons)."""
     style = STATUS_STYLES.get(status, StatusStyle(None, 3))
@@ -111,11 +117,10 @@ def item_style(mode: str, status: str) -> dict[str, Any]:
         "weight": style.weight,
         "opacity": 0.95,
         "dashArray": style.dash,
-        "fillColor": colour,
-        "fillOpacity": 0.35 if style.grey else 0.55,
+        "fillColor": colour if style.legend != "dashed" else "#ffffff",
+        "fillOpacity": POINT_FILL.get(style.legend, 0.55) if style.legend != "dashed" else 0.9,
         "radius": 7 if style.weight > 4 else 5.5,
     }
-
 
 
 # -- text --------------------------------------------------------------------

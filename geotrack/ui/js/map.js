@@ -56,7 +56,10 @@ window.gtFeatures = function (mode, c) {  // the features of one mode (decode_fe
 };
 window.gtLayerOptions = {
   style: function (f) { return gtStyles[f.properties.k] || {}; },
-  pointToLayer: function (f, latlng) { return L.circleMarker(latlng, gtStyles[f.properties.k] || {}); },
+  pointToLayer: function (f, latlng) {
+    var options = L.extend({}, gtStyles[f.properties.k] || {}, {gtHome: latlng});
+    return L.circleMarker(latlng, options);
+  },
   onEachFeature: function (f, layer) {
     if (f.properties.tt) { layer.bindTooltip(f.properties.tt, {sticky: true}); }
     if (f.properties.pp) { layer.bindPopup(f.properties.pp, {maxWidth: 360}); }
@@ -95,7 +98,7 @@ window.gtCount = function (map) {
 };
 // fit the map to the items whenever they change, and again when the frame is resized
 // before anything else moved the view (the user, a focus on an item)
-window.gtView = {bounds: null, shown: null, moved: false, fitting: false};
+window.gtView = {bounds: null, full: null, shown: null, moved: false, fitting: false};
 window.gtFit = function (map) {
   var v = window.gtView;
   if (!v.bounds || v.moved) { return; }
@@ -103,17 +106,94 @@ window.gtFit = function (map) {
   map.fitBounds(v.bounds, {padding: [20, 20], maxZoom: 13, animate: false});
   v.fitting = false;
 };
-window.gtShow = function (map, bounds, modes) {
-  var v = window.gtView, text = JSON.stringify(bounds);
+window.gtShow = function (map, bounds, modes, full) {
+  var v = window.gtView, text = JSON.stringify([bounds, full]);
+  v.full = full || bounds;
   Object.keys(window.gtLayers).forEach(function (mode) {  // modes no longer selected
     if (modes.indexOf(mode) < 0) { map.removeLayer(window.gtLayers[mode].layer); delete window.gtLayers[mode]; }
   });
   if (text !== v.shown) { v.shown = text; v.bounds = bounds; v.moved = false; window.gtFit(map); }
-  setTimeout(function () { window.gtCount(map); }, 0);
+  setTimeout(function () { window.gtCount(map); window.gtSpread(map); }, 0);
 };
 // styles and labels of every mode and status for the page's language (geotrack.ui.leaflet)
 window.gtConfigure = function (config) {
   gtStyles = config.styles; gtLabels = config.labels; gtTooltip = config.tooltip;
+  window.gtRegion = config.region;
+};
+
+// Points closer than SPREAD_PX on screen (a port and its berths, children on their parent's point)
+// are set apart on a small circle around where they are, at every zoom; the true place stays in
+// options.gtHome, and a thin line joins each moved point to it.
+var SPREAD_PX = 14;
+window.gtSpread = function (map) {
+  var points = [];
+  Object.keys(window.gtLayers).forEach(function (mode) {
+    var layer = window.gtLayers[mode].layer;
+    if (!map.hasLayer(layer)) { return; }
+    layer.eachLayer(function (l) { if (l.options && l.options.gtHome) { points.push(l); } });
+  });
+  if (window.gtLegs) { map.removeLayer(window.gtLegs); }
+  window.gtLegs = L.layerGroup().addTo(map);
+  var placed = points.map(function (l) { return map.latLngToLayerPoint(l.options.gtHome); });
+  var taken = points.map(function () { return false; });
+  for (var i = 0; i < points.length; i++) {
+    if (taken[i]) { continue; }
+    var group = [i];
+    taken[i] = true;
+    for (var j = i + 1; j < points.length; j++) {
+      if (!taken[j] && placed[i].distanceTo(placed[j]) < SPREAD_PX) { group.push(j); taken[j] = true; }
+    }
+    if (group.length === 1) { points[i].setLatLng(points[i].options.gtHome); continue; }
+    var radius = Math.max(SPREAD_PX, group.length * 5);
+    group.forEach(function (k, n) {
+      var angle = 2 * Math.PI * n / group.length - Math.PI / 2;
+      var at = placed[i].add(L.point(radius * Math.cos(angle), radius * Math.sin(angle)));
+      var moved = map.layerPointToLatLng(at);
+      points[k].setLatLng(moved);
+      L.polyline([points[k].options.gtHome, moved], {color: '#555', weight: 1, opacity: 0.7, interactive: false})
+        .addTo(window.gtLegs);
+    });
+  }
+};
+
+// two buttons: back to the frame of the selection (the Delta), and the whole extent
+window.gtExtentControl = function (map, labels) {
+  var control = L.control({position: 'topleft'});
+  control.onAdd = function () {
+    var box = L.DomUtil.create('div', 'leaflet-bar gt-extent');
+    [['gt-frame', labels.frame, function () { return window.gtView.bounds || window.gtRegion; }],
+     ['gt-whole', labels.whole, function () { return window.gtView.full || window.gtRegion; }]].forEach(function (b) {
+      var a = L.DomUtil.create('a', b[0], box);
+      a.href = '#';
+      a.setAttribute('role', 'button');
+      a.title = b[1];
+      a.textContent = b[1];
+      L.DomEvent.on(a, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        L.DomEvent.stopPropagation(e);
+        map.fitBounds(b[2](), {padding: [20, 20], maxZoom: 13});
+      });
+    });
+    return box;
+  };
+  control.addTo(map);
+};
+
+// province boundaries under everything, with their names at a label point
+window.gtBoundaries = function (group, data, former) {
+  var lines = L.geoJSON(data, {
+    interactive: false,
+    style: function () {
+      return former ? {color: '#7a5c2e', weight: 1, dashArray: '3 4', fill: false}
+        : {color: '#5f6b78', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35};
+    }
+  });
+  lines.addTo(group);
+  data.features.forEach(function (f) {
+    L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
+               interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
+  });
+  group.on('add', function () { lines.bringToBack(); });
 };
 
 // the ring under the selected item, and the corridors in the background
