@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
-from importlib import resources
 from typing import Any, Final
 
 import folium
@@ -23,7 +22,7 @@ from folium.template import Template
 
 from geotrack import vocab
 from geotrack.errors import GeotrackError
-from geotrack.ui import i18n
+from geotrack.ui import assets, i18n
 from geotrack.ui.payload import TOOLTIP_TEMPLATE, geojson_geometry, js_json, label_texts, simplify_for_map
 from geotrack.ui.style import (
     CORRIDOR_COLOUR,
@@ -48,17 +47,11 @@ TILE_URL: Final = "https://tile.openstreetmap.org/{z}/{x}/{y}.png"
 TILE_ATTRIBUTION: Final = '&copy; <a href="https://www.openstreetmap.org/copyright">OpenStreetMap</a> contributors'
 
 
-def _package_text(name: str) -> str:
-    text = resources.files("geotrack.ui").joinpath(name).read_text(encoding="utf-8")
-    # branca renders the page as a Jinja template: the files must hold no template syntax
-    if any(opener in text for opener in ("{{", "{%", "{#")):
-        raise GeotrackError(f"geotrack/ui/{name}: template syntax ({{{{, {{% or {{#) in a page file")
-    return text
-
-
 #: The map page's script and style, package data read once at import.
-MAP_JS: Final = _package_text("js/map.js")
-MAP_CSS: Final = _package_text("css/map.css")
+MAP_JS: Final = assets.MAP_JS
+MAP_CSS: Final = assets.MAP_CSS
+#: The app page's style.
+PAGE_CSS: Final = assets.PAGE_CSS
 
 
 def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: bool = True) -> str:
