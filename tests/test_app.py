@@ -81,7 +81,7 @@ def test_runs_and_shows_everything(run_app):
     at = run_app()
     assert _count(at) == "### 6 / 6 công trình khớp bộ lọc"
     assert sorted(_map_ids(at)) == sorted(LOCATED)
-    assert len(_items(at)) == 6 and list(_items(at).columns)[0] == "Tên"  # name first, id last
+    assert len(_items(at)) == 6 and _items(at).columns[0] == "Tên"  # name first, id last
     assert any("chưa có vị trí nên không hiện trên bản đồ: 1." in c.value for c in at.caption)
     assert at.get("download_button")
 
@@ -171,8 +171,8 @@ def test_item_page_has_full_quotes_reader_links_and_a_story(run_app):
 def test_the_reader_opens_the_document_at_the_cited_line(run_app):
     at = run_app(doc="14/NQ-CP", line="441", sel="ring-road-4-capital")
     page = _html(at)
-    hit = re.search(r"<div id='gt-L441' class='gt-hit'[^>]*><span class='gt-ln'>441</span><span class='gt-lt'>(.*?)</span>",
-                    page)
+    hit = re.search(r"<div id='gt-L441' class='gt-hit'[^>]*><span class='gt-ln'>441</span>"
+                    r"<span class='gt-lt'>(.*?)</span>", page)
     assert hit and "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng" in hit.group(1)
     assert at.query_params["doc"] == "14/NQ-CP" and at.query_params["line"] == "441"
     at.button(key="close_reader").click().run()
