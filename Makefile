@@ -58,8 +58,8 @@ lint: install
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 
-unit: install postgis-deps
-	$(PY) -m pytest -m "not browser"
+unit: install  ## the tests that need neither a browser nor PostgreSQL
+	$(PY) -m pytest -m "not browser and not postgis"
 
 test: install browser-deps postgis-deps  ## everything the tests need, then every test
 	$(VENV)/bin/ruff check geotrack tests app.py bench

@@ -69,6 +69,7 @@ def _ensure_store(args: argparse.Namespace) -> Store:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
+    """Build the store from data/ (``geotrack build``)."""
     store = open_store(args.store)
     if args.if_stale and not is_stale(store, data_dir=args.data, layers_dir=args.layers):
         print(f"store is up to date: {store}")
@@ -80,6 +81,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
+    """Check data/ and report every problem (``geotrack validate``)."""
     dataset = read_dataset(args.data, args.layers)
     problems = check_dataset(dataset)
     for problem in problems:
@@ -97,7 +99,9 @@ def _table(gdf: gpd.GeoDataFrame) -> str:
         for r in gdf.to_dict("records")
     ]
     widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    line = lambda cells: "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()  # noqa: E731
+    def line(cells: Sequence[str]) -> str:
+        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
+
     return "\n".join([line(headers), line(tuple("-" * w for w in widths)), *map(line, rows)])
 
 
@@ -109,6 +113,7 @@ def _date(text: str) -> dt.date:
 
 
 def cmd_list(args: argparse.Namespace) -> int:
+    """Print the items a filter keeps, as a table or JSON (``geotrack list``)."""
     store = _ensure_store(args)
     flt = filter_from_args(args)
     if args.as_of is not None:
@@ -125,6 +130,7 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    """Write what a filter keeps in an export format (``geotrack export``)."""
     store = _ensure_store(args)
     flt = filter_from_args(args)
     # GeoJSON is spliced from the Feature texts the store keeps; the other formats come from the frame
@@ -134,6 +140,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_show(args: argparse.Namespace) -> int:
+    """Print one item's export properties as JSON (``geotrack show``)."""
     store = _ensure_store(args)
     row = store.get(args.item_id).to_dict("records")[0]
     print(json.dumps(feature_properties(row), ensure_ascii=False, indent=2))
@@ -154,6 +161,7 @@ def _print_entries(entries: list[HistoryEntry]) -> None:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    """Change fields of one item in the store, recording the change (``geotrack update``)."""
     store = _ensure_store(args)
     changes = {k: v for k, v in (("status", args.status), ("status_as_of", args.as_of and args.as_of.isoformat()),
                                  ("status_source", args.source), ("start_year", args.start_year),
@@ -178,6 +186,7 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_history(args: argparse.Namespace) -> int:
+    """Print the recorded changes of one item or all (``geotrack history``)."""
     store = _ensure_store(args)
     if args.item_id:
         store.get(args.item_id)
@@ -186,6 +195,7 @@ def cmd_history(args: argparse.Namespace) -> int:
 
 
 def cmd_changes(args: argparse.Namespace) -> int:
+    """Print what changed since a date (``geotrack changes``)."""
     store = _ensure_store(args)
     entries = history.changes_since(store.history(), args.since)
     _print_entries(entries)
@@ -194,6 +204,7 @@ def cmd_changes(args: argparse.Namespace) -> int:
 
 
 def cmd_overdue(args: argparse.Namespace) -> int:
+    """Print the items past their deadline and not complete (``geotrack overdue``)."""
     store = _ensure_store(args)
     today = args.today or dt.date.today()
     gdf = history.overdue(store.load(filter_from_args(args)), today)
@@ -203,6 +214,7 @@ def cmd_overdue(args: argparse.Namespace) -> int:
 
 
 def cmd_conflicts(args: argparse.Namespace) -> int:
+    """Print the items whose documents disagree (``geotrack conflicts``)."""
     store = _ensure_store(args)
     found = history.conflicts(store.load(filter_from_args(args)))
     for item_id, fields in found:
@@ -214,6 +226,7 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
+    """Print the region-wide targets (``geotrack targets``)."""
     for target in read_dataset(args.data, args.layers).targets:
         print(f"{target['deadline_year']}  {target['scope']}: {target['text_en']}  "
               f"({target['document']}, line {target['line']})")
@@ -221,6 +234,7 @@ def cmd_targets(args: argparse.Namespace) -> int:
 
 
 def cmd_lengths(args: argparse.Namespace) -> int:
+    """Print drawn against stated lengths of linear works (``geotrack lengths``)."""
     store = _ensure_store(args)
     table = history.lengths_by_mode(store.load(filter_from_args(args)))
     print(table.to_string(index=False))
@@ -228,6 +242,7 @@ def cmd_lengths(args: argparse.Namespace) -> int:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
+    """Read an edited export back into the store, or show what it would change (``geotrack import``)."""
     store = _ensure_store(args)
     records, read_problems = read_import(Path(args.file))
     plan = plan_import(records, read_problems, store.load(), _context(args), source=args.file,

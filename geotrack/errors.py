@@ -1,4 +1,9 @@
-"""One error hierarchy for everything geotrack raises on purpose."""
+"""One error hierarchy for everything geotrack raises on purpose.
+
+Every class derives from :class:`GeotrackError` and, where one fits, from the builtin
+error a caller would catch anyway (as osmnx's errors do): bad data is a ``ValueError``,
+a missing item a ``LookupError``, a busy store a ``TimeoutError``.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +55,7 @@ class Problem:
         return f"{self.severity}: {prefix}: {self.message}" if prefix else f"{self.severity}: {self.message}"
 
 
-class ValidationError(GeotrackError):
+class ValidationError(GeotrackError, ValueError):
     """Data failed validation; ``problems`` lists every problem found."""
 
     def __init__(self, problems: list[Problem]):
@@ -61,7 +66,7 @@ class ValidationError(GeotrackError):
         super().__init__(f"{len(errors)} validation error(s): {head}{more}")
 
 
-class DataFileError(GeotrackError):
+class DataFileError(GeotrackError, ValueError):
     """A data or import file cannot be read at all (syntax, encoding, size)."""
 
 
@@ -69,9 +74,9 @@ class StoreError(GeotrackError):
     """The store is missing, unreadable or was written by an unknown version."""
 
 
-class StoreBusyError(StoreError):
+class StoreBusyError(StoreError, TimeoutError):
     """Another process holds the store's write lock longer than the timeout."""
 
 
-class NotFoundError(GeotrackError):
+class NotFoundError(GeotrackError, LookupError):
     """An item or document asked for by id does not exist."""

@@ -46,7 +46,7 @@ def length_km(geom: BaseGeometry | None) -> float | None:
     """
     if geom is None or geom.is_empty or not isinstance(geom, (LineString, MultiLineString)):
         return None
-    return round(to_metric(geom).length / 1000.0, 3)
+    return round(float(to_metric(geom).length) / 1000.0, 3)
 
 
 def lengths_km(geometries: gpd.GeoSeries) -> list[float | None]:
@@ -94,7 +94,8 @@ def normalise_for_geojson(geom: BaseGeometry, precision: int = COORDINATE_PRECIS
 def normalise_array(geoms: np.ndarray, precision: int = COORDINATE_PRECISION) -> np.ndarray:
     """:func:`normalise_for_geojson` for an array of geometries at once (``None`` stays ``None``)."""
     rounded = shapely.transform(geoms, lambda xy: xy.round(precision))
-    return shapely.orient_polygons(rounded, exterior_cw=False)
+    oriented: np.ndarray = shapely.orient_polygons(rounded, exterior_cw=False)
+    return oriented
 
 
 def geojson_geometries(geometries: gpd.GeoSeries, precision: int = COORDINATE_PRECISION) -> list[str | None]:

@@ -274,7 +274,8 @@ def _reproject(geometry: Mapping[str, Any], transformer: Transformer) -> dict[st
         x, y = transformer.transform(xy[:, 0], xy[:, 1])
         return np.column_stack([x, y])
 
-    return json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    projected: dict[str, Any] = json.loads(json.dumps(shape_to_mapping(shapely.transform(shape(geometry), project))))
+    return projected
 
 
 def plan_import(

@@ -18,7 +18,6 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
-import shapely
 from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
@@ -416,11 +415,6 @@ def _none_if_missing(value: Any) -> Any:
 def empty_frame() -> gpd.GeoDataFrame:
     """Return a working GeoDataFrame with no rows and every column."""
     return items_to_frame([], lengths=[])
-
-
-def geometry_from_json(text: str | None) -> BaseGeometry | None:
-    """Parse a GeoJSON geometry string (``None`` stays ``None``)."""
-    return shapely.from_geojson(text) if text else None
 
 
 #: Fields on which the documents that commit to an item can disagree.

@@ -22,8 +22,8 @@ LAYERS: dict[str, int] = {
     "geotrack.validate": 3, "geotrack.history": 3, "geotrack.boundaries": 3, "geotrack.geocheck": 3,
     "geotrack.store": 4,
     "geotrack.build": 5, "geotrack.importer": 5, "geotrack.export": 5,
-    "geotrack.ui": 6, "geotrack.testing": 6,
-    "geotrack.cli": 7,
+    "geotrack.ui": 6,
+    "geotrack.cli": 7, "geotrack.testing": 7,
 }
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import base_record, point_record
 from geotrack.cli import main
 from geotrack.importer import MAX_IMPORT_BYTES
+from geotrack.testing import base_record, point_record
 
 CORPUS = Path(__file__).parent / "bad_inputs"
 EXPECTED: dict = yaml.safe_load((CORPUS / "expected.yaml").read_text(encoding="utf-8"))
@@ -24,8 +24,8 @@ def store_env(tmp_path_factory):
     import json
     import shutil
 
-    from conftest import CORRIDORS
     from geotrack.io import DATA_DIR
+    from geotrack.testing import CORRIDORS
 
     root = tmp_path_factory.mktemp("bad")
     data, layers = root / "data", root / "layers"

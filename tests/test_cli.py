@@ -2,10 +2,11 @@ import json
 
 import pytest
 
-from conftest import base_record, point_record, snapshot, store_location
+from conftest import snapshot, store_location
 from geotrack.cli import main
 from geotrack.export import to_geojson
 from geotrack.filters import Filter
+from geotrack.testing import base_record, point_record
 
 
 @pytest.fixture

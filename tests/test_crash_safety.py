@@ -8,10 +8,10 @@ import time
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.build import build
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 TRIALS_PER_WRITER = 12
 
@@ -63,7 +63,7 @@ def test_killed_writer_leaves_old_or_new_state(two_states, how):
         child = ctx.Process(target=_toggle_forever,
                             args=(str(store.path), how, str(data), str(layers), str(data_b), str(progress)))
         child.start()
-        time.sleep(rng.uniform(0.05, 0.6))
+        time.sleep(rng.uniform(0.1, 2.5))  # long enough, now and then, for a write to complete
         os.kill(child.pid, signal.SIGKILL)
         child.join()
         # the store opens, and its items and history agree: one history row per completed toggle

@@ -6,13 +6,13 @@ import pytest
 import shapely
 from shapely.geometry import Polygon, shape
 
-from conftest import base_record, point_record
 from geotrack._files import write_atomic
 from geotrack.export import export, to_geojson, to_geojson_dict
 from geotrack.features import FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 

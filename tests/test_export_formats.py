@@ -14,7 +14,6 @@ import pytest
 import shapely
 from pyproj import CRS
 
-from conftest import base_record, point_record
 from geotrack import export as ex
 from geotrack.errors import GeotrackError
 from geotrack.export import export, export_bytes, kml, sidecar_path
@@ -23,6 +22,7 @@ from geotrack.features import FIELDS, JSON_FIELDS, feature_properties
 from geotrack.filters import Filter
 from geotrack.io import read_documents
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
 FLT = Filter(modes=("ring_road", "rail", "seaport", "economic_zone"))
@@ -148,7 +148,7 @@ def test_gpkg_tables_hold_documents_fields_and_metadata(written, gdf):
     assert list(fields["description"]) == list(FIELDS.values())
     assert dict(zip(fields["name"], fields["type"], strict=True))["commitments"] == "json"
     meta = dict(zip(*pyogrio.read_dataframe(path, layer="metadata")[["key", "value"]].T.values, strict=True))
-    want = ex.metadata(gdf, DOCUMENTS, FLT)
+    want = ex.metadata.metadata(gdf, DOCUMENTS, FLT)
     for key in ("as_of", "version", "licence", "publisher"):
         assert meta[key] == want[key]
     assert meta["feature_count"] == "5"
@@ -181,7 +181,7 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
     assert column["crs"]["id"] == {"authority": "OGC", "code": "CRS84"}  # PROJJSON
     assert "covering" in column
     meta = json.loads(key_values[b"geotrack"])
-    assert meta["as_of"] == ex.metadata(gdf, DOCUMENTS)["as_of"]
+    assert meta["as_of"] == ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert meta["fields"] == dict(FIELDS)
     assert meta["filter"] == FLT.to_query()
     assert [d["number"] for d in meta["documents"]] == [d.number for d in DOCUMENTS]
@@ -199,7 +199,7 @@ def test_flatgeobuf_keeps_row_order_nulls_and_metadata(written, gdf, expected):
     _assert_geometries(back, expected)
     info = pyogrio.read_info(path)
     assert info["crs"] == "EPSG:4326"
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert info["layer_metadata"]["as_of"] == as_of
     assert as_of in info["layer_metadata"]["DESCRIPTION"]
     assert json.loads(info["layer_metadata"]["geotrack"])["fields"] == dict(FIELDS)
@@ -233,7 +233,7 @@ def test_kml_names_descriptions_ids_and_geometries(written, gdf, expected):
     assert "Status:</b> planned" in tricky and "14/NQ-CP" in tricky and "Deadline:</b> 2030" in tricky
     assert back.geometry[4] is None
     text = path.read_text(encoding="utf-8")
-    as_of = ex.metadata(gdf, DOCUMENTS)["as_of"]
+    as_of = ex.metadata.metadata(gdf, DOCUMENTS)["as_of"]
     assert f"Data as of {as_of}" in text.split("<Placemark", 1)[0]  # the Document <description>
     _assert_sidecar(path, as_of)
 
@@ -252,7 +252,7 @@ def test_csv_has_bom_wkt_and_every_property(written, gdf, expected):
     assert back["name_vi"][2] == TRICKY_NAME
     _assert_attributes(back, expected)  # every value comes back as text; numbers parse to the same value
     _assert_geometries(back, expected)
-    _assert_sidecar(path, ex.metadata(gdf, DOCUMENTS)["as_of"])
+    _assert_sidecar(path, ex.metadata.metadata(gdf, DOCUMENTS)["as_of"])
 
 
 # --- all formats --------------------------------------------------------------------------------------------------

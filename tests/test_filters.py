@@ -1,8 +1,8 @@
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.filters import Filter, apply, mask, parse_csv_list
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 
 @pytest.fixture(scope="module")
@@ -77,7 +77,11 @@ def test_query_round_trip():
 
 
 def test_filter_is_hashable_for_caches():
-    assert hash(Filter(modes=("rail",))) == hash(Filter(modes=("rail",)))
+    # equal filters, however they were made, find the same cache entry; different ones do not
+    cache = {Filter(modes=("rail",), deadline_max=2030): "rail by 2030"}
+    assert cache[Filter.from_query({"modes": "rail", "deadline_max": "2030"})] == "rail by 2030"
+    assert Filter(modes=("road",), deadline_max=2030) not in cache
+    assert Filter(modes=("rail",)) not in cache
 
 
 def test_parse_csv_list():

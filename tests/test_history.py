@@ -2,11 +2,11 @@ import datetime as dt
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack import history
 from geotrack.build import build
 from geotrack.changes import HistoryEntry
 from geotrack.model import Item, items_to_frame
+from geotrack.testing import base_record, point_record
 
 
 def _entry(at, item_id, field, old, new):

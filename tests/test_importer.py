@@ -5,7 +5,6 @@ import pyogrio
 import pytest
 from shapely.geometry import Point, shape
 
-from conftest import base_record, point_record
 from geotrack.build import build
 from geotrack.errors import DataFileError
 from geotrack.export import to_geojson_dict
@@ -13,6 +12,7 @@ from geotrack.geo import METRIC_CRS
 from geotrack.importer import describe, plan_import, read_import
 from geotrack.io import read_dataset
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 from geotrack.validate import Context
 
 

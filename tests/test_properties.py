@@ -6,7 +6,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import base_record
 from geotrack import vocab
 from geotrack.build import build
 from geotrack.export import to_geojson
@@ -15,6 +14,7 @@ from geotrack.importer import plan_import, read_import
 from geotrack.io import read_dataset
 from geotrack.model import Item, empty_frame, items_to_frame
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record
 from geotrack.validate import Context
 
 TEXTS = read_dataset().texts

@@ -15,10 +15,11 @@ import time
 
 import pytest
 
-from conftest import base_record, point_record, snapshot
+from conftest import snapshot
 from geotrack.build import build
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.testing import base_record, point_record
 
 N_PROCESSES = 6
 K_ROUNDS = 10

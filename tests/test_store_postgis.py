@@ -6,7 +6,6 @@ from typing import Any
 import psycopg
 import pytest
 
-from conftest import base_record, point_record
 from geotrack import vocab
 from geotrack.build import build
 from geotrack.filters import Filter, apply
@@ -15,6 +14,7 @@ from geotrack.store._pgrows import select_items as _select_items
 from geotrack.store._pgrows import sql_where
 from geotrack.store.migrations import MIGRATIONS
 from geotrack.store.postgis import PostGISStore
+from geotrack.testing import base_record, point_record
 
 RECORDS = [base_record(), point_record("port-a"), point_record("port-b", mode="berth", parent_id="port-a")]
 

@@ -3,8 +3,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import base_record, point_record
 from geotrack.io import RawRecord, read_documents
+from geotrack.testing import base_record, point_record
 from geotrack.validate import Context, check_record, check_records, quote_found
 
 TEXTS = read_documents()[1]

@@ -19,7 +19,7 @@ from geotrack._files import write_atomic, write_atomic_with
 from geotrack.export.flat import to_flat_frame
 from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, get_format
 from geotrack.export.geojson import store_geojson, stored_collection, to_geojson, to_geojson_dict
-from geotrack.export.metadata import flat_metadata, metadata, sidecar_bytes, sidecar_path
+from geotrack.export.metadata import flat_metadata, sidecar_bytes, sidecar_path
 from geotrack.filters import Filter
 from geotrack.model import Document
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "Format", "export", "export_bytes", "export_store",
-    "flat_metadata", "get_format", "metadata", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
+    "get_format", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
     "to_geojson_dict",
 ]
 

@@ -11,6 +11,7 @@ import pyogrio
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as CSV to ``path`` (metadata goes in the sidecar)."""
     # WKT first; a UTF-8 byte order mark so Excel reads Vietnamese; CRLF line ends as RFC 4180 asks.
     pyogrio.write_dataframe(
         table, path, driver="CSV", layer="items",

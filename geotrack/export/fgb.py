@@ -13,6 +13,7 @@ from geotrack.export.metadata import METADATA_KEY, json_compact, summary
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as FlatGeobuf to ``path``, the metadata in its header."""
     # No spatial index: the file keeps the rows in the order written (and null geometries are allowed).
     pyogrio.write_dataframe(
         table, path, driver="FlatGeobuf", layer="items",

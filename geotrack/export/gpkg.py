@@ -62,6 +62,7 @@ def gpkg_layers(table: gpd.GeoDataFrame) -> dict[str, gpd.GeoDataFrame]:
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as a GeoPackage to ``path``: item layers, documents, fields, metadata."""
     description = summary(meta)
     counts: dict[str, int] = {}
     for name, part in gpkg_layers(table).items():

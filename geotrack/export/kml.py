@@ -60,6 +60,7 @@ def _json_list(text: Any) -> list[str]:
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as KML to ``path``, a readable name and balloon per placemark."""
     # LIBKML: `name`/`description` become <name>/<description>, `id` the Placemark id, the rest ExtendedData.
     rows = table.to_dict("records")
     kml = table.copy()

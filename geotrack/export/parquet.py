@@ -13,6 +13,7 @@ from geotrack.export.metadata import METADATA_KEY, json_compact
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
+    """Write the flat ``table`` as GeoParquet 1.1 to ``path``, the metadata in its key-value metadata."""
     # OGC:CRS84 states the lon/lat axis order the coordinates are in; GeoParquet 1.1 with a bbox covering column.
     gdf = table.set_crs("OGC:CRS84", allow_override=True)
     staged = path.with_name(path.name + ".staged")

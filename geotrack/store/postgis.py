@@ -164,12 +164,14 @@ class PostGISStore(Store):
 
     # -- reading ------------------------------------------------------------------------------------
     def exists(self) -> bool:
+        """Tell whether the database holds a built store."""
         with self._connect() as conn:
             if conn.execute("SELECT to_regclass('meta')").fetchone() == (None,):
                 return False
             return conn.execute("SELECT 1 FROM meta WHERE key = 'built_at'").fetchone() is not None
 
     def meta(self) -> dict[str, str]:
+        """The ``meta`` table as a dict."""
         with self._reading() as conn:
             return {k: v for k, v in conn.execute("SELECT key, value FROM meta ORDER BY key").fetchall()}
 
@@ -193,12 +195,14 @@ class PostGISStore(Store):
         return False
 
     def documents(self) -> list[Document]:
+        """The ``documents`` table as :class:`Document` values, in stored order."""
         columns = ", ".join(DOCUMENT_COLUMNS)
         with self._reading() as conn, conn.cursor(row_factory=dict_row) as cur:
             rows = cur.execute(f"SELECT {columns} FROM documents ORDER BY position").fetchall()
         return [Document.from_record(r) for r in rows]
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
+        """The ``history`` table in recording order, of one item or of all."""
         columns = ", ".join(HISTORY_COLUMNS)
         where, params = ("WHERE item_id = %s", (item_id,)) if item_id is not None else ("", ())
         with self._reading() as conn:

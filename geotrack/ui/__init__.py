@@ -1,0 +1,1 @@
+"""The browser UI's building blocks: labels, the Leaflet and WebGL maps, tables and the timeline."""

@@ -52,8 +52,10 @@ def load_layers(loader: Loader | None) -> tuple[gpd.GeoDataFrame | None, gpd.Geo
 
 
 def boundary_payload(provinces: gpd.GeoDataFrame | None, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any] | None:
-    """A FeatureCollection of the provinces near the Delta, simplified, with an escaped ``name``
-    (English where the layer has it and ``lang`` is English) and a label point ``at`` ``[lat, lon]``.
+    """A FeatureCollection of the provinces near the Delta, simplified, for the map's background.
+
+    Each with an escaped ``name`` (English where the layer has it and ``lang`` is English) and
+    a label point ``at`` ``[lat, lon]``.
 
     ``None`` when there is no layer.
     """

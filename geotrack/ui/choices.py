@@ -33,8 +33,10 @@ def ascii_name(name: str) -> str:
 
 
 def findable(label: str) -> str:
-    """``label`` with its diacritic-free form appended when it differs, so a picker's type-ahead
-    (which matches the label's text) finds it typed either way."""
+    """``label`` with its diacritic-free form appended when it differs.
+
+    So that a picker's type-ahead (which matches the label's text) finds it typed either way.
+    """
     plain = ascii_name(label)
     return label if plain == label else f"{label} · {plain}"
 
@@ -54,8 +56,11 @@ def _slug(text: str) -> str:
 
 def download_name(flt: Filter | None = None, ext: str = "geojson", today: dt.date | None = None,
                   max_len: int = 80) -> str:
-    """``geotrack[-what was filtered]-YYYYMMDD.<ext>``: the filter's values in the name (cut to
-    ``max_len`` characters), so that downloads of different selections never look alike."""
+    """``geotrack[-what was filtered]-YYYYMMDD.<ext>``.
+
+    The filter's values are in the name (cut to ``max_len`` characters), so that downloads of
+    different selections never look alike.
+    """
     parts: list[str] = []
     if flt is not None:
         for values in (flt.modes, flt.statuses, flt.provinces, flt.corridors, flt.funding_types, flt.documents,

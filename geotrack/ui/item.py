@@ -119,8 +119,11 @@ def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, t
 
 
 def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str] | None = None) -> str:
-    """One card per document commitment: document, section, line (a link into the reader), the
-    full verbatim quote, the deadline it gives, and a flag where the documents disagree."""
+    """One card per document commitment.
+
+    Document, section, line (a link into the reader), the full verbatim quote, the deadline it
+    gives, and a flag where the documents disagree.
+    """
     t = i18n.translator(lang)
     commitments = list(row.get("commitments") or ())
     conflicts = commitment_conflicts(commitments)

@@ -91,8 +91,10 @@ def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: b
 
 # -- folium elements -------------------------------------------------------------
 class _OfflineMap(folium.Map):
-    """A folium Map that loads Leaflet from the app's static folder and nothing else
-    (no jQuery, Bootstrap, awesome-markers or Font Awesome)."""
+    """A folium Map that loads Leaflet from the app's static folder and nothing else.
+
+    No jQuery, Bootstrap, awesome-markers or Font Awesome.
+    """
 
     default_js = [("leaflet", LEAFLET_JS)]  # noqa: RUF012 — folium reads these class attributes
     default_css = [("leaflet_css", LEAFLET_CSS)]  # noqa: RUF012
@@ -130,8 +132,10 @@ class _Macro(MacroElement):
         return ""
 
 class _Setup(_Macro):
-    """Page style (``css/map.css``) and the shared drawing helpers (``js/map.js``), configured with the
-    styles and labels of every mode and status in the page's language."""
+    """Page style (``css/map.css``) and the shared drawing helpers (``js/map.js``).
+
+    Configured with the styles and labels of every mode and status in the page's language.
+    """
 
     _template = Template("""
         {% macro header(this, kwargs) %}
@@ -252,8 +256,11 @@ class _Legend(_Macro):
 
 
 class _Finish(_Macro):
-    """Keep the fit while the frame is resized before the view moved, and recount the drawn item
-    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled."""
+    """Keep the fit, spread close points, add the extent buttons, and count the drawn items.
+
+    The fit is kept while the frame is resized before the view moved; the counts of drawn
+    features onto the map container (``data-gt-features``, ``data-gt-ids``) when a layer is toggled.
+    """
 
     _template = Template("""
         {% macro script(this, kwargs) %}
@@ -363,8 +370,10 @@ def build_map(
 
 
 def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
-    """The items of a :func:`map_payload` as feature groups: one per mode (in the layer control),
-    then one that fits the view to them and counts them."""
+    """The items of a :func:`map_payload` as feature groups.
+
+    One per mode (in the layer control), then one that fits the view to them and counts them.
+    """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     groups = []
     for mode, entry in (payload.get("modes") or {}).items():

@@ -59,8 +59,10 @@ def item_id_from_tooltip(text: str | None) -> str | None:
 def popup_html(
     row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG, corridor_names: Mapping[str, tuple[str, str]] | None = None
 ) -> str:
-    """The popup of an item: names, status and as-of, deadline, funding, lead agency as written and
-    today, provinces, corridors and each commitment (document, section, line). Every text is escaped.
+    """The popup of an item, every text escaped.
+
+    Names, status and as-of, deadline, funding, lead agency as written and today, provinces,
+    corridors and each commitment (document, section, line).
     """
     t = i18n.translator(lang, wrap=escape)
     main, other = main_name(row, lang)
@@ -111,12 +113,15 @@ def simplify_for_map(geom: BaseGeometry | None, zoom: int | None = None) -> Base
 
 
 def geojson_geometry(geom: BaseGeometry) -> dict[str, Any]:
+    """``geom`` as a GeoJSON geometry mapping."""
     return dict(json.loads(shapely.to_geojson(geom)))
 
 
 def simplify_all(geometries: gpd.GeoSeries, zoom: int | None) -> np.ndarray:
-    """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded (``None`` for
-    missing or empty; :func:`encode_geometries` rounds)."""
+    """:func:`simplify_for_map` of every geometry in one vectorised pass, unrounded.
+
+    ``None`` for missing or empty; :func:`encode_geometries` rounds).
+    """
     tolerance, _ = level_of_detail(zoom)
     geoms = np.array(geometries.values, dtype=object)
     geoms[shapely.is_empty(geoms)] = None
@@ -234,7 +239,10 @@ def map_payload(
     located = np.array([g is not None for g in shapes], dtype=bool)
     ids = [str(i) for i in gdf["id"]]
     missing = [i for i, ok in zip(ids, located, strict=True) if not ok]
-    column = lambda name: gdf[name].tolist() if name in gdf else [None] * len(gdf)  # noqa: E731
+
+    def column(name: str) -> list[Any]:
+        return list(gdf[name].tolist()) if name in gdf else [None] * len(gdf)
+
     names = [escape(main_name({"id": i, "name_vi": vi, "name_en": en}, lang)[0])
              for i, vi, en in zip(ids, column("name_vi"), column("name_en"), strict=True)]
     deadlines = [escape(deadline_label({"end_year": end, "deadline_text": text}, lang))
@@ -295,7 +303,7 @@ def corridor_names(corridors: gpd.GeoDataFrame) -> dict[str, tuple[str, str]]:
 
 
 def js_json(value: Any) -> str:
-    """Compact JSON that is safe inside an inline ``<script>``.
+    r"""Compact JSON that is safe inside an inline ``<script>``.
 
     Every ``<`` that could open a tag end or a comment (``</``, ``<!``) becomes ``\\u003c``, so the
     text can never close the script element; every ``{`` that could open a Jinja tag becomes

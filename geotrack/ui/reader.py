@@ -33,8 +33,10 @@ def line_window(count: int, line: int | None, context: int | None = CONTEXT_LINE
 
 def reader_html(lines: Sequence[str], number: str, line: int | None, lang: str, *,
                 context: int | None = CONTEXT_LINES) -> str:
-    """The document's lines in a window around ``line`` as a numbered listing, the line marked
-    (``id="gt-L<n>"``, class ``gt-hit``) so the page can scroll it into view."""
+    """The document's lines in a window around ``line`` as a numbered listing.
+
+    The line is marked (``id="gt-L<n>"``, class ``gt-hit``) so the page can scroll it into view.
+    """
     first, last = line_window(len(lines), line, context)
     rows = []
     for n in range(first, last + 1):

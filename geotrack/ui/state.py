@@ -154,8 +154,11 @@ def filter_of(widgets: Mapping[str, Any], years: tuple[int, int], data_years: tu
 
 
 def page_query(flt: Filter, lang: str, extra: Mapping[str, Any]) -> dict[str, str]:
-    """The URL query of a page: the filter, the language when not the default, and ``extra``
-    page parameters that are set (selection, reader, as-of, changed-since)."""
+    """The URL query of a page.
+
+    The filter, the language when not the default, and ``extra`` page parameters that are set
+    (selection, reader, as-of, changed-since).
+    """
     out = {**flt.to_query(), **({"lang": lang} if lang != i18n.DEFAULT_LANG else {})}
     out.update({k: str(v) for k, v in extra.items() if v not in (None, "")})
     return out

@@ -167,8 +167,10 @@ def status_history(entries: Iterable[HistoryEntry], current_status: str | None, 
 
 
 def province_options(gdf: gpd.GeoDataFrame) -> list[str]:
-    """Province names to filter by: every current name the items use and every former name
-    they use or that was merged into one of them, sorted (Vietnamese letters folded)."""
+    """Province names to filter by, sorted (Vietnamese letters folded).
+
+    Every current name the items use, and every former name they use or that was merged into one of them.
+    """
     current: set[str] = set()
     former: set[str] = set()
     for names in gdf["provinces"]:
