@@ -156,7 +156,7 @@ def test_only_tile_urls_with_the_basemap(payload):
 
 def test_prefer_canvas_and_legend(page, payload):
     assert '"preferCanvas": true' in page
-    legend = mapview.legend_html(payload["modes"], "en")
+    legend = mappayload.legend_html(payload["modes"], "en")
     for mode in payload["modes"]:
         assert i18n.mode_label(mode, "en") in legend
 

@@ -12,7 +12,7 @@ goes in is escaped for both (:func:`~geotrack.ui.payload.js_json`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import folium
@@ -23,19 +23,23 @@ from folium.template import Template
 from geotrack import vocab
 from geotrack.errors import GeotrackError
 from geotrack.ui import assets, i18n
-from geotrack.ui.payload import TOOLTIP_TEMPLATE, geojson_geometry, js_json, label_texts, simplify_for_map
+from geotrack.ui.payload import (
+    TOOLTIP_TEMPLATE,
+    geojson_geometry,
+    js_json,
+    label_texts,
+    legend_html,
+    simplify_for_map,
+)
 from geotrack.ui.style import (
     CORRIDOR_COLOUR,
     DEFAULT_CENTER,
     DEFAULT_ZOOM,
-    GREY,
     HIGHLIGHT,
     LEGEND_OPEN_MAX,
-    POINT_FILL,
     REGION_BOUNDS,
     escape,
     item_style,
-    mode_colour,
 )
 
 #: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
@@ -52,41 +56,6 @@ MAP_JS: Final = assets.MAP_JS
 MAP_CSS: Final = assets.MAP_CSS
 #: The app page's style.
 PAGE_CSS: Final = assets.PAGE_CSS
-
-
-def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: bool = True) -> str:
-    """The legend: a swatch per mode shown and the line style of each status family (escaped).
-
-    A ``<details>`` element, so a reader can fold it away.
-    """
-    t = i18n.translator(lang, wrap=escape)
-    rows = [f'<details{" open" if open_ else ""}><summary class="gt-lg-title">{t("legend")}</summary>',
-            '<div class="gt-lg-modes">']
-    for mode in modes:
-        rows.append(f'<div><span class="gt-sw" style="background:{escape(mode_colour(mode))}"></span>'
-                    f"{escape(i18n.mode_label(mode, lang))}</div>")
-    rows.append(f'</div><div class="gt-lg-title">{t("legend_status")}</div>')
-    for key, dash, width, colour in (
-        ("legend_dashed", "6 6", 3, "#333"),
-        ("legend_dashdot", "10 5 2 5", 3, "#333"),
-        ("legend_solid", None, 3, "#333"),
-        ("legend_bold", None, 5.5, "#333"),
-        ("legend_grey", "4 6", 3, GREY),
-        ("legend_corridor", "1 5", 2, CORRIDOR_COLOUR),
-    ):
-        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
-        family = key.removeprefix("legend_")
-        fill, opacity = ("#ffffff", 0.9) if family == "dashed" else (colour, POINT_FILL.get(family, 0.0))
-        symbol = ("" if family == "corridor" else
-                  f'<circle cx="39" cy="5" r="4" stroke="{colour}" stroke-width="1.5" fill="{fill}" '
-                  f'fill-opacity="{opacity}"/>')
-        rows.append(
-            f'<div><svg width="46" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
-            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/>{symbol}</svg> {t(key)}</div>'
-        )
-    rows.append("</details>")
-    return "".join(rows)
-
 
 
 # -- folium elements -------------------------------------------------------------

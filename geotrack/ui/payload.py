@@ -22,6 +22,9 @@ from geotrack import vocab
 from geotrack.errors import GeotrackError
 from geotrack.ui import i18n
 from geotrack.ui.style import (
+    CORRIDOR_COLOUR,
+    GREY,
+    POINT_FILL,
     REGION_BOUNDS,
     deadline_label,
     escape,
@@ -29,6 +32,7 @@ from geotrack.ui.style import (
     item_style,
     level_of_detail,
     main_name,
+    mode_colour,
 )
 
 _ID_IN_TOOLTIP = re.compile(r"\[([a-z0-9][a-z0-9-]*)\]\s*$")
@@ -348,3 +352,36 @@ def label_texts(modes: Iterable[str], statuses: Iterable[str], lang: str) -> dic
     return {"modes": {m: escape(i18n.mode_label(m, lang)) for m in modes},
             "statuses": {s: escape(i18n.status_label(s, lang)) for s in statuses}}
 
+
+def legend_html(modes: Iterable[str], lang: str = i18n.DEFAULT_LANG, *, open_: bool = True) -> str:
+    """The legend: a swatch per mode shown and the line style of each status family (escaped).
+
+    A ``<details>`` element, so a reader can fold it away.
+    """
+    t = i18n.translator(lang, wrap=escape)
+    rows = [f'<details{" open" if open_ else ""}><summary class="gt-lg-title">{t("legend")}</summary>',
+            '<div class="gt-lg-modes">']
+    for mode in modes:
+        rows.append(f'<div><span class="gt-sw" style="background:{escape(mode_colour(mode))}"></span>'
+                    f"{escape(i18n.mode_label(mode, lang))}</div>")
+    rows.append(f'</div><div class="gt-lg-title">{t("legend_status")}</div>')
+    for key, dash, width, colour in (
+        ("legend_dashed", "6 6", 3, "#333"),
+        ("legend_dashdot", "10 5 2 5", 3, "#333"),
+        ("legend_solid", None, 3, "#333"),
+        ("legend_bold", None, 5.5, "#333"),
+        ("legend_grey", "4 6", 3, GREY),
+        ("legend_corridor", "1 5", 2, CORRIDOR_COLOUR),
+    ):
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        family = key.removeprefix("legend_")
+        fill, opacity = ("#ffffff", 0.9) if family == "dashed" else (colour, POINT_FILL.get(family, 0.0))
+        symbol = ("" if family == "corridor" else
+                  f'<circle cx="39" cy="5" r="4" stroke="{colour}" stroke-width="1.5" fill="{fill}" '
+                  f'fill-opacity="{opacity}"/>')
+        rows.append(
+            f'<div><svg width="46" height="10" aria-hidden="true"><line x1="1" y1="5" x2="29" y2="5" '
+            f'stroke="{colour}" stroke-width="{width}"{dash_attr}/>{symbol}</svg> {t(key)}</div>'
+        )
+    rows.append("</details>")
+    return "".join(rows)
