@@ -22,7 +22,7 @@ from geotrack import export, history, settings, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter, apply
-from geotrack.io import read_corridors, read_dataset, read_documents
+from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import open_store
 from geotrack.ui import background, choices, i18n, item, reader, state, summary, timeline
@@ -136,7 +136,9 @@ def _texts() -> dict[str, list[str]]:
 
 @st.cache_resource(show_spinner=False, max_entries=1)
 def _targets() -> list[dict[str, Any]]:
-    return [dict(t) for t in read_dataset().targets]
+    # only the targets file: the whole dataset (every item record) takes seconds to read
+    path = DATA_DIR / "targets.yaml"
+    return [dict(t) for t in (read_yaml(path) or {}).get("targets", [])] if path.exists() else []
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
@@ -294,7 +296,7 @@ def sidebar(page: Page) -> str:
         st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", **pick,
                        format_func=lambda v: page.corridor_names[v][index])
         st.multiselect(t("province"), page.options["provinces"], key="f_provinces", **pick,
-                       format_func=lambda v: choices.findable(views.province_label(v, lang)))
+                       format_func=lambda v: choices.findable(views.province_label(v, lang), v))
         year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
                   key="f_years", step=1, help=t("deadline_help"))

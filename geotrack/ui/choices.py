@@ -32,13 +32,13 @@ def ascii_name(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFD", text) if not unicodedata.combining(ch))
 
 
-def findable(label: str) -> str:
-    """``label`` with its diacritic-free form appended when it differs.
+def findable(label: str, name: str | None = None) -> str:
+    """``label`` with the diacritic-free form of ``name`` (default: the label) appended when it differs.
 
     So that a picker's type-ahead (which matches the label's text) finds it typed either way.
     """
-    plain = ascii_name(label)
-    return label if plain == label else f"{label} · {plain}"
+    plain = ascii_name(name or label)
+    return label if plain == (name or label) else f"{label} · {plain}"
 
 
 def document_label(number: str, titles: Mapping[str, str], counts: Mapping[str, int], lang: str,
