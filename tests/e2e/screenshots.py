@@ -7,6 +7,7 @@ Runs the app on the real store (``make store``) offline in headless Chromium and
 from __future__ import annotations
 
 import sys
+import tempfile
 from pathlib import Path
 
 from playwright.sync_api import expect, sync_playwright
@@ -32,7 +33,7 @@ VIEWS = [
 def main(store: Path) -> int:
     """Write every view of :data:`VIEWS` into :data:`OUT`."""
     OUT.mkdir(parents=True, exist_ok=True)
-    server = start_server(store, OUT.parent / ".screenshots.log")
+    server = start_server(store, Path(tempfile.gettempdir()) / "geotrack-screenshots.log")
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)

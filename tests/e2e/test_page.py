@@ -103,13 +103,13 @@ def test_a_map_click_opens_the_item_page_in_view(desktop: Page, real_server: Ser
     frame = open_app(desktop, f"{real_server.url}/?lang=en&search=cat+bi")
     point = map_frame(desktop).evaluate(
         """() => { let pt = null; window.map.eachLayer(l => {
-             if (!pt && l.feature && l.feature.id === 'cat-bi-airport' && l.getLatLng) {
+             if (!pt && l.feature && l.feature.id === 'airport-cat-bi' && l.getLatLng) {
                const p = window.map.latLngToContainerPoint(l.getLatLng()); pt = [p.x, p.y]; } });
            return pt; }""")
     assert point, "the airport is drawn"
     box = desktop.locator(MAP_FRAME).bounding_box()
     desktop.mouse.click(box["x"] + point[0], box["y"] + point[1])
-    expect(desktop.locator(".gt-item .gt-id")).to_have_text("cat-bi-airport")
+    expect(desktop.locator(".gt-item .gt-id")).to_have_text("airport-cat-bi")
     wait_idle(desktop)
     assert _in_viewport(desktop, ".gt-item")
     assert frame.locator(".leaflet-container").count() == 1
