@@ -194,6 +194,10 @@ def _select(item_id: str | None) -> None:
     st.session_state._scroll_to_item = item_id is not None
 
 
+def _chose() -> None:
+    st.session_state._close_sidebar = True
+
+
 def _take_map_click() -> None:
     """A click on an item in the map selects it (read before the item page is drawn)."""
     returned = st.session_state.get(MAP_KEY) or {}
@@ -287,22 +291,22 @@ def sidebar(page: Page) -> str:
         t = i18n.translator(lang)
         index = i18n.LANGS.index(lang)
         st.header(t("filters"))
-        st.text_input(t("search"), key="f_search", placeholder=t("search_placeholder"))
+        st.text_input(t("search"), key="f_search", on_change=_chose, placeholder=t("search_placeholder"))
         pick = {"placeholder": t("choose")}
-        st.multiselect(t("mode"), page.options["modes"], key="f_modes", **pick,
+        st.multiselect(t("mode"), page.options["modes"], key="f_modes", on_change=_chose, **pick,
                        format_func=lambda v: i18n.mode_label(v, lang))
-        st.multiselect(t("status"), page.options["statuses"], key="f_statuses", **pick,
+        st.multiselect(t("status"), page.options["statuses"], key="f_statuses", on_change=_chose, **pick,
                        format_func=lambda v: i18n.status_label(v, lang))
-        st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", **pick,
+        st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", on_change=_chose, **pick,
                        format_func=lambda v: page.corridor_names[v][index])
-        st.multiselect(t("province"), page.options["provinces"], key="f_provinces", **pick,
+        st.multiselect(t("province"), page.options["provinces"], key="f_provinces", on_change=_chose, **pick,
                        format_func=lambda v: choices.findable(views.province_label(v, lang), v))
         year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
-                  key="f_years", step=1, help=t("deadline_help"))
-        st.multiselect(t("funding"), page.options["funding_types"], key="f_funding", **pick,
+                  key="f_years", on_change=_chose, step=1, help=t("deadline_help"))
+        st.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
                        format_func=lambda v: i18n.funding_label(v, lang))
-        st.multiselect(t("document"), page.options["documents"], key="f_documents", **pick,
+        st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
                        format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
         st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format="YYYY-MM-DD",
                       min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
@@ -344,7 +348,8 @@ def header(page: Page) -> None:
     t = page.t
     st.markdown(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1>", unsafe_allow_html=True)
     st.caption(t("subtitle"))
-    notices(page)
+    with st.container():  # one place in the page whatever it holds, so the map below keeps its own
+        notices(page)
     head, downloads = st.columns([3, 1], vertical_alignment="center")
     head.markdown(f"### {t('count', n=len(page.gdf), total=len(page.full))}")
     with downloads.popover(t("download"), icon=":material/download:", width="stretch"):
@@ -585,6 +590,8 @@ def main() -> None:
     map_and_side(page)
     table_and_picker(page)
     timeline_section(page)
+    if st.session_state.pop("_close_sidebar", False):  # last on the page: nothing above it moves
+        st.html(f"<script>{item.SCROLL_JS}gtCloseSidebarOnPhone();</script>", unsafe_allow_javascript=True)
 
 
 main()

@@ -113,7 +113,8 @@ def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, t
         (t("corridors"), _text(", ".join(corridors))),
         (t("location"), location or EMPTY),
         (t("col_length"), lengths or EMPTY),
-        (t("notes"), _text(row.get("notes"))),
+        # the notes are the data team's, in English: marked so, not translated
+        (t("notes"), f"<span lang='en'>{_text(row.get('notes'))}</span>" if row.get("notes") else EMPTY),
     ]
     return "<dl class='gt-facts'>" + "".join(_fact(k, v) for k, v in pairs) + "</dl>"
 

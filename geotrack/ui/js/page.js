@@ -24,3 +24,9 @@ function gtScrollLine(n) {
     if (body) { body.scrollTop = line.offsetTop - body.clientHeight / 2; }
   });
 }
+function gtCloseSidebarOnPhone() {  // after a filter choice, a phone shows the page again, not the sidebar
+  if (window.innerWidth >= 640) { return; }
+  var close = document.querySelector('[data-testid="stSidebar"] [data-testid="stSidebarCollapseButton"] button') ||
+    document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) { close.click(); }
+}
