@@ -101,7 +101,9 @@ def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, t
         f"{escape(t('drawn'))}: {drawn:,.1f} km" if isinstance(drawn, int | float) and drawn > 0 else "") if part)
     location = " · ".join(part for part in (
         escape(t(f"precision_{row['location_precision']}")) if row.get("location_precision") else "",
-        escape(row.get("geometry_source") or "")) if part)
+        # how the geometry was drawn: the data team's words, in English
+        f"<span lang='en'>{escape(row['geometry_source'])}</span>" if row.get("geometry_source") else "")
+        if part)
     pairs = [
         (t("status"), status),
         (t("deadline"), _deadline(row)),
