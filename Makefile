@@ -12,7 +12,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8501
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: install store run test lint typecheck unit browser-deps postgis-deps interop-deps qgis-deps interop api bench clean static layers
+.PHONY: install store run test lint typecheck unit browser-deps postgis-deps interop-deps qgis-deps interop api bench clean static layers screenshots
 
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
@@ -87,6 +87,9 @@ test: install browser-deps postgis-deps interop-deps  ## everything the tests ne
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 	$(PY) -m pytest -m "not qgis"
+
+screenshots: store browser-deps  ## the key views (desktop and phone, both languages) into docs/screenshots/
+	$(PY) -m tests.e2e.screenshots $(STORE)
 
 bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈20 min)
 	$(PY) -m bench --browser $(BENCH_ARGS)

@@ -1,8 +1,9 @@
-"""geotrack in the browser: filters in, map, table, detail, timeline and downloads out.
+"""geotrack in the browser: filters in; summary, map, item page, table, timeline and downloads out.
 
-A thin Streamlit layer over the library (``make run``). The filter state lives in
-the URL (``Filter.to_query``), so a copied link reopens the same view. Data is
-cached per store file and build (``meta()['built_at']``) and per Filter.
+A thin Streamlit layer over the library (``make run``): widgets in, library calls out, no logic
+(that lives in :mod:`geotrack.ui`). The page state lives in the URL (:mod:`geotrack.ui.state`),
+so a copied link reopens the same view. Data is cached per store file and build
+(``meta()['built_at']``) and per Filter, every cache bounded.
 """
 
 from __future__ import annotations
@@ -18,30 +19,30 @@ import pandas as pd
 import streamlit as st
 from streamlit_folium import st_folium
 
-from geotrack import export, profiling, settings, templates, vocab
+from geotrack import export, history, profiling, settings, templates, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
-from geotrack.filters import Filter
-from geotrack.io import read_corridors
+from geotrack.filters import Filter, apply
+from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import is_database_url, open_store
 from geotrack.store.location import scrub
+from geotrack.ui import background, choices, i18n, item, reader, state, summary, timeline
 from geotrack.ui import deck as deckview
-from geotrack.ui import i18n, timeline
 from geotrack.ui import leaflet as mapview
+from geotrack.ui import payload as mappayload
+from geotrack.ui import style as look
 from geotrack.ui import tables as views
 
 MAP_KEY = "map"
 DECK_KEY = "deck"
-MAP_HEIGHT = 600
-#: Widget keys of the filters, by Filter field.
-KEYS = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_corridors", "provinces": "f_provinces",
-        "funding_types": "f_funding", "documents": "f_documents", "search": "f_search"}
-
+#: Fits a 900 px high window with the compact header above it (phones get less, in page.css).
+MAP_HEIGHT = 540
+KEYS = state.KEYS
+LOG = logging.getLogger("geotrack.app")
 
 # folium makes the same Jinja templates anew for every element on every rerun: compile each text once
 templates.compile_once()
-
 
 # -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -57,7 +58,7 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
     return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int, int] | None]:
     # what the filter widgets offer depends on the build only: not worth a pass over every item per rerun
     full = _frame(path, built_at)
@@ -70,7 +71,7 @@ def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
     return views.table_frame(_filtered(path, built_at, flt), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _documents(path: str, built_at: str) -> list[Document]:
     return open_store(path).documents()
 
@@ -80,7 +81,7 @@ def _history(path: str, built_at: str, item_id: str) -> list[HistoryEntry]:
     return open_store(path).history(item_id)
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner=False, max_entries=1)
 def _corridors() -> gpd.GeoDataFrame:
     return read_corridors()
 
@@ -88,8 +89,8 @@ def _corridors() -> gpd.GeoDataFrame:
 @st.cache_data(show_spinner=False, max_entries=16)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
-    zoom = mapview.payload_zoom(len(gdf))
-    return mapview.map_payload(gdf, lang, mapview.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+    zoom = look.payload_zoom(len(gdf))
+    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -101,17 +102,9 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
     return deck, int(payload["count"])
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_data(show_spinner=False, max_entries=2)
 def _corridor_payload(lang: str) -> dict[str, Any]:
-    return mapview.corridor_payload(_corridors(), lang)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _timeline(path: str, built_at: str, flt: Filter, lang: str, today: str) -> dict[str, Any] | None:
-    # the chart's Vega-Lite spec, made once per filter, language and day: making and validating the Altair
-    # chart on every rerun cost more than the rest of the page
-    chart = timeline.chart(_filtered(path, built_at, flt), lang, dt.date.fromisoformat(today))
-    return None if chart is None else chart.to_dict(validate=False)
+    return mappayload.corridor_payload(_corridors(), lang)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -124,31 +117,67 @@ def _geojson(path: str, built_at: str, flt: Filter) -> str:
 def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
     return export.export_bytes(_filtered(path, built_at, flt), fmt, _documents(path, built_at), flt)
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def _cited(path: str, built_at: str) -> dict[str, int]:
+    return choices.cited_documents(_frame(path, built_at))
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _all_history(path: str, built_at: str) -> list[HistoryEntry]:
+    return open_store(path).history()
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _as_of_filtered(path: str, built_at: str, flt: Filter, day: dt.date) -> gpd.GeoDataFrame:
+    # what the tracker said at the end of ``day``, filtered: as ``geotrack list --as-of`` does
+    return apply(history.as_of(_frame(path, built_at), _all_history(path, built_at), day), flt)
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _texts() -> dict[str, list[str]]:
+    return read_documents()[1]
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _targets() -> list[dict[str, Any]]:
+    # only the targets file: the whole dataset (every item record) takes seconds to read
+    path = DATA_DIR / "targets.yaml"
+    return [dict(t) for t in (read_yaml(path) or {}).get("targets", [])] if path.exists() else []
+
+
+@st.cache_data(show_spinner=False, max_entries=2)
+def _boundaries(lang: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    current, former = background.load_layers(background.default_loader())
+    return background.boundary_payload(current, lang), background.boundary_payload(former, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _summary(path: str, built_at: str, flt: Filter, day: dt.date | None, today: dt.date) -> summary.Summary:
+    frame = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
+    return summary.summarise(frame, today)
+
 
 # -- state ------------------------------------------------------------------------------------------
-def _init_state(params: dict[str, str], options: dict[str, list[str]], years: tuple[int, int]) -> None:
-    """On a session's first run, set every widget from the URL."""
+def _init_state(params: dict[str, Any], options: dict[str, list[str]], years: tuple[int, int]) -> None:
+    """On a session's first run, set every widget from the URL (hardened by :func:`state.read_url`)."""
     if st.session_state.get("_init"):
         return
-    flt = Filter.from_query(params, years=years)
-    for field, key in KEYS.items():
-        value = getattr(flt, field)
-        if field == "search":
-            st.session_state[key] = value
-        elif field == "provinces":
-            st.session_state[key] = views.match_provinces(value, options[field])
-        else:
-            st.session_state[key] = views.keep_known(value, options[field])
-    st.session_state.f_years = (flt.deadline_min if flt.deadline_min is not None else years[0],
-                                flt.deadline_max if flt.deadline_max is not None else years[1])
-    st.session_state.f_extra = {"ids": flt.ids, "corridor_km": flt.corridor_km}
+    url = state.read_url(params, options, years)
+    for key, value in url.widgets.items():
+        st.session_state[key] = value
+    st.session_state.f_years = url.years
+    st.session_state.f_extra = {"ids": url.ids, "corridor_km": url.corridor_km}
     # the URL's year bounds stand as written until the slider moves (a bound at the data's edge still
     # leaves out items with no deadline)
-    st.session_state.f_url_years = ((flt.deadline_min, flt.deadline_max), st.session_state.f_years) if (
-        flt.deadline_min is not None or flt.deadline_max is not None) else None
-    st.session_state.lang = i18n.normalise_lang(params.get("lang"))
-    st.session_state.sel = params.get("sel") or None
-    st.session_state.basemap = True
+    st.session_state.f_url_years = (url.url_years, url.years) if url.url_years else None
+    st.session_state.lang = url.lang
+    st.session_state.sel = url.sel
+    st.session_state._scroll_to_item = url.sel is not None
+    st.session_state.reader = (params.get("doc"), params.get("line")) if params.get("doc") else None
+    st.session_state.f_as_of = state.parse_day(params.get("as_of"))
+    st.session_state.f_since = state.parse_day(params.get("since"))
+    st.session_state.notices = {"ignored": url.ignored, "clamped": url.clamped}
+    st.session_state.basemap = False
     st.session_state._init = True
 
 
@@ -158,36 +187,29 @@ def _reset(years: tuple[int, int]) -> None:
     st.session_state.f_years = years
     st.session_state.f_extra = {"ids": (), "corridor_km": None}
     st.session_state.f_url_years = None
+    st.session_state.f_as_of = None
+    st.session_state.f_since = None
     st.session_state.sel = None
+    st.session_state.notices = {"ignored": [], "clamped": []}
 
 
-def _filter_from_widgets(years: tuple[int, int]) -> Filter:
-    lo, hi = st.session_state.f_years
-    extra = st.session_state.get("f_extra") or {}
-    from_url = st.session_state.get("f_url_years")
-    if from_url and tuple(from_url[1]) == (lo, hi):
-        deadline_min, deadline_max = from_url[0]
-    else:
-        deadline_min = int(lo) if lo != years[0] else None
-        deadline_max = int(hi) if hi != years[1] else None
-    return Filter(
-        **{field: tuple(st.session_state[key]) for field, key in KEYS.items() if field != "search"},
-        search=str(st.session_state.f_search or "").strip(),
-        deadline_min=deadline_min,
-        deadline_max=deadline_max,
-        ids=tuple(extra.get("ids") or ()),
-        corridor_km=extra.get("corridor_km"),
-    )
+def _select(item_id: str | None) -> None:
+    st.session_state.sel = item_id
+    st.session_state._scroll_to_item = item_id is not None
+
+
+def _chose() -> None:
+    st.session_state._close_sidebar = True
 
 
 def _take_map_click() -> None:
-    """A click on an item in the map selects it (read before the selectbox is drawn)."""
+    """A click on an item in the map selects it (read before the item page is drawn)."""
     returned = st.session_state.get(MAP_KEY) or {}
     click = (returned.get("last_object_clicked_tooltip"), str(returned.get("last_object_clicked")))
-    item_id = mapview.item_id_from_tooltip(click[0])
+    item_id = mappayload.item_id_from_tooltip(click[0])
     if item_id and click != st.session_state.get("_last_click"):
         st.session_state._last_click = click
-        st.session_state.sel = item_id
+        _select(item_id)
         st.session_state._sel_from_map = item_id  # already in view: do not move the map under the popup
 
 
@@ -195,166 +217,318 @@ def _take_deck_click() -> None:
     """A click on an item in the WebGL map selects it."""
     item_id = deckview.selected_id(st.session_state.get(DECK_KEY))
     if item_id:
-        st.session_state.sel = item_id
+        _select(item_id)
         st.session_state._sel_from_map = item_id
 
 
-def _forget_map_selection() -> None:
+def _take_table_click(ids: list[str]) -> None:
+    """A click on a table row selects its item."""
+    rows = (st.session_state.get("table") or {}).get("selection", {}).get("rows") or []
+    if rows and rows[0] < len(ids):
+        _select(ids[rows[0]])
+        st.session_state._sel_from_map = None
+
+
+def _take_timeline_click() -> None:
+    """A click on a timeline row selects its item."""
+    picked = ((st.session_state.get("timeline") or {}).get("selection") or {}).get(timeline.PICK) or []
+    if picked and picked[0].get("id"):
+        _select(str(picked[0]["id"]))
+        st.session_state._sel_from_map = None
+
+
+def _take_pick() -> None:
+    _select(st.session_state.get("pick_item"))
     st.session_state._sel_from_map = None
 
 
-# -- page -------------------------------------------------------------------------------------------
-def main() -> None:
-    st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
-    params = st.query_params.to_dict()
-    lang = i18n.normalise_lang(st.session_state.get("lang", params.get("lang")))
-    store = open_store()
-    path = store.location
-    if not store.exists():
-        st.title(i18n.t("title", lang))
-        # a database URL is never shown, even redacted: the server's log has it
-        shown = "$GEOTRACK_DATABASE_URL" if is_database_url(path) else store.describe()
-        st.error(i18n.t("no_store", lang, path=shown))
-        st.stop()
-        return
-    profiling.mark("data")
-    try:
-        built_at = store.meta().get("built_at", "")
-        full = _frame(path, built_at)
-        documents = _documents(path, built_at)
-    except GeotrackError as exc:
-        _LOG.error("cannot read the store: %s", scrub(str(exc), [path]))
-        st.error(i18n.t("store_error", lang, error=i18n.t("see_server_log", lang)))
-        st.stop()
-        return
-    corridors = _corridors()
-    corridor_names = mapview.corridor_names(corridors)
-    doc_titles = {d.number: d.title for d in documents}
-    modes, provinces, bounds = _choices(path, built_at)
-    options = {
-        "modes": modes,
-        "statuses": list(vocab.STATUSES),
-        "corridors": list(corridor_names),
-        "provinces": provinces,
-        "funding_types": list(vocab.FUNDING_TYPES),
-        "documents": list(doc_titles),
-    }
-    years = bounds or (dt.date.today().year, dt.date.today().year)
-    _init_state(params, options, years)
-    url_years = st.session_state.f_years
-    year_range = (min(years[0], url_years[0]), max(years[1], url_years[1]))
+def _only(ids: list[str]) -> None:
+    """A one-click view: exactly these items (a URL-only filter the page shows as a chip)."""
+    st.session_state.f_extra = {**(st.session_state.get("f_extra") or {}), "ids": tuple(ids)}
 
-    profiling.mark("filters")
+
+def _drop_extra(name: str) -> None:
+    st.session_state.f_extra = {**(st.session_state.get("f_extra") or {}), name: () if name == "ids" else None}
+
+
+def _close_reader() -> None:
+    st.session_state.reader = None
+
+
+# -- page sections -----------------------------------------------------------------------------------
+class Page:
+    """What every section of one run needs: the store, the language, the filter and its items."""
+
+    def __init__(self, path: str, built_at: str, lang: str) -> None:
+        self.path, self.built_at, self.lang = path, built_at, lang
+        self.t = i18n.translator(lang)
+        self.full = _frame(path, built_at)
+        self.documents = _documents(path, built_at)
+        self.corridor_names = mappayload.corridor_names(_corridors())
+        self.titles = {d.number: d.title for d in self.documents}
+        modes, provinces, bounds = _choices(path, built_at)
+        self.doc_counts = _cited(path, built_at)
+        self.options = {"modes": modes, "statuses": list(vocab.STATUSES), "corridors": list(self.corridor_names),
+                        "provinces": provinces, "funding_types": list(vocab.FUNDING_TYPES),
+                        "documents": list(self.doc_counts)}
+        self.years = bounds or (dt.date.today().year, dt.date.today().year)
+        self.flt = Filter()
+        self.day: dt.date | None = None
+        self.gdf = self.full
+
+    def select_items(self) -> None:
+        """The filter from the widgets, and the items it keeps (as of the chosen day)."""
+        extra = st.session_state.get("f_extra") or {}
+        self.flt = state.filter_of({k: st.session_state.get(k) for k in KEYS.values()}, st.session_state.f_years,
+                                   self.years, st.session_state.get("f_url_years"), extra.get("ids") or (),
+                                   extra.get("corridor_km"))
+        self.day = st.session_state.get("f_as_of")
+        self.gdf = (_as_of_filtered(self.path, self.built_at, self.flt, self.day) if self.day
+                    else _filtered(self.path, self.built_at, self.flt))
+
+
+def sidebar(page: Page) -> str:
+    """Language, filters, as-of and changed-since, reset, basemap. Returns the language chosen."""
     with st.sidebar:
-        lang = st.radio(i18n.t("language", lang), i18n.LANGS, key="lang", horizontal=True,
+        lang = st.radio(i18n.t("language", page.lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
         t = i18n.translator(lang)
-        st.header(t("filters"))
-        st.text_input(t("search"), key="f_search", placeholder=t("search_placeholder"))
-        st.multiselect(t("mode"), options["modes"], key="f_modes", placeholder=t("choose"),
-                       format_func=lambda v: i18n.mode_label(v, lang))
-        st.multiselect(t("status"), options["statuses"], key="f_statuses", placeholder=t("choose"),
-                       format_func=lambda v: i18n.status_label(v, lang))
         index = i18n.LANGS.index(lang)
-        st.multiselect(t("corridor"), options["corridors"], key="f_corridors", placeholder=t("choose"),
-                       format_func=lambda v: corridor_names[v][index])
-        st.multiselect(t("province"), options["provinces"], key="f_provinces", placeholder=t("choose"),
-                       format_func=lambda v: views.province_label(v, lang))
+        st.header(t("filters"))
+        st.text_input(t("search"), key="f_search", on_change=_chose, placeholder=t("search_placeholder"))
+        pick = {"placeholder": t("choose")}
+        st.multiselect(t("mode"), page.options["modes"], key="f_modes", on_change=_chose, **pick,
+                       format_func=lambda v: i18n.mode_label(v, lang))
+        st.multiselect(t("status"), page.options["statuses"], key="f_statuses", on_change=_chose, **pick,
+                       format_func=lambda v: i18n.status_label(v, lang))
+        st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", on_change=_chose, **pick,
+                       format_func=lambda v: page.corridor_names[v][index])
+        st.multiselect(t("province"), page.options["provinces"], key="f_provinces", on_change=_chose, **pick,
+                       format_func=lambda v: choices.findable(views.province_label(v, lang), v))
+        year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
-                  key="f_years", step=1, help=t("deadline_help"))
-        st.multiselect(t("funding"), options["funding_types"], key="f_funding", placeholder=t("choose"),
+                  key="f_years", on_change=_chose, step=1, help=t("deadline_help"))
+        st.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
                        format_func=lambda v: i18n.funding_label(v, lang))
-        st.multiselect(t("document"), options["documents"], key="f_documents", placeholder=t("choose"),
-                       format_func=lambda v: f"{v} — {doc_titles.get(v, '')[:60]}")
-        st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset")
+        st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
+                       format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
+        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format="YYYY-MM-DD",
+                      min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+        st.date_input(t("changed_since"), key="f_since", value=None, format="YYYY-MM-DD",
+                      min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+        st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
         st.checkbox(t("basemap"), key="basemap")
         st.caption(t("link_hint"))
-        st.caption(t("built_at", built_at=built_at))
+        st.caption(t("built_at", built_at=page.built_at))
+    return str(lang)
 
-    flt = _filter_from_widgets(years)
-    gdf = _filtered(path, built_at, flt)
-    _take_map_click()
-    ids = list(gdf["id"])
-    if st.session_state.get("sel") not in ids:
-        st.session_state.sel = None
-    wanted = {**flt.to_query(), **({"lang": lang} if lang != i18n.DEFAULT_LANG else {}),
-              **({"sel": st.session_state.sel} if st.session_state.sel else {})}
-    if wanted != st.query_params.to_dict():
-        st.query_params.from_dict(wanted)
 
-    profiling.mark("summary")
-    st.title(t("title"))
+def notices(page: Page) -> None:
+    """What the link asked for and the page could not use, and the URL-only filters as removable chips."""
+    t = page.t
+    found = st.session_state.get("notices") or {}
+    if found.get("ignored"):
+        st.warning(views.md_escape(t("url_ignored", values=", ".join(f"{k}={v}" for k, v in found["ignored"]))),
+                   icon=":material/link_off:")
+    for _name, asked, used in found.get("clamped") or ():
+        st.info(t("url_clamped", asked=asked, lo=page.years[0], hi=page.years[1], used=used),
+                icon=":material/date_range:")
+    extra = st.session_state.get("f_extra") or {}
+    chips = []
+    if extra.get("ids"):
+        ids = list(extra["ids"])
+        chips.append(("ids", t("chip_ids", ids=", ".join(ids[:5]) + ("…" if len(ids) > 5 else ""))))
+    if extra.get("corridor_km"):
+        chips.append(("corridor_km", t("chip_corridor_km", km=extra["corridor_km"])))
+    for name, text in chips:
+        st.button(f"{views.md_escape(text)}  ✕", key=f"chip_{name}", on_click=_drop_extra, args=(name,),
+                  help=t("chip_remove"), type="secondary")
+    if page.day:
+        st.info(t("as_of_shown", day=page.day.isoformat()), icon=":material/history:")
+
+
+def header(page: Page) -> None:
+    """Title, the count, downloads."""
+    t = page.t
+    st.markdown(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1>", unsafe_allow_html=True)
     st.caption(t("subtitle"))
-    head, download = st.columns([3, 1])
-    head.markdown(f"### {t('count', n=len(gdf), total=len(full))}")
-    profiling.mark("downloads")
-    download.download_button(
-        t("download_geojson", n=len(gdf)), file_name=views.download_name(),
-        # made on click only: most reruns never download, and a rerun waited for it
-        data=lambda: _geojson(path, built_at, flt),
-        mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
-    )
+    with st.container():  # one place in the page whatever it holds, so the map below keeps its own
+        notices(page)
+    head, downloads = st.columns([3, 1], vertical_alignment="center")
+    head.markdown(f"### {t('count', n=len(page.gdf), total=len(page.full))}")
+    with downloads.popover(t("download"), icon=":material/download:", width="stretch"):
+        st.download_button(
+            t("download_geojson", n=len(page.gdf)), file_name=choices.download_name(page.flt),
+            # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
+            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.eager_download_max
+                  else lambda: _geojson(page.path, page.built_at, page.flt)),
+            mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
+        )
+        fmt = st.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
+                           key="download_fmt", format_func=lambda f: export.FORMATS[f].label)
+        chosen = export.FORMATS[fmt]
+        st.download_button(
+            t("download_as", fmt=chosen.label, n=len(page.gdf)),
+            data=lambda: _export_bytes(page.path, page.built_at, page.flt, fmt),
+            file_name=choices.download_name(page.flt, ext=chosen.extension.lstrip(".")),
+            mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
+        )
 
-    profiling.mark("map")
-    if len(gdf) >= settings.webgl_min_items():
-        _webgl_map(path, built_at, flt, lang, len(gdf))
-    else:
-        _leaflet_map(path, built_at, flt, lang, gdf, options["modes"])
-    if gdf.empty:
-        st.info(t("no_match"))
 
-    profiling.mark("downloads")
-    pick, other = st.columns([2, 1], vertical_alignment="bottom")
-    fmt = pick.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
-                         key="download_fmt", format_func=lambda f: export.FORMATS[f].label)
-    chosen = export.FORMATS[fmt]
-    other.download_button(
-        t("download_as", fmt=chosen.label, n=len(gdf)),
-        data=lambda: _export_bytes(path, built_at, flt, fmt),
-        file_name=views.download_name(ext=chosen.extension.lstrip(".")),
-        mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
-    )
+def map_and_side(page: Page) -> None:
+    """The map, and beside it the selected item's page (or the summary when none is selected)."""
+    left, right = st.columns([3, 2], gap="medium")
+    with left:
+        if len(page.gdf) >= settings.webgl_min_items():
+            _webgl_map(page)
+        else:
+            _leaflet_map(page)
+        if page.gdf.empty:
+            st.info(page.t("no_match"))
+    with right:
+        reading = st.session_state.get("reader")
+        if reading:
+            document_reader(page, str(reading[0]), reading[1])
+        elif st.session_state.get("sel"):
+            item_page(page, str(st.session_state.sel))
+        else:
+            summary_panel(page)
 
-    profiling.mark("table")
+
+def summary_panel(page: Page) -> None:
+    """Figures of the selection (as the CLI's reports give them), with one-click views."""
+    t = page.t
+    today = dt.date.today()
+    figures = _summary(page.path, page.built_at, page.flt, page.day, today)
+    st.subheader(t("summary"))
+    a, b, c = st.columns(3)
+    a.metric(t("sum_items"), figures.count)
+    b.metric(t("sum_overdue"), len(figures.overdue))
+    c.metric(t("sum_conflicts"), len(figures.conflicts))
+    st.button(t("show_overdue", n=len(figures.overdue)), key="only_overdue", on_click=_only,
+              args=(figures.overdue,), disabled=not figures.overdue, width="stretch", icon=":material/alarm:")
+    st.button(t("show_conflicts", n=len(figures.conflicts)), key="only_conflicts", on_click=_only,
+              args=(figures.conflicts,), disabled=not figures.conflicts, width="stretch", icon=":material/warning:")
+    st.markdown(f"**{t('sum_by_status')}**")
+    st.markdown("  \n".join(f"{views.md_escape(label)}: **{n}**" for label, n in summary.status_lines(figures,
+                                                                                                    page.lang))
+                or item.EMPTY)
+    st.markdown(f"**{t('sum_investment')}**")
+    st.markdown("  \n".join(views.md_escape(line) for line in summary.investment_lines(figures, page.lang))
+                or item.EMPTY)
+    st.markdown(f"**{t('sum_km')}**")
+    st.dataframe(pd.DataFrame(summary.length_rows(figures, page.lang),
+                              columns=[t("col_mode"), t("sum_items"), "km"]),
+                 hide_index=True, key="sum_lengths", placeholder=item.EMPTY, height="auto")
+    since = st.session_state.get("f_since")
+    if since:
+        changed = summary.changed_items(_all_history(page.path, page.built_at), since)
+        kept = [i for i in changed if i in set(page.gdf["id"])]
+        st.button(t("changed_count", n=len(kept), day=since.isoformat()), key="only_changed", on_click=_only,
+                  args=(kept,), disabled=not kept)
+    with st.expander(t("sum_targets")):
+        st.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
+
+
+def item_page(page: Page, item_id: str) -> None:
+    """The selected item, as a page: facts, commitment cards with links to the document lines,
+    sources, the change history as a story, a permalink and a citation line."""
+    t = page.t
+    rows = page.gdf[page.gdf["id"] == item_id]
+    if rows.empty:
+        return
+    row = rows.drop(columns=rows.geometry.name).iloc[0].to_dict()
+    titles = {n: i18n.document_title(n, title, page.lang) for n, title in page.titles.items()}
+    st.html("<div id='gt-item-anchor'></div>")
+    st.button(t("close_item"), key="close_item", on_click=_select, args=(None,), icon=":material/close:")
+    st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names))
+    st.markdown(f"**{t('history')}**")
+    story = item.history_story(_history(page.path, page.built_at, item_id), page.lang)
+    st.markdown("\n".join(f"- {views.md_escape(line)}" for line in story) or item.EMPTY)
+    query = state.page_query(Filter(), page.lang, {"sel": item_id})
+    permalink = "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    st.markdown(f"**{t('permalink')}**")
+    st.code(permalink, language=None)
+    st.markdown(f"**{t('cite_this')}**")
+    st.code(item.cite_line(row, page.lang, permalink, page.built_at, dt.date.today()), language=None,
+            wrap_lines=True)
+    if st.session_state.pop("_scroll_to_item", False):
+        st.html(f"<script>{item.SCROLL_JS}gtScrollToItem();</script>", unsafe_allow_javascript=True)
+
+
+def document_reader(page: Page, number: str, line: Any) -> None:
+    """A stored document's text at the cited line, highlighted and scrolled to."""
+    t = page.t
+    texts = _texts()
+    at = int(line) if str(line or "").isdigit() else None
+    st.button(t("reader_close"), key="close_reader", on_click=_close_reader, icon=":material/close:")
+    if number not in texts:
+        st.warning(t("reader_missing", doc=views.md_escape(number)))
+        return
+    title = i18n.document_title(number, page.titles.get(number, ""), page.lang)
+    st.markdown(f"**{views.md_escape(number)}** — {views.md_escape(title)}")
+    st.caption(t("reader_note"))
+    whole = st.toggle(t("reader_whole"), key="reader_whole")
+    st.html(reader.reader_html(texts[number], number, at, page.lang, context=None if whole else reader.CONTEXT_LINES))
+    if at:
+        st.html(f"<script>{item.SCROLL_JS}gtScrollLine({at});</script>", unsafe_allow_javascript=True)
+
+
+def table_and_picker(page: Page) -> None:
+    """The item table (a row click opens the item) and a picker by name."""
+    t = page.t
     st.subheader(t("table"))
-    st.dataframe(_table(path, built_at, flt, lang), hide_index=True, key="table")
-    profiling.mark("item_page")
+    ids = list(page.gdf["id"])
+    table = (_table(page.path, page.built_at, page.flt, page.lang) if not page.day
+             else views.table_frame(page.gdf, page.lang))
+    st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
+                 selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
     if len(ids) > settings.select_max_items:
         st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{settings.select_max_items:,}"))
-    rows = gdf[gdf["id"].isin(listed)]
-    names = {r["id"]: views.item_name(r, lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
-    choice = st.selectbox(t("select_item"), [None, *listed], key="sel", on_change=_forget_map_selection,
-                          format_func=lambda v: t("select_none") if v is None else f"{names[v]} [{v}]")
-    if choice:
-        _detail(gdf[gdf["id"] == choice].iloc[0].to_dict(), path, built_at, lang, corridor_names)
+    rows = page.gdf[page.gdf["id"].isin(listed)]
+    names = {r["id"]: views.item_name(r, page.lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
+    st.session_state.pick_item = st.session_state.sel
+    st.selectbox(t("select_item"), listed, key="pick_item", index=None, placeholder=t("select_none"),
+                 on_change=_take_pick, format_func=lambda v: f"{choices.findable(names.get(v, v))} [{v}]")
 
-    profiling.mark("timeline")
+
+def timeline_section(page: Page) -> None:
+    """The timeline (fixed row height, click selects) and the items with no year, by name."""
+    t = page.t
     st.subheader(t("timeline"))
-    chart = (_timeline(path, built_at, flt, lang, dt.date.today().isoformat())
-             if len(gdf) <= settings.timeline_max_items else None)
-    if len(gdf) > settings.timeline_max_items:
-        st.caption(t("timeline_too_many", n=f"{len(gdf):,}", limit=settings.timeline_max_items))
-    elif chart is None:
+    if len(page.gdf) > settings.timeline_max_items:
+        st.caption(t("timeline_too_many", n=f"{len(page.gdf):,}", limit=settings.timeline_max_items))
+        return
+    chart = timeline.chart(page.gdf, page.lang)
+    if chart is None:
         st.caption(t("timeline_none"))
     else:
-        st.vega_lite_chart(spec=chart, width="stretch", key="timeline")
+        st.caption(t("timeline_click"))
+        st.altair_chart(chart, width="stretch", key="timeline", on_select=_take_timeline_click,
+                        selection_mode=timeline.PICK)
+    no_year = timeline.no_year_names(page.gdf, page.lang)
+    if no_year:
+        with st.expander(t("no_year", n=len(no_year))):
+            st.markdown("\n".join(f"- {views.md_escape(name)} ({views.md_escape(i)})" for i, name in no_year))
 
 
-def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoDataFrame,
-                 modes: list[str]) -> None:
-    payload = _payload(path, built_at, flt, lang)
-    # the page itself depends only on the language, basemap and legend: a filter change swaps the
-    # item layers inside it (feature_group_to_add) instead of loading a new map
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=bool(st.session_state.basemap),
-                             legend_modes=modes, items=False)
+def _leaflet_map(page: Page) -> None:
+    payload = _payload(page.path, page.built_at, page.flt, page.lang) if not page.day else mappayload.map_payload(
+        page.gdf, page.lang, page.corridor_names, popups=False)
+    boundaries, former = _boundaries(page.lang)
+    # the page itself depends only on the language, basemap, boundaries and legend: a filter change
+    # swaps the item layers inside it (feature_group_to_add) instead of loading a new map
+    fmap = mapview.build_map(payload, corridors=_corridor_payload(page.lang), tiles=bool(st.session_state.basemap),
+                             legend_modes=page.options["modes"], items=False, boundaries=boundaries,
+                             former_boundaries=former)
     layers = mapview.item_layers(payload)
     selected = st.session_state.sel
-    ring = mapview.highlight_group(gdf, selected) if selected else None
-    rows = gdf[gdf["id"] == selected]
+    ring = mapview.highlight_group(page.gdf, selected) if selected else None
+    rows = page.gdf[page.gdf["id"] == selected]
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
-    view = mapview.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
+    view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
     st_folium(
         fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
         returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
@@ -363,50 +537,73 @@ def _leaflet_map(path: str, built_at: str, flt: Filter, lang: str, gdf: gpd.GeoD
         layer_control=folium.LayerControl(collapsed=True, position="topright"),
     )
     if payload["missing"]:
-        st.caption(i18n.t("not_drawn", lang, n=len(payload["missing"])))
+        st.caption(page.t("not_drawn", n=len(payload["missing"])))
 
 
-def _webgl_map(path: str, built_at: str, flt: Filter, lang: str, count: int) -> None:
+def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
-    deck, drawn = _deck(path, built_at, flt, lang)
-    st.caption(i18n.t("webgl_map", lang, n=f"{count:,}", limit=f"{settings.webgl_min_items():,}"))
+    deck, drawn = _deck(page.path, page.built_at, page.flt, page.lang)
+    count = len(page.gdf)
+    st.caption(page.t("webgl_map", n=f"{count:,}", limit=f"{settings.webgl_min_items():,}"))
     st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
     if count > drawn:
-        st.caption(i18n.t("not_drawn", lang, n=count - drawn))
+        st.caption(page.t("not_drawn", n=count - drawn))
 
 
-def _detail(row: dict[str, Any], path: str, built_at: str, lang: str,
-            corridor_names: dict[str, tuple[str, str]]) -> None:
-    t = i18n.translator(lang)
-    st.subheader(f"{t('detail')}: {views.md_escape(views.item_name(row, lang))}")
-    facts, side = st.columns([2, 3])
-    facts.dataframe(views.facts_frame(row, lang, corridor_names), hide_index=True, key="facts")
-    with side:
-        st.markdown(f"**{t('commitments')}**")
-        commitments = row.get("commitments") or []
-        summary = views.conflict_summary(commitments, lang)
-        if summary:
-            st.warning(views.md_escape(summary), icon="⚠️")
-        else:
-            st.caption(t("no_conflicts"))
-        st.dataframe(views.commitments_frame(commitments, lang), key="commitments")
-        entries = _history(path, built_at, str(row["id"]))
-        st.markdown(f"**{t('status_history')}**")
-        st.dataframe(views.status_history(entries, row.get("status"), row.get("status_as_of"), lang),
-                     hide_index=True, key="status_history")
-        with st.expander(t("all_changes")):
-            history = views.history_frame(entries, lang)
-            if history.empty:
-                st.caption(t("no_history"))
-            else:
-                st.dataframe(history, hide_index=True, key="history")
-        sources = views.sources_frame(row)
-        if not sources.empty:
-            with st.expander(t("sources")):
-                st.dataframe(sources, hide_index=True, key="sources")
+def _sync_url(page: Page) -> None:
+    reading = st.session_state.get("reader")
+    extra = {"sel": st.session_state.get("sel"),
+             "doc": reading[0] if reading else None, "line": reading[1] if reading else None,
+             "as_of": page.day.isoformat() if page.day else None,
+             "since": st.session_state.f_since.isoformat() if st.session_state.get("f_since") else None}
+    wanted = state.page_query(page.flt, page.lang, extra)
+    if wanted != st.query_params.to_dict():
+        st.query_params.from_dict(wanted)
 
 
-_LOG = logging.getLogger("geotrack.app")
+# -- page -------------------------------------------------------------------------------------------
+def main() -> None:
+    """The page: sidebar; header; map beside the item page or summary; table and picker; timeline."""
+    st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
+    st.html(f"<style>{mapview.PAGE_CSS}</style>")
+    params = st.query_params.to_dict()
+    lang = i18n.normalise_lang(st.session_state.get("lang", params.get("lang")))
+    store = open_store()
+    if not store.exists():
+        st.title(i18n.t("title", lang))
+        # a database URL is never shown, even redacted: the server's log has it
+        shown = "$GEOTRACK_DATABASE_URL" if is_database_url(store.location) else store.describe()
+        st.error(i18n.t("no_store", lang, path=shown))
+        st.stop()
+        return
+    profiling.mark("data")
+    try:
+        built_at = store.meta().get("built_at", "")
+        page = Page(store.location, built_at, lang)
+    except GeotrackError as exc:
+        LOG.error("cannot read the store: %s", scrub(str(exc), [store.location]))
+        st.error(i18n.t("store_error", lang))
+        st.stop()
+        return
+    profiling.mark("filters")
+    _init_state(params, page.options, page.years)
+    page.lang = lang = sidebar(page)
+    page.t = i18n.translator(lang)
+    page.select_items()
+    _take_map_click()
+    if st.session_state.get("sel") not in set(page.gdf["id"]):
+        st.session_state.sel = None
+    _sync_url(page)
+    profiling.mark("summary")
+    header(page)
+    profiling.mark("map")
+    map_and_side(page)
+    profiling.mark("table")
+    table_and_picker(page)
+    profiling.mark("timeline")
+    timeline_section(page)
+    if st.session_state.pop("_close_sidebar", False):  # last on the page: nothing above it moves
+        st.html(f"<script>{item.SCROLL_JS}gtCloseSidebarOnPhone();</script>", unsafe_allow_javascript=True)
 
 
 def _run() -> None:
@@ -415,7 +612,7 @@ def _run() -> None:
         with profiling.script_run():  # section times on stdout when GEOTRACK_PROFILE is set
             main()
     except Exception as exc:  # Streamlit's own stop and rerun signals are not Exceptions: they pass
-        _LOG.error("page error: %s", scrub("".join(traceback.format_exception(exc))))
+        LOG.error("page error: %s", scrub("".join(traceback.format_exception(exc))))
         st.error(i18n.t("page_error", i18n.normalise_lang(st.session_state.get("lang"))))
 
 

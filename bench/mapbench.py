@@ -10,14 +10,16 @@ import folium
 import geopandas as gpd
 
 from bench.run import Row, best_of
-from geotrack import settings
+from geotrack import settings, testing
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
+from geotrack.ui import payload as mappayload
+from geotrack.ui import style as look
 
 
 def _leaflet(gdf: gpd.GeoDataFrame) -> str:
-    zoom = mapview.payload_zoom(len(gdf))  # as the app does
-    payload = mapview.map_payload(gdf, "en", zoom=zoom, popups=zoom is None)
+    zoom = look.payload_zoom(len(gdf))  # as the app does
+    payload = mappayload.map_payload(gdf, "en", zoom=zoom, popups=zoom is None)
     return mapview.rendered_html(mapview.build_map(payload))
 
 
@@ -26,7 +28,7 @@ def _webgl(gdf: gpd.GeoDataFrame) -> str:
 
 
 def _naive(gdf: gpd.GeoDataFrame) -> str:
-    m = folium.Map(location=mapview.DEFAULT_CENTER, zoom_start=mapview.DEFAULT_ZOOM)
+    m = folium.Map(location=look.DEFAULT_CENTER, zoom_start=look.DEFAULT_ZOOM)
     shown = gdf[["id", "name_vi", "mode", "status", "geometry"]].copy()
     folium.GeoJson(shown, tooltip=folium.GeoJsonTooltip(fields=["name_vi", "mode", "status"])).add_to(m)
     return m.get_root().render()
@@ -38,7 +40,7 @@ def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
     webgl_s, webgl_json = best_of(lambda: _webgl(gdf), repeat)
     naive_s, naive_html = best_of(lambda: _naive(gdf), max(1, repeat - 1))
     located = sorted(gdf.loc[gdf.geometry.notna(), "id"])
-    assert sorted(mapview.feature_ids_in_script(leaflet_html)) == located  # same items as the naive path
+    assert sorted(testing.feature_ids_in_script(leaflet_html)) == located  # same items as the naive path
     used = "WebGL" if size >= settings.webgl_min_items() else "Leaflet"
     target = "≤ 3 MB, ≤ 1 s at 10,000" if size == 10_000 else ""
     naive_note = "baseline: folium.GeoJson of full-resolution geometry with a GeoJsonTooltip"

@@ -1,23 +1,29 @@
-"""Builders for tests: valid item records, a dataset folder and a built store.
+"""Builders and oracles for tests: records, a dataset folder, a built store, a decoded map.
+
+Valid item records, a dataset folder and a built store; and what the map script draws, decoded in Python.
 
 Public, as geopandas' ``testing`` module is, so that the project's tests, the bench and a
-user's own checks share one set of builders instead of each keeping a copy.
+user's own checks share one set of builders and one reading of a generated map; the app never
+needs them.
 """
 
 from __future__ import annotations
 
 import copy
 import json
+import re
 import shutil
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import yaml
 
 from geotrack.build import build
 from geotrack.io import DATA_DIR, LAYERS_DIR
 from geotrack.store import GeoPackageStore
+from geotrack.ui.payload import DRAWABLE_TYPES, fill_tooltip
 
 #: A real commitment of 14/NQ-CP (line 441) to Ring Road 4.
 COMMITMENT_RING_14: Mapping[str, Any] = {
@@ -142,3 +148,70 @@ def build_store(root: Path, records: Iterable[Mapping[str, Any]],
     store = GeoPackageStore(root / "store" / "geotrack.gpkg")
     build(store, data_dir=data, layers_dir=layers)
     return store
+
+
+# -- map oracles ------------------------------------------------------------------
+_ITEM_IDS = re.compile(r'\{"ids":(\[(?:[^\]"]|"(?:[^"\\]|\\.)*")*\])')
+
+
+def decode_geometries(encoded: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """GeoJSON geometries of an :func:`encode_geometries` (what the map script draws; for tests and checks)."""
+    scale, xy = encoded["scale"], encoded["xy"]
+    out, p, r, v = [], 0, 0, 0
+    for t, n_parts in zip(encoded["t"], encoded["parts"], strict=True):
+        parts = []
+        for _ in range(n_parts):
+            rings = []
+            for _ in range(encoded["rings"][p]):
+                n = encoded["vertices"][r]
+                steps = np.asarray(xy[2 * v:2 * (v + n)], dtype=np.int64).reshape(-1, 2)
+                rings.append((np.cumsum(steps, axis=0) / scale).tolist())
+                r, v = r + 1, v + n
+            parts.append(rings)
+            p += 1
+        out.append(_assemble(DRAWABLE_TYPES[t], parts))
+    return out
+
+
+def _assemble(kind: str, parts: list[list[list[list[float]]]]) -> dict[str, Any]:
+    """A GeoJSON geometry of type ``kind`` from its parts → rings → vertices."""
+    if kind == "Point":
+        return {"type": kind, "coordinates": parts[0][0][0]}
+    if kind in ("LineString", "Polygon"):
+        return {"type": kind, "coordinates": parts[0][0] if kind == "LineString" else parts[0]}
+    if kind in ("MultiPoint", "MultiLineString"):
+        return {"type": kind, "coordinates": [q[0][0] if kind == "MultiPoint" else q[0] for q in parts]}
+    return {"type": kind, "coordinates": parts}
+
+
+
+def decode_features(payload: Mapping[str, Any], mode: str) -> list[dict[str, Any]]:
+    """The GeoJSON features the map script makes of ``payload['modes'][mode]``.
+
+    Each with its id, geometry and the properties ``k`` (style key), ``tt`` (tooltip HTML)
+    and ``pp`` (popup HTML or ``""``).
+    """
+    entry, labels = payload["modes"][mode], payload["labels"]
+    features = []
+    for i, geometry in enumerate(decode_geometries(entry["geometry"])):
+        status = entry["statuses"][entry["status"][i]]
+        tooltip = fill_tooltip({"name": entry["names"][i], "mode": labels["modes"][mode],
+                                "status": labels["statuses"][status], "deadline": entry["deadlines"][i],
+                                "id": (entry["id_html"] or entry["ids"])[i]})
+        features.append({"type": "Feature", "id": entry["ids"][i], "geometry": geometry,
+                         "properties": {"k": f"{mode}|{status}", "tt": tooltip,
+                                        "pp": entry["popups"][i] if entry["popups"] else ""}})
+    return features
+
+
+
+def feature_ids_in_script(script: str) -> list[str]:
+    """The item ids of the features a generated map script carries, in order (for tests and checks)."""
+    return [item_id for found in _ITEM_IDS.findall(script) for item_id in json.loads(found)]
+
+
+
+def external_urls(page: str) -> list[str]:
+    """``src``/``href`` URLs of ``<script>`` and ``<link>`` tags that leave the app (``http(s)://`` or ``//``)."""
+    urls = re.findall(r'<(?:script|link)\b[^>]*\b(?:src|href)\s*=\s*["\']([^"\']+)["\']', page, flags=re.IGNORECASE)
+    return [u for u in urls if re.match(r"^(?:[a-z]+:)?//", u, flags=re.IGNORECASE)]

@@ -13,6 +13,7 @@ import pytest
 from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
 
+from geotrack import testing
 from geotrack.ui import leaflet as mapview
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -52,6 +53,19 @@ def _count(at: AppTest) -> str:
     return next(m.value for m in at.markdown if m.value.startswith("### "))
 
 
+def _items(at: AppTest) -> Any:
+    """The item table (its last column is the id)."""
+    return next(d for d in at.dataframe if d.key == "table").value
+
+
+def _ids_in_table(at: AppTest) -> list[str]:
+    return sorted(_items(at).iloc[:, -1])
+
+
+def _html(at: AppTest) -> str:
+    return " ".join(h.proto.body for h in at.get("html"))
+
+
 def _map_args(at: AppTest) -> dict[str, Any]:
     components = [c for c in at.get("component_instance") if "streamlit_folium" in c.proto.component_name]
     assert len(components) == 1
@@ -60,14 +74,14 @@ def _map_args(at: AppTest) -> dict[str, Any]:
 
 def _map_ids(at: AppTest) -> list[str]:
     args = _map_args(at)
-    return mapview.feature_ids_in_script(args["script"] + (args.get("feature_group") or ""))
+    return testing.feature_ids_in_script(args["script"] + (args.get("feature_group") or ""))
 
 
 def test_runs_and_shows_everything(run_app):
     at = run_app()
     assert _count(at) == "### 6 / 6 công trình khớp bộ lọc"
     assert sorted(_map_ids(at)) == sorted(LOCATED)
-    assert len(at.dataframe) >= 1 and len(at.dataframe[0].value) == 6
+    assert len(_items(at)) == 6 and _items(at).columns[0] == "Tên"  # name first, id last
     assert any("chưa có vị trí nên không hiện trên bản đồ: 1." in c.value for c in at.caption)
     assert at.get("download_button")
 
@@ -85,7 +99,7 @@ def test_a_filter_change_swaps_the_items_in_the_same_map_page(run_app):
     everything, ports = _map_args(run_app()), _map_args(run_app(modes="seaport"))
     assert everything["script"] == ports["script"]
     assert everything["feature_group"] != ports["feature_group"]
-    assert sorted(mapview.feature_ids_in_script(ports["feature_group"])) == ["port-alpha", "port-bravo"]
+    assert sorted(testing.feature_ids_in_script(ports["feature_group"])) == ["port-alpha", "port-bravo"]
     assert "port-alpha" not in everything["script"]
 
 
@@ -94,7 +108,7 @@ def test_query_params_become_filters(run_app):
     assert at.multiselect(key="f_modes").value == ["seaport"]
     assert _count(at).startswith("### 2 / 6")
     assert sorted(_map_ids(at)) == ["port-alpha", "port-bravo"]
-    assert sorted(at.dataframe[0].value.iloc[:, 0]) == ["port-alpha", "port-bravo"]
+    assert _ids_in_table(at) == ["port-alpha", "port-bravo"]
 
 
 def test_former_province_without_diacritics_matches(run_app):
@@ -102,7 +116,7 @@ def test_former_province_without_diacritics_matches(run_app):
     assert at.multiselect(key="f_provinces").value == ["Hải Dương"]
     assert _count(at) == "### 1 of 6 items match"
     assert _map_ids(at) == ["port-bravo"]
-    assert at.title[0].value.startswith("Committed infrastructure tracker")
+    assert "Committed infrastructure tracker" in " ".join(m.value for m in at.markdown)
 
 
 def test_deadline_and_search_from_the_url(run_app):
@@ -127,25 +141,81 @@ def test_widget_changes_are_written_to_the_url(run_app):
     assert len(_map_ids(at)) == 5
 
 
-def test_selected_item_shows_its_detail_escaped(run_app):
+def test_selected_item_shows_its_page_escaped(run_app):
     at = run_app(sel="xss-airport")
-    assert at.selectbox(key="sel").value == "xss-airport"
-    detail = [s.value for s in at.subheader if s.value.startswith("Chi tiết")]
-    assert detail and r"\<img" in detail[0] and not re.search(r"(?<!\\)<img", detail[0])
+    assert at.selectbox(key="pick_item").value == "xss-airport"
+    page = _html(at)
+    assert "gt-item" in page and "&lt;img src=x" in page and "<img" not in page
     args = _map_args(at)
     assert args["center"] is not None and args["zoom"] == 15
     assert "xss-airport" in (args["feature_group"] or "")
     assert at.query_params["sel"] == "xss-airport"
 
 
-def test_conflicts_are_flagged(run_app):
+def test_item_page_has_full_quotes_reader_links_and_a_story(run_app):
     at = run_app(sel="ring-road-4-capital", lang="en")
-    frames = [d.value for d in at.dataframe]
-    side_by_side = next(f for f in frames if "14/NQ-CP" in f.columns)
-    assert list(side_by_side.columns) == ["30-NQ/TW", "14/NQ-CP"]
-    assert side_by_side.loc["End year", "30-NQ/TW"] == "⚠ differs: 2030"
-    assert any("disagree on" in w.value and "deadline" in w.value for w in at.warning)
+    page = _html(at)
+    full_quote = ("Đến năm 2030, hoàn chỉnh các tuyến đường bộ cao tốc hướng tâm và các tuyến vành đai vùng Thủ đô "
+                  "(ưu tiên vành đai 4, vành đai 5)")
+    assert full_quote in page  # never cut
+    assert "href='?doc=30-NQ%2FTW&amp;line=114&amp;sel=ring-road-4-capital&amp;lang=en'" in page
+    assert "the documents disagree on: deadline" in page
+    assert 'href="https://example.org/status"' in page and 'rel="noopener noreferrer"' in page
+    story = " ".join(m.value for m in at.markdown)
+    assert "recorded from the documents" in story and "status changed" not in story
+    assert any("sel=ring-road-4-capital" in c.value for c in at.code)
+    assert any(c.value.startswith("“Ring Road 4 – Capital Region” (ring-road-4-capital)") for c in at.code)
     assert XSS_NAME not in "".join(m.value for m in at.markdown)
+
+
+def test_the_reader_opens_the_document_at_the_cited_line(run_app):
+    at = run_app(doc="14/NQ-CP", line="441", sel="ring-road-4-capital")
+    page = _html(at)
+    hit = re.search(r"<div id='gt-L441' class='gt-hit'[^>]*><span class='gt-ln'>441</span>"
+                    r"<span class='gt-lt'>(.*?)</span>", page)
+    assert hit and "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng" in hit.group(1)
+    assert at.query_params["doc"] == "14/NQ-CP" and at.query_params["line"] == "441"
+    at.button(key="close_reader").click().run()
+    assert "doc" not in at.query_params and "class='gt-hit'" not in _html(at)
+
+
+def test_summary_equals_the_cli_reports_and_its_views_select_exactly_them(run_app, store_path):
+    from geotrack import history
+    from geotrack.filters import Filter
+    from geotrack.store import open_store
+
+    frame = open_store(str(store_path)).load(Filter())
+    overdue = sorted(history.overdue(frame)["id"])
+    disputed = sorted(i for i, _ in history.conflicts(frame))
+    assert overdue and disputed
+    at = run_app(lang="en")
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics == {"Items": "6", "Overdue": str(len(overdue)), "Docs disagree": str(len(disputed))}
+    lengths = next(d.value for d in at.dataframe if "km" in d.value.columns)
+    cli = history.lengths_by_mode(frame)
+    assert list(lengths["km"]) == list(cli["length_km"]) and list(lengths["Items"]) == list(cli["items"])
+    at.button(key="only_overdue").click().run()
+    assert _ids_in_table(at) == overdue and at.query_params["ids"] == ",".join(overdue)
+    at.button(key="chip_ids").click().run()  # the chip removes the URL-only filter
+    assert len(_items(at)) == 6 and "ids" not in at.query_params
+    at.button(key="only_conflicts").click().run()
+    assert _ids_in_table(at) == disputed
+
+
+def test_link_values_are_cleaned_and_what_is_ignored_is_said(run_app):
+    at = run_app(modes="foo,seaport,seaport," + ",".join(f"m{i}" for i in range(80)), deadline_min="1800",
+                 colour="red", lang="en")
+    assert at.multiselect(key="f_modes").value == ["seaport"]
+    shown = " ".join(w.value for w in at.warning)
+    assert "modes=foo" in shown and "colour=red" in shown and "m47" in shown and "m48" not in shown  # capped
+    assert any("1800 is outside the data (2024–2030); using 2024" in i.value for i in at.info)
+    assert at.query_params["deadline_min"] == "2024" and at.query_params["modes"] == "seaport"
+
+
+def test_empty_values_read_as_a_dash(run_app):
+    at = run_app(lang="en", sel="social-nowhere")
+    assert "None" not in _html(at)
+    assert "<dd>—</dd>" in _html(at)
 
 
 def test_missing_store_tells_how_to_build_it(monkeypatch, tmp_path):
@@ -167,7 +237,7 @@ def test_switching_language_keeps_the_filters(run_app):
 def test_year_bounds_from_the_url_stand_as_written(run_app):
     at = run_app(deadline_max="2030")  # the data's last year: still leaves out the item with no deadline
     assert at.slider(key="f_years").value == (2024, 2030)
-    assert "social-nowhere" not in set(at.dataframe[0].value.iloc[:, 0])
+    assert "social-nowhere" not in _ids_in_table(at)
     assert _count(at).startswith("### 5 / 6")
     assert at.query_params["deadline_max"] == "2030"
     at.slider(key="f_years").set_value((2025, 2030)).run()
@@ -180,7 +250,7 @@ def test_every_export_format_is_offered_for_the_filtered_set(run_app):
     assert formats.options == ["GeoPackage", "GeoParquet", "FlatGeobuf", "KML (Google Earth)", "CSV (Excel, WKT)"]
     n = _count(at).split()[1]
     labels = [b.proto.label for b in at.get("download_button")]
-    assert f"GeoJSON ({n} items)" in labels and f"GeoPackage ({n} items)" in labels
+    assert f"GeoJSON ({n})" in labels and f"GeoPackage ({n})" in labels
 
 
 def test_database_password_is_not_shown(monkeypatch):

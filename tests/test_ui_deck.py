@@ -13,7 +13,7 @@ from shapely.geometry import MultiLineString
 from geotrack import settings
 from geotrack.model import Item, items_to_frame
 from geotrack.ui import deck as deckview
-from geotrack.ui import leaflet as mapview
+from geotrack.ui import style as look
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +42,7 @@ def test_colours_come_from_the_fixed_table(frame):
     items = painted.set_index("id")
     for rows in deckview.deck_payload(painted)["layers"].values():
         for row in rows:
-            style = mapview.item_style(items.at[row["id"], "mode"], items.at[row["id"], "status"])
+            style = look.item_style(items.at[row["id"], "mode"], items.at[row["id"], "status"])
             assert "#" + bytes(row["colour"][:3]).hex() == style["color"]
 
 

@@ -58,7 +58,9 @@ def test_chart_has_bars_today_and_overdue_colours(frame):
     assert chart is not None
     spec = chart.to_dict()
     marks = [layer["mark"]["type"] if isinstance(layer["mark"], dict) else layer["mark"] for layer in spec["layer"]]
-    assert marks == ["bar", "rule", "text"]
+    assert marks == ["bar", "point", "rule", "text"]
+    assert spec["height"] == {"step": timeline.ROW_PX}  # a fixed row height: the chart grows with the rows
+    assert spec["params"][0]["name"] == timeline.PICK and spec["params"][0]["select"]["fields"] == ["id"]
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["range"] == [timeline.OVERDUE_COLOUR, timeline.ON_TIME_COLOUR]
     datasets = spec["datasets"].values()
@@ -69,3 +71,23 @@ def test_chart_has_bars_today_and_overdue_colours(frame):
 def test_no_chart_without_years(frame):
     assert timeline.chart(frame[frame["id"] == "social-nowhere"], "en", TODAY) is None
     assert timeline.timeline_frame(frame.iloc[0:0]).empty
+
+
+def test_end_year_only_items_are_milestones_and_yearless_items_are_listed(frame):
+    rows = timeline.timeline_frame(frame, "en", TODAY).set_index("id")
+    only_end = frame[frame["start_year"].isna() & frame["end_year"].notna()]
+    assert len(only_end) > 0
+    for item_id in only_end["id"]:
+        assert rows.loc[item_id, "kind"] == "milestone"
+    spans = frame[frame["start_year"].notna()]
+    assert set(rows[rows["kind"] == "span"].index) == set(spans["id"])
+    assert timeline.no_year_names(frame, "en") == [("social-nowhere", "Social housing, somewhere")] or [
+        i for i, _ in timeline.no_year_names(frame, "en")] == ["social-nowhere"]
+
+
+@pytest.mark.parametrize("count", [1, 5, 13])
+def test_the_axis_spans_the_years_and_today_at_any_size(frame, count):
+    rows = frame[frame["end_year"].notna()].head(count)
+    spec = timeline.chart(rows, "en", TODAY).to_dict()
+    domain = spec["layer"][0]["encoding"]["x"]["scale"]["domain"]
+    assert domain[0] < min(TODAY.year, int(rows["end_year"].min())) and domain[1] > TODAY.year

@@ -6,8 +6,8 @@ and zoom; above :func:`geotrack.settings.webgl_min_items` items that no longer k
 same filters. deck.gl comes with Streamlit's own frontend, so nothing loads from a CDN;
 there is no basemap (``map_provider=None``), so no tile server is asked either.
 
-Colours come from :data:`geotrack.mapview.MODE_COLOURS` (grey for stopped work) and
-the line width from :data:`geotrack.mapview.STATUS_STYLES`; deck.gl draws no dashes,
+Colours come from :data:`geotrack.look.MODE_COLOURS` (grey for stopped work) and
+the line width from :data:`geotrack.look.STATUS_STYLES`; deck.gl draws no dashes,
 so planned work is drawn lighter instead. Hover texts are plain text (deck.gl puts
 them in with ``innerText``): nothing in them is read as HTML.
 """
@@ -25,7 +25,8 @@ import shapely
 from pydeck.bindings.json_tools import default_serialize
 
 from geotrack.ui import i18n
-from geotrack.ui import leaflet as mapview
+from geotrack.ui import payload as mappayload
+from geotrack.ui import style as look
 
 #: Layer ids (a click reports the layer and the item's row).
 LAYERS: Final = ("gt-polygons", "gt-lines", "gt-points")
@@ -36,16 +37,16 @@ _ALPHA: Final = {"dashed": 150, "dashdot": 200, "solid": 255, "bold": 255, "grey
 
 
 def _rgba(mode: str, status: str) -> list[int]:
-    style = mapview.item_style(mode, status)
+    style = look.item_style(mode, status)
     colour = str(style["color"]).lstrip("#")
-    legend = mapview.STATUS_STYLES[status].legend if status in mapview.STATUS_STYLES else "solid"
+    legend = look.STATUS_STYLES[status].legend if status in look.STATUS_STYLES else "solid"
     return [int(colour[i:i + 2], 16) for i in (0, 2, 4)] + [_ALPHA[legend]]
 
 
 def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any]:
     """Plain, cacheable rows of the three layers (polygons, lines, points) for :func:`build_deck`.
 
-    Geometry is simplified and rounded for the default view (:func:`mapview.level_of_detail`);
+    Geometry is simplified and rounded for the default view (:func:`look.level_of_detail`);
     multi-part items give one row per part, all with the item's id.
 
     Returns
@@ -56,8 +57,8 @@ def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[s
         ``position``); ``bounds``: ``[[south, west], [north, east]]`` or ``None``; ``count``:
         items drawn.
     """
-    _, decimals = mapview.level_of_detail(mapview.DEFAULT_ZOOM)
-    shapes = mapview.simplify_all(gdf.geometry, mapview.DEFAULT_ZOOM)
+    _, decimals = look.level_of_detail(look.DEFAULT_ZOOM)
+    shapes = mappayload.simplify_all(gdf.geometry, look.DEFAULT_ZOOM)
     located = ~shapely.is_missing(shapes)
     shapes = shapely.transform(shapes[located], lambda xy: np.round(xy, decimals))
     rows = gdf.loc[located, ["id", "name_vi", "name_en", "mode", "status", "end_year", "deadline_text"]]
@@ -65,10 +66,10 @@ def deck_payload(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> dict[s
     for r in rows.to_dict("records"):
         status = str(r["status"])
         texts.append({
-            "id": str(r["id"]), "name": mapview.main_name(r, lang)[0], "mode": i18n.mode_label(r["mode"], lang),
-            "status": i18n.status_label(status, lang), "deadline": mapview.deadline_label(r, lang),
+            "id": str(r["id"]), "name": look.main_name(r, lang)[0], "mode": i18n.mode_label(r["mode"], lang),
+            "status": i18n.status_label(status, lang), "deadline": look.deadline_label(r, lang),
             "colour": _rgba(str(r["mode"]), status),
-            "width": float(mapview.STATUS_STYLES[status].weight if status in mapview.STATUS_STYLES else 3),
+            "width": float(look.STATUS_STYLES[status].weight if status in look.STATUS_STYLES else 3),
         })
     layers: dict[str, list[dict[str, Any]]] = {name: [] for name in LAYERS}
     parts, part_of = shapely.get_parts(shapes, return_index=True)
@@ -124,8 +125,8 @@ def build_deck(payload: Mapping[str, Any], *, height: int = 600) -> CompactDeck:
     view = None
     if bounds:
         (south, west), (north, east) = bounds
-        view = mapview.focus_view(shapely.box(west, south, east, north), height_px=height)
-    (lat, lon), zoom = view or (mapview.DEFAULT_CENTER, mapview.DEFAULT_ZOOM)
+        view = look.focus_view(shapely.box(west, south, east, north), height_px=height)
+    (lat, lon), zoom = view or (look.DEFAULT_CENTER, look.DEFAULT_ZOOM)
     zoom -= 1  # deck.gl's world is 512 pixels wide at zoom 0, Leaflet's (focus_view's) 256
     return CompactDeck(
         layers=deck_layers, map_provider=None,  # no basemap: nothing to fetch (Streamlit would add Carto's)

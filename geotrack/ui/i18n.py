@@ -31,7 +31,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "lang_en": ("English", "English"),
         "no_store": ("Chưa có kho dữ liệu tại {path}. Hãy chạy `make store` (hoặc `geotrack build`) rồi tải lại trang.",
                      "No data store at {path}. Run `make store` (or `geotrack build`), then reload the page."),
-        "store_error": ("Không đọc được kho dữ liệu: {error}", "Cannot read the data store: {error}"),
+        "store_error": ("Không đọc được kho dữ liệu; chi tiết có trong nhật ký máy chủ.",
+                        "Cannot read the data store; the server log has the details."),
         "see_server_log": ("chi tiết có trong nhật ký máy chủ", "the details are in the server's log"),
         "page_error": ("Trang gặp lỗi và không hiển thị được. Chi tiết có trong nhật ký máy chủ; hãy thử tải lại "
                        "hoặc bỏ các tham số trong địa chỉ.",
@@ -65,6 +66,10 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "no_match": ("Không có công trình nào khớp bộ lọc.", "No item matches the filters."),
         # map
         "map": ("Bản đồ", "Map"),
+        "frame_selection": ("Khung vùng chọn", "Frame the selection"),
+        "whole_extent": ("Toàn bộ phạm vi", "Whole extent"),
+        "provinces_layer": ("Ranh giới tỉnh (từ 7/2025)", "Province boundaries (since July 2025)"),
+        "provinces_former_layer": ("Ranh giới tỉnh cũ (trước 7/2025)", "Former province boundaries (before July 2025)"),
         "legend": ("Chú giải", "Legend"),
         "legend_status": ("Nét vẽ theo tình trạng", "Line style by status"),
         "legend_dashed": ("nghiên cứu, theo kế hoạch", "study, planned"),
@@ -149,13 +154,116 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "year": ("Năm", "Year"),
         # downloads
         "download": ("Tải dữ liệu đang lọc", "Download the filtered items"),
-        "download_geojson": ("GeoJSON ({n} công trình)", "GeoJSON ({n} items)"),
+        "download_geojson": ("GeoJSON ({n})", "GeoJSON ({n})"),
         "download_format": ("Định dạng khác", "Other format"),
-        "download_as": ("{fmt} ({n} công trình)", "{fmt} ({n} items)"),
+        "download_as": ("{fmt} ({n})", "{fmt} ({n})"),
         "link_hint": ("Bộ lọc được lưu trong địa chỉ trang: sao chép đường dẫn để chia sẻ đúng góc nhìn này.",
                       "The filters live in the page address: copy the link to share this view."),
+        # item page
+        "item_page": ("Công trình", "Item"),
+        "close_item": ("Đóng", "Close"),
+        "stated": ("theo văn bản", "stated"),
+        "drawn": ("theo hình vẽ", "drawn"),
+        "location": ("Vị trí", "Location"),
+        "precision_exact": ("chính xác", "exact"),
+        "precision_approximate": ("gần đúng", "approximate"),
+        "precision_representative_point": ("điểm đại diện", "representative point"),
+        "differs_on": ("các văn bản ghi khác nhau về", "the documents disagree on"),
+        "story_added_build": ("{day}: ghi nhận từ các văn bản (lần dựng dữ liệu đầu tiên).",
+                              "{day}: recorded from the documents (first data build)."),
+        "story_added": ("{day}: thêm vào bởi {actor}.", "{day}: added by {actor}."),
+        "story_removed": ("{day}: gỡ bỏ bởi {actor}.", "{day}: removed by {actor}."),
+        "story_change": ("{day}: {field} đổi từ “{old}” thành “{new}” (bởi {actor}).",
+                         "{day}: {field} changed from “{old}” to “{new}” (by {actor})."),
+        "story_source": ("Nguồn: {source}.", "Source: {source}."),
+        "permalink": ("Đường dẫn cố định", "Permalink"),
+        "cite_this": ("Trích dẫn công trình này", "Cite this item"),
+        "cite": ("“{name}” ({id}). geotrack — theo dõi hạ tầng cam kết, dữ liệu dựng {built}. {url} "
+                 "(truy cập {day}).",
+                 "“{name}” ({id}). geotrack — committed infrastructure tracker, data built {built}. {url} "
+                 "(accessed {day})."),
+        "field_status": ("tình trạng", "status"),
+        "field_status_as_of": ("ngày của tình trạng", "status date"),
+        "field_status_source": ("nguồn tình trạng", "status source"),
+        "field_start_year": ("năm bắt đầu", "start year"),
+        "field_end_year": ("năm hoàn thành", "end year"),
+        "field_deadline_text": ("thời hạn", "deadline"),
+        "field_funding": ("nguồn vốn", "funding"),
+        "field_lead_agency": ("cơ quan chủ trì", "lead agency"),
+        "field_lead_agency_current": ("cơ quan chủ trì hiện nay", "current lead agency"),
+        "field_provinces": ("tỉnh, thành phố", "provinces"),
+        "field_geometry": ("hình vẽ", "geometry"),
+        "field_name_vi": ("tên tiếng Việt", "Vietnamese name"),
+        "field_name_en": ("tên tiếng Anh", "English name"),
+        "field_notes": ("ghi chú", "notes"),
+        "field_commitments": ("cam kết", "commitments"),
+        "field_sources": ("nguồn", "sources"),
+        # document reader
+        "reader": ("Văn bản", "Document"),
+        "reader_line": ("{doc}, dòng {line}", "{doc}, line {line}"),
+        "reader_close": ("Đóng văn bản", "Close the document"),
+        "reader_whole": ("Cả văn bản", "Whole document"),
+        "reader_missing": ("Không có văn bản {doc} trong kho.", "No document {doc} in the store."),
+        "reader_note": ("Văn bản gốc (tiếng Việt), số dòng như các trích dẫn ghi.",
+                        "The original text (Vietnamese), with the line numbers the citations use."),
+        # summary
+        "summary": ("Tóm tắt vùng chọn", "Summary of the selection"),
+        "sum_items": ("Công trình", "Items"),
+        "sum_overdue": ("Quá hạn", "Overdue"),
+        "sum_conflicts": ("Văn bản vênh", "Docs disagree"),
+        "sum_by_status": ("Theo tình trạng", "By status"),
+        "sum_investment": ("Vốn đầu tư đã nêu", "Stated investment"),
+        "sum_investment_items": ("{amount} {unit} ({n} công trình)", "{amount} {unit} ({n} items)"),
+        "sum_km": ("Chiều dài theo loại (km)", "Length by mode (km)"),
+        "sum_targets": ("Mục tiêu toàn vùng", "Region-wide targets"),
+        "show_overdue": ("Xem {n} công trình quá hạn", "Show the {n} overdue"),
+        "show_conflicts": ("Xem {n} công trình có văn bản vênh nhau", "Show the {n} disputed"),
+        "as_of_date": ("Dữ liệu tính đến ngày", "Data as of"),
+        "as_of_help": ("Xem dữ liệu như đã ghi vào cuối ngày này (theo lịch sử kho).",
+                       "See the data as recorded at the end of this day (from the store's history)."),
+        "as_of_shown": ("Đang xem dữ liệu tính đến {day}.", "Showing the data as of {day}."),
+        "changed_since": ("Thay đổi từ ngày", "Changed since"),
+        "changed_count": ("{n} thay đổi từ {day}", "{n} change(s) since {day}"),
+        "no_changes_since": ("Không có thay đổi nào từ {day}.", "No change since {day}."),
+        # URL notices and chips
+        "url_ignored": ("Đường dẫn có giá trị không dùng được, đã bỏ qua: {values}",
+                        "The link has values the page cannot use, ignored: {values}"),
+        "url_clamped": ("Năm {asked} nằm ngoài dữ liệu ({lo}–{hi}); dùng {used}.",
+                        "Year {asked} is outside the data ({lo}–{hi}); using {used}."),
+        "chip_ids": ("Chỉ các công trình: {ids}", "Only the items: {ids}"),
+        "chip_corridor_km": ("Trong vòng {km} km quanh hành lang", "Within {km} km of the corridors"),
+        "chip_remove": ("Bỏ", "Remove"),
+        "no_options": ("Không có kết quả", "No results"),
+        "doc_count": ("{doc} — {title} ({n})", "{doc} — {title} ({n})"),
+        "no_year": ("Không nêu năm: {n}", "No year given: {n}"),
+        "milestone": ("chỉ có năm hoàn thành", "end year only"),
+        "planned_span": ("bắt đầu – hoàn thành", "start – end"),
+        "timeline_click": ("Bấm vào một thanh để mở công trình.", "Click a bar to open the item."),
     }
 )
+
+
+#: English titles of the source documents (the register keeps the Vietnamese titles as written).
+DOCUMENT_TITLES_EN: Final[Mapping[str, str]] = MappingProxyType({
+    "30-NQ/TW": "Politburo resolution on socio-economic development and national defence and security of the "
+                "Red River Delta to 2030, vision to 2045",
+    "14/NQ-CP": "Government action programme implementing Resolution 30-NQ/TW",
+    "60/KH-UBND": "Hải Phòng plan implementing Government Resolution 14/NQ-CP",
+    "07/NQ-CP": "Government action programme implementing Conclusion 96-KL/TW on continuing Resolution "
+                "45-NQ/TW on building and developing Hải Phòng city",
+    "158/NQ-CP": "Government action programme implementing Resolution 02-NQ/TW on building and developing "
+                 "the capital, Hà Nội",
+})
+
+
+def document_title(number: str, title_vi: str, lang: str = DEFAULT_LANG) -> str:
+    """A document's title in ``lang`` (the Vietnamese title when no English one is known)."""
+    return DOCUMENT_TITLES_EN.get(number, title_vi) if lang == "en" else title_vi
+
+
+def has(key: str) -> bool:
+    """True when ``key`` has a label."""
+    return key in LABELS
 
 
 def t(key: str, lang: str = DEFAULT_LANG, **values: Any) -> str:

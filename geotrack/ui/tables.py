@@ -6,7 +6,6 @@ layer of widgets and these stay testable on their own.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
@@ -40,11 +39,6 @@ def md_escape(text: Any) -> str:
 
 
 
-def download_name(today: dt.date | None = None, ext: str = "geojson") -> str:
-    """``geotrack-YYYYMMDD.<ext>``."""
-    return f"geotrack-{(today or dt.date.today()):%Y%m%d}.{ext}"
-
-
 def item_name(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
     """The item's name in ``lang`` (Vietnamese when there is no English name)."""
     if lang == "en" and row.get("name_en"):
@@ -53,7 +47,7 @@ def item_name(row: Mapping[str, Any], lang: str = i18n.DEFAULT_LANG) -> str:
 
 
 def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
-    """The item table: id, name, mode, status, start, deadline, provinces, documents, length."""
+    """The item table: name, mode, status, start, deadline, provinces, documents, length, id."""
     t = i18n.translator(lang)
     rows = []
     # only the columns shown: records of every column (geometry, sources…) cost hundreds of MB at 100,000 items
@@ -62,7 +56,6 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
     for row in pd.DataFrame(gdf[shown]).to_dict("records"):
         length = row.get("length_km")
         rows.append({
-            t("col_id"): row["id"],
             t("col_name"): item_name(row, lang),
             t("col_mode"): i18n.mode_label(row.get("mode"), lang),
             t("col_status"): i18n.status_label(row.get("status"), lang),
@@ -71,9 +64,11 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
             t("col_provinces"): ", ".join(row.get("provinces") or ()),
             t("col_documents"): ", ".join(dict.fromkeys(c.get("document") for c in row.get("commitments") or ())),
             t("col_length"): round(float(length), 1) if length is not None else None,
+            t("col_id"): row["id"],
         })
-    columns = [t(k) for k in ("col_id", "col_name", "col_mode", "col_status", "col_start", "col_end",
-                              "col_provinces", "col_documents", "col_length")]
+    # the name first (a phone shows only the first columns), the id last
+    columns = [t(k) for k in ("col_name", "col_mode", "col_status", "col_start", "col_end",
+                              "col_provinces", "col_documents", "col_length", "col_id")]
     frame = pd.DataFrame(rows, columns=columns)
     for key in ("col_start", "col_end"):
         frame[t(key)] = pd.array(frame[t(key)].tolist(), dtype="Int64")

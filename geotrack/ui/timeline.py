@@ -1,8 +1,11 @@
 """A Gantt-style timeline of the items' start and end years (Altair, which Streamlit bundles).
 
-Each item with a start or end year is a row: a bar from its start to its end
-year, or a tick at the one year it has. A rule marks today; overdue items (end
-year passed, status not completed, operational or cancelled) are drawn in red.
+Each item with a year is a row of fixed height (the chart grows with the rows, so labels never
+overlap): a bar from its start to its end year, or a milestone (a diamond) when only the end
+year is known. A rule marks today; overdue items (end year passed, status not completed,
+operational or cancelled) are drawn in red. Items without any year are not rows: the page
+lists them by name under the chart (:func:`no_year_names`). A click on a row selects its item
+(the ``pick`` selection, by ``id``).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import altair as alt
 import geopandas as gpd
@@ -21,8 +24,10 @@ from geotrack.ui import i18n
 
 OVERDUE_COLOUR: Final = "#c62828"
 ON_TIME_COLOUR: Final = "#4a6fa5"
-ROW_PX: Final = 20
-MAX_LABEL: Final = 48
+ROW_PX: Final = 22
+MAX_LABEL: Final = 40
+#: Name of the click selection (the app reads ``selection.pick``).
+PICK: Final = "pick"
 
 
 def is_overdue(row: Mapping[str, Any], today: dt.date) -> bool:
@@ -50,11 +55,14 @@ def timeline_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG,
             continue
         name = (row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name_vi")) or row["id"]
         overdue = is_overdue(row, today)
+        milestone = start is None
         rows.append({
             "id": row["id"],
             "label": _label(str(name)),
             "start": int(start if start is not None else end),
             "end": int(end if end is not None else start) + 1,  # a bar covers its end year
+            "at": int(end) + 0.5 if milestone else None,
+            "kind": "milestone" if milestone else "span",
             "years": f"{start or '?'}–{end or '?'}",
             "overdue": i18n.t("overdue" if overdue else "on_time", lang),
             "is_overdue": overdue,
@@ -62,8 +70,8 @@ def timeline_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG,
             "status": html.escape(i18n.status_label(row.get("status"), lang), quote=False),
             "deadline_text": html.escape(str(row.get("deadline_text") or ""), quote=False),
         })
-    frame = pd.DataFrame(rows, columns=["id", "label", "start", "end", "years", "overdue", "is_overdue", "name",
-                                        "status", "deadline_text"])
+    frame = pd.DataFrame(rows, columns=["id", "label", "start", "end", "at", "kind", "years", "overdue",
+                                        "is_overdue", "name", "status", "deadline_text"])
     if frame.empty:
         return frame
     seen = frame["label"].duplicated(keep=False)
@@ -71,8 +79,26 @@ def timeline_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG,
     return frame.sort_values(["end", "start", "label"], kind="stable").reset_index(drop=True)
 
 
+def no_year_names(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> list[tuple[str, str]]:
+    """(id, name) of the items with neither a start nor an end year, by name."""
+    out = []
+    for row in gdf.drop(columns=gdf.geometry.name).to_dict("records") if len(gdf) else ():
+        if _missing(row.get("start_year")) and _missing(row.get("end_year")):
+            name = (row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name_vi")) or row["id"]
+            out.append((str(row["id"]), str(name)))
+    return sorted(out, key=lambda pair: pair[1])
+
+
+def _missing(value: Any) -> bool:
+    return value is None or bool(pd.isna(value))
+
+
 def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date | None = None) -> alt.LayerChart | None:
-    """The timeline chart of ``gdf``, or ``None`` when no item has a year."""
+    """The timeline chart of ``gdf``, or ``None`` when no item has a year.
+
+    One row of :data:`ROW_PX` per item whatever their number; the year axis always spans at least
+    the items' years and today.
+    """
     today = today or dt.date.today()
     frame = timeline_frame(gdf, lang, today)
     if frame.empty:
@@ -85,7 +111,8 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         scale=alt.Scale(domain=[t("overdue"), t("on_time")], range=[OVERDUE_COLOUR, ON_TIME_COLOUR]),
         legend=alt.Legend(orient="top"),
     )
-    y = alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=320, labelOverlap=False, labelFontSize=11))
+    y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
+              axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11))
     tooltip = [
         alt.Tooltip("name:N", title=t("col_name")),
         alt.Tooltip("status:N", title=t("status")),
@@ -93,21 +120,30 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         alt.Tooltip("deadline_text:N", title=t("deadline_text")),
         alt.Tooltip("overdue:N", title=" "),
     ]
+    low = int(min(frame["start"].min(), today.year)) - 1
+    high = int(max(frame["end"].max(), today.year + 1)) + 1
+    x_scale = alt.Scale(domain=[low, high], zero=False, nice=False)
+    pick = alt.selection_point(name=PICK, fields=["id"], on="click", clear="dblclick")
     base = alt.Chart(frame)
-    bars = base.mark_bar(height=max(ROW_PX - 6, 6), cornerRadius=2).encode(
-        x=alt.X("start:Q", title=t("year"), scale=alt.Scale(zero=False, nice=False),
-                axis=alt.Axis(format="d", tickMinStep=1)),
+    bars = base.transform_filter(alt.datum.kind == "span").mark_bar(cornerRadius=2).encode(
+        x=alt.X("start:Q", title=t("year"), scale=x_scale,
+                axis=alt.Axis(format="d", tickMinStep=1, orient="top", grid=True)),
         x2="end:Q",
         y=y,
         color=colour,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
+    ).add_params(pick)
+    milestones = base.transform_filter(alt.datum.kind == "milestone").mark_point(
+        shape="diamond", size=140, filled=True).encode(
+        x=alt.X("at:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip,
+        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
     )
     year_fraction = today.year + (today.timetuple().tm_yday - 1) / 365.0
     now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')} {today.isoformat()}"]})
-    rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5).encode(x="x:Q")
-    rule_text = alt.Chart(now).mark_text(align="left", dx=4, dy=-6, fontSize=11, color="#222").encode(
-        x="x:Q", y=alt.value(0), text="label:N"
+    rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5).encode(
+        x=alt.X("x:Q", scale=x_scale))
+    rule_text = alt.Chart(now).mark_text(align="left", dx=4, dy=8, fontSize=11, color="#222").encode(
+        x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N"
     )
-    height = max(ROW_PX * len(frame), 60)
-    chart: alt.LayerChart = (bars + rule + rule_text).properties(height=height)
-    return chart
+    return cast(alt.LayerChart, alt.layer(bars, milestones, rule, rule_text).properties(height=alt.Step(ROW_PX)))

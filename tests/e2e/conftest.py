@@ -11,9 +11,13 @@ from pathlib import Path
 
 import pytest
 from mapfixtures import build_fixture_store
-from playwright.sync_api import Browser, Page, Playwright, sync_playwright
+from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
 from .browserkit import CHROMIUM, CHROMIUM_ARGS, Offline, Server, start_server, stop_server
+
+# a ceiling on waiting for the page, not a speed goal: a cold app start (imports, first caches) on a
+# busy 2-core machine can take longer than Playwright's default of 5 s
+expect.set_options(timeout=60_000)
 
 
 @pytest.fixture(scope="session")

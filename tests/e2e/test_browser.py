@@ -14,7 +14,7 @@ import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME
 from playwright.sync_api import Page, expect
 
-from geotrack.ui import leaflet as mapview
+from geotrack import testing
 
 from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, wait_idle
 
@@ -38,7 +38,7 @@ def _count_text(page: Page) -> str:
 
 
 def _table_rows(page: Page) -> int:
-    grid = page.locator("[data-testid='stDataFrame']").first.locator("[role='grid']").first
+    grid = page.locator(".st-key-table [data-testid='stDataFrame']").locator("[role='grid']").first
     return int(grid.get_attribute("aria-rowcount") or 0) - 1  # minus the header row
 
 
@@ -79,7 +79,7 @@ def test_url_restores_the_filters(page: Page, app_server: Server):
     open_app(page, f"{app_server.url}/?lang=en&modes=seaport&provinces={quote('Hải Dương')}")
     _assert_map_shows(page, {"port-bravo"})
     assert "1 of 6" in _count_text(page)
-    expect(page.get_by_text("Hải Dương (former, now Hải Phòng)")).to_be_visible()
+    expect(page.get_by_text("Hải Dương (former, now Hải Phòng) · Hai Duong")).to_be_visible()
     expect(page.get_by_text("Seaport", exact=True).first).to_be_visible()
     assert _table_rows(page) == 1
 
@@ -108,10 +108,12 @@ def _assert_rfc7946(doc: dict[str, Any]) -> None:
 
 def test_download_holds_exactly_the_filtered_items(page: Page, app_server: Server, tmp_path: Path):
     open_app(page, f"{app_server.url}/?statuses=under_construction")
+    page.get_by_role("button", name=re.compile("Tải dữ liệu")).click()  # the downloads' menu
     with page.expect_download() as info:
         page.get_by_role("button", name=re.compile("GeoJSON")).click()
     download = info.value
-    assert download.suggested_filename == f"geotrack-{dt.date.today():%Y%m%d}.geojson"
+    # the name says what was filtered
+    assert download.suggested_filename == f"geotrack-under-construction-{dt.date.today():%Y%m%d}.geojson"
     target = tmp_path / download.suggested_filename
     download.save_as(target)
     doc = json.loads(target.read_text(encoding="utf-8"))
@@ -130,8 +132,8 @@ def test_hostile_texts_run_nothing_and_show_as_text(page: Page, app_server: Serv
     popup = frame.locator(".leaflet-popup-content")
     expect(popup).to_contain_text(XSS_NAME)
     assert frame.locator(".leaflet-popup-content img, .leaflet-tooltip img").count() == 0
-    # the click selects the item: its detail shows the name as text
-    expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(XSS_NAME)
+    # the click selects the item: its page shows the name as text
+    expect(page.locator(".gt-item h3.gt-title")).to_have_text(XSS_NAME)
     wait_idle(page)
     page.mouse.click(*item_screen_point(page, "rail-script-agency"))
     expect(frame.locator(".leaflet-popup-content").filter(has_text=SCRIPT_AGENCY)).to_have_count(1)
@@ -162,4 +164,4 @@ def test_feature_ids_helper_matches_the_page(page: Page, app_server: Server):
     frame = open_app(page, f"{app_server.url}/?modes=seaport,airport")
     ids = frame.locator(".leaflet-container").get_attribute("data-gt-ids") or ""
     assert sorted(ids.split()) == sorted(_drawn_ids(page)) == ["port-alpha", "port-bravo", "xss-airport"]
-    assert mapview.feature_ids_in_script("") == []
+    assert testing.feature_ids_in_script("") == []

@@ -1,0 +1,78 @@
+"""The map's offline background: province boundaries with their names.
+
+Drawn from the boundary layers (:func:`geotrack.boundaries.load_provinces`), so the map reads
+without internet; the online basemap stays optional. The layers are read through a loader
+that this module is given, so that the background works (and is tested) with any layer of
+the same columns, and the map simply has no background while the layers are missing.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from typing import Any, Final
+
+import geopandas as gpd
+import shapely
+
+from geotrack.errors import GeotrackError
+from geotrack.ui import i18n
+from geotrack.ui.payload import geojson_geometry
+from geotrack.ui.style import REGION_BOUNDS, escape
+
+#: Douglas–Peucker tolerance (degrees, about 500 m) for boundaries drawn under the items.
+BOUNDARY_DEGREES: Final = 0.005
+#: Provinces further than this (degrees) from the Delta region are left out of the background.
+REGION_MARGIN: Final = 1.5
+
+Loader = Callable[[bool], gpd.GeoDataFrame]
+
+
+def default_loader() -> Loader | None:
+    """The package's province loader, or ``None`` when the boundary module is not installed."""
+    try:
+        module = importlib.import_module("geotrack.boundaries")
+    except ImportError:
+        return None
+    load = getattr(module, "load_provinces", None)
+    if load is None:
+        return None
+    return lambda current: load(current=current)
+
+
+def load_layers(loader: Loader | None) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
+    """(current provinces, former provinces) read by ``loader``; ``None`` for a layer it cannot read."""
+    out: list[gpd.GeoDataFrame | None] = []
+    for current in (True, False):
+        try:
+            out.append(loader(current) if loader else None)
+        except (GeotrackError, OSError, ValueError):
+            out.append(None)  # no background is better than no map
+    return out[0], out[1]
+
+
+def boundary_payload(provinces: gpd.GeoDataFrame | None, lang: str = i18n.DEFAULT_LANG) -> dict[str, Any] | None:
+    """A FeatureCollection of the provinces near the Delta, simplified, for the map's background.
+
+    Each with an escaped ``name`` (English where the layer has it and ``lang`` is English) and
+    a label point ``at`` ``[lat, lon]``.
+
+    ``None`` when there is no layer.
+    """
+    if provinces is None or provinces.empty:
+        return None
+    (south, west), (north, east) = REGION_BOUNDS
+    near = shapely.box(west - REGION_MARGIN, south - REGION_MARGIN, east + REGION_MARGIN, north + REGION_MARGIN)
+    frame = provinces.to_crs(4326) if provinces.crs and provinces.crs.to_epsg() != 4326 else provinces
+    features = []
+    for row in frame.to_dict("records"):
+        geom = row.get("geometry")
+        if geom is None or geom.is_empty or not geom.intersects(near):
+            continue
+        shape = shapely.simplify(geom, BOUNDARY_DEGREES, preserve_topology=True)
+        shape = shapely.set_precision(shape, 1e-4)
+        name = (row.get("name_en") if lang == "en" and row.get("name_en") else row.get("name")) or ""
+        point = geom.representative_point()
+        features.append({"type": "Feature", "geometry": geojson_geometry(shape),
+                         "properties": {"name": escape(name), "at": [round(point.y, 4), round(point.x, 4)]}})
+    return {"type": "FeatureCollection", "features": features} if features else None

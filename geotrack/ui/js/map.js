@@ -1,0 +1,214 @@
+/* geotrack map: decode the compact item payload, draw it, fit the view, count what is drawn.
+ *
+ * Loaded once per page (geotrack.ui.leaflet reads this file into the page script); the item
+ * layers arrive later, and again on every filter change, through streamlit-folium's
+ * feature_group_to_add in another scope: what they call lives on window.
+ * Every text in the payload is HTML-escaped by the server; here it is only put together.
+ * No Jinja syntax may appear in this file (branca renders the page as a template). */
+/* eslint-env browser */
+/* global L */
+
+// the item layers arrive later and again on every filter change (streamlit-folium's
+// feature_group_to_add, evaluated in another scope): what they call lives on window
+var gtStyles = {}, gtLabels = {modes: {}, statuses: {}}, gtTooltip = '';
+window.gtLayers = {};  // mode → {key: content hash, layer: L.GeoJSON, owner: its feature group}
+// the texts are escaped by the server: here they are only put together
+function gtFill(pieces) { return gtTooltip.replace(/\{(\w+)\}/g, function (m, key) { return pieces[key]; }); }
+function gtRuns(g) {  // encode_geometries → per geometry its parts → rings → [lon, lat] vertices
+  var out = [], p = 0, r = 0, v = 0, xy = g.xy, s = g.scale;
+  for (var i = 0; i < g.t.length; i++) {
+    var parts = [];
+    for (var a = 0; a < g.parts[i]; a++, p++) {
+      var rings = [];
+      for (var b = 0; b < g.rings[p]; b++, r++) {
+        var run = [], x = 0, y = 0;
+        for (var k = 0; k < g.vertices[r]; k++, v++) {
+          x = k ? x + xy[2 * v] : xy[2 * v];
+          y = k ? y + xy[2 * v + 1] : xy[2 * v + 1];
+          run.push([x / s, y / s]);
+        }
+        rings.push(run);
+      }
+      parts.push(rings);
+    }
+    out.push(parts);
+  }
+  return out;
+}
+function gtGeometry(t, parts) {
+  if (t === 0) { return {type: 'Point', coordinates: parts[0][0][0]}; }
+  if (t === 1) { return {type: 'LineString', coordinates: parts[0][0]}; }
+  if (t === 3) { return {type: 'Polygon', coordinates: parts[0]}; }
+  if (t === 4) { return {type: 'MultiPoint', coordinates: parts.map(function (q) { return q[0][0]; })}; }
+  if (t === 5) { return {type: 'MultiLineString', coordinates: parts.map(function (q) { return q[0]; })}; }
+  return {type: 'MultiPolygon', coordinates: parts};
+}
+window.gtFeatures = function (mode, c) {  // the features of one mode (decode_features in Python)
+  var runs = gtRuns(c.geometry), ids = c.id_html || c.ids;
+  return {type: 'FeatureCollection', features: runs.map(function (parts, i) {
+    var status = c.statuses[c.status[i]];
+    return {type: 'Feature', id: c.ids[i], geometry: gtGeometry(c.geometry.t[i], parts), properties: {
+      k: mode + '|' + status,
+      tt: gtFill({name: c.names[i], mode: gtLabels.modes[mode], status: gtLabels.statuses[status],
+                  deadline: c.deadlines[i], id: ids[i]}),
+      pp: c.popups ? c.popups[i] : ''}};
+  })};
+};
+window.gtLayerOptions = {
+  style: function (f) { return gtStyles[f.properties.k] || {}; },
+  pointToLayer: function (f, latlng) {
+    var options = L.extend({}, gtStyles[f.properties.k] || {}, {gtHome: latlng});
+    return L.circleMarker(latlng, options);
+  },
+  onEachFeature: function (f, layer) {
+    if (f.properties.tt) { layer.bindTooltip(f.properties.tt, {sticky: true}); }
+    if (f.properties.pp) { layer.bindPopup(f.properties.pp, {maxWidth: 360}); }
+  }
+};
+// The layer of a mode, shown while its feature group is: made again only when its content
+// changed, and kept on the map through a swap of groups, so a selection (which sends the
+// groups again) neither redraws thousands of items nor closes the popup the click opened.
+window.gtItemLayer = function (map, group, mode, key, make) {
+  var held = window.gtLayers[mode];
+  if (!held || held.key !== key) {
+    if (held) { map.removeLayer(held.layer); }
+    held = window.gtLayers[mode] = {key: key, layer: make(), owner: null};
+  }
+  held.owner = group;
+  group.on('add', function () { if (held.owner === group) { map.addLayer(held.layer); } });
+  group.on('remove', function () {
+    // the next group of this mode is added in the same turn: decide once it has been
+    setTimeout(function () {
+      if (!map.hasLayer(held.owner) || window.gtLayers[mode] !== held) { map.removeLayer(held.layer); }
+      window.gtCount(map);
+    }, 0);
+  });
+  return held.layer;
+};
+window.gtCount = function (map) {
+  var n = 0, ids = [];
+  Object.keys(window.gtLayers).forEach(function (mode) {
+    var layer = window.gtLayers[mode].layer;
+    if (map.hasLayer(layer)) { layer.eachLayer(function (l) { n += 1; ids.push(l.feature.id); }); }
+  });
+  var box = map.getContainer();
+  box.setAttribute('data-gt-features', String(n));
+  box.setAttribute('data-gt-ids', ids.join(' '));
+  return n;
+};
+// fit the map to the items whenever they change, and again when the frame is resized
+// before anything else moved the view (the user, a focus on an item)
+window.gtView = {bounds: null, full: null, shown: null, moved: false, fitting: false};
+window.gtFit = function (map) {
+  var v = window.gtView;
+  if (!v.bounds || v.moved) { return; }
+  v.fitting = true;
+  map.fitBounds(v.bounds, {padding: [20, 20], maxZoom: 13, animate: false});
+  v.fitting = false;
+};
+window.gtShow = function (map, bounds, modes, full) {
+  var v = window.gtView, text = JSON.stringify([bounds, full]);
+  v.full = full || bounds;
+  Object.keys(window.gtLayers).forEach(function (mode) {  // modes no longer selected
+    if (modes.indexOf(mode) < 0) { map.removeLayer(window.gtLayers[mode].layer); delete window.gtLayers[mode]; }
+  });
+  if (text !== v.shown) { v.shown = text; v.bounds = bounds; v.moved = false; window.gtFit(map); }
+  setTimeout(function () { window.gtCount(map); window.gtSpread(map); }, 0);
+};
+// styles and labels of every mode and status for the page's language (geotrack.ui.leaflet)
+window.gtConfigure = function (config) {
+  gtStyles = config.styles; gtLabels = config.labels; gtTooltip = config.tooltip;
+  window.gtRegion = config.region;
+};
+
+// Points closer than SPREAD_PX on screen (a port and its berths, children on their parent's point)
+// are set apart on a small circle around where they are, at every zoom; the true place stays in
+// options.gtHome, and a thin line joins each moved point to it.
+var SPREAD_PX = 14;
+window.gtSpread = function (map) {
+  var points = [];
+  Object.keys(window.gtLayers).forEach(function (mode) {
+    var layer = window.gtLayers[mode].layer;
+    if (!map.hasLayer(layer)) { return; }
+    layer.eachLayer(function (l) { if (l.options && l.options.gtHome) { points.push(l); } });
+  });
+  if (window.gtLegs) { map.removeLayer(window.gtLegs); }
+  window.gtLegs = L.layerGroup().addTo(map);
+  var placed = points.map(function (l) { return map.latLngToLayerPoint(l.options.gtHome); });
+  var taken = points.map(function () { return false; });
+  for (var i = 0; i < points.length; i++) {
+    if (taken[i]) { continue; }
+    var group = [i];
+    taken[i] = true;
+    for (var j = i + 1; j < points.length; j++) {
+      if (!taken[j] && placed[i].distanceTo(placed[j]) < SPREAD_PX) { group.push(j); taken[j] = true; }
+    }
+    if (group.length === 1) { points[i].setLatLng(points[i].options.gtHome); continue; }
+    var radius = Math.max(SPREAD_PX, group.length * 5);
+    group.forEach(function (k, n) {
+      var angle = 2 * Math.PI * n / group.length - Math.PI / 2;
+      var at = placed[i].add(L.point(radius * Math.cos(angle), radius * Math.sin(angle)));
+      var moved = map.layerPointToLatLng(at);
+      points[k].setLatLng(moved);
+      L.polyline([points[k].options.gtHome, moved], {color: '#555', weight: 1, opacity: 0.7, interactive: false})
+        .addTo(window.gtLegs);
+    });
+  }
+};
+
+// two buttons: back to the frame of the selection (the Delta), and the whole extent
+window.gtExtentControl = function (map, labels) {
+  var control = L.control({position: 'topleft'});
+  control.onAdd = function () {
+    var box = L.DomUtil.create('div', 'leaflet-bar gt-extent');
+    [['gt-frame', labels.frame, function () { return window.gtView.bounds || window.gtRegion; }],
+     ['gt-whole', labels.whole, function () { return window.gtView.full || window.gtRegion; }]].forEach(function (b) {
+      var a = L.DomUtil.create('a', b[0], box);
+      a.href = '#';
+      a.setAttribute('role', 'button');
+      a.title = b[1];
+      a.textContent = b[1];
+      L.DomEvent.on(a, 'click', function (e) {
+        L.DomEvent.preventDefault(e);
+        L.DomEvent.stopPropagation(e);
+        map.fitBounds(b[2](), {padding: [20, 20], maxZoom: 13});
+      });
+    });
+    return box;
+  };
+  control.addTo(map);
+};
+
+// province boundaries under everything, with their names at a label point
+window.gtBoundaries = function (group, data, former) {
+  var lines = L.geoJSON(data, {
+    interactive: false,
+    style: function () {
+      return former ? {color: '#7a5c2e', weight: 1, dashArray: '3 4', fill: false}
+        : {color: '#5f6b78', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35};
+    }
+  });
+  lines.addTo(group);
+  data.features.forEach(function (f) {
+    L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
+               interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
+  });
+  group.on('add', function () { lines.bringToBack(); });
+};
+
+// the ring under the selected item, and the corridors in the background
+window.gtHighlightOptions = function (colour) {
+  return {
+    style: function () { return {color: colour, weight: 11, opacity: 0.75, fillOpacity: 0.3, radius: 13}; },
+    pointToLayer: function (f, ll) {
+      return L.circleMarker(ll, {color: colour, weight: 5, radius: 13, fillOpacity: 0.25});
+    },
+    interactive: false
+  };
+};
+window.gtCorridorOptions = function (colour) {
+  return {
+    style: function () { return {color: colour, weight: 2, opacity: 0.9, dashArray: '1 5'}; },
+    onEachFeature: function (f, l) { l.bindTooltip(f.properties.tt, {sticky: true}); }
+  };
+};

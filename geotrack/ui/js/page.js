@@ -1,0 +1,32 @@
+/* geotrack page helpers, run by app.py after the item page or the document reader is drawn. */
+/* eslint-env browser */
+function gtWhenThere(id, then) {  // Streamlit may add the element just after this script runs
+  var tries = 0;
+  (function look() {
+    var el = document.getElementById(id);
+    if (el) { then(el); } else if (tries++ < 40) { setTimeout(look, 50); }
+  })();
+}
+function gtScrollToItem() {
+  // on a phone the item page is under the map: always bring it up; beside the map, only when off screen
+  gtWhenThere('gt-item-anchor', function (el) {
+    var phone = window.innerWidth < 640;
+    var box = el.getBoundingClientRect();
+    window.gtItemTop = box.top;
+    if (phone || box.top < 0 || box.top > window.innerHeight * 0.6) {
+      el.scrollIntoView({block: 'start', behavior: 'auto'});
+    }
+  });
+}
+function gtScrollLine(n) {
+  gtWhenThere('gt-L' + n, function (line) {
+    var body = line.closest('.gt-reader');
+    if (body) { body.scrollTop = line.offsetTop - body.clientHeight / 2; }
+  });
+}
+function gtCloseSidebarOnPhone() {  // after a filter choice, a phone shows the page again, not the sidebar
+  if (window.innerWidth >= 640) { return; }
+  var close = document.querySelector('[data-testid="stSidebar"] [data-testid="stSidebarCollapseButton"] button') ||
+    document.querySelector('[data-testid="stSidebarCollapseButton"] button');
+  if (close) { close.click(); }
+}

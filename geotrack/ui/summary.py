@@ -1,0 +1,100 @@
+"""Summary figures of a selection, computed with the same functions as the CLI's reports.
+
+Counts by status, the overdue items (``geotrack overdue``), the items whose documents disagree
+(``geotrack conflicts``), stated investment per unit (never adding billions of VND to millions
+of USD) and km by mode (``geotrack lengths``). Each figure keeps the ids it counts, so a page
+can offer a one-click view of exactly those items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geotrack import history, vocab
+from geotrack.ui import i18n
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Figures of one selection.
+
+    Attributes
+    ----------
+    count
+        Items in the selection.
+    by_status
+        Status → items, in vocabulary order (statuses with none left out).
+    overdue, conflicts
+        Ids of the overdue items and of those whose documents disagree (CLI order).
+    investment
+        Unit → (total stated amount, items with an amount in that unit); one entry per unit.
+    lengths
+        ``geotrack lengths``: mode, items, length_km (longest first).
+    """
+
+    count: int
+    by_status: dict[str, int]
+    overdue: list[str]
+    conflicts: list[str]
+    investment: dict[str, tuple[float, int]]
+    lengths: pd.DataFrame = field(repr=False)
+
+
+def summarise(frame: gpd.GeoDataFrame, today: dt.date | None = None) -> Summary:
+    """The figures of ``frame`` (a filtered working frame) on ``today``."""
+    statuses = Counter(str(s) for s in frame["status"]) if len(frame) else Counter()
+    by_status = {s: statuses[s] for s in vocab.STATUSES if statuses[s]}
+    overdue = [str(i) for i in history.overdue(frame, today)["id"]] if len(frame) else []
+    conflicts = [item_id for item_id, _ in history.conflicts(frame)] if len(frame) else []
+    investment: dict[str, tuple[float, int]] = {}
+    for funding in frame["funding"] if len(frame) else ():
+        funding = funding or {}
+        amount, unit = funding.get("amount"), funding.get("unit")
+        if isinstance(amount, int | float) and not pd.isna(amount) and unit:
+            total, n = investment.get(str(unit), (0.0, 0))
+            investment[str(unit)] = (total + float(amount), n + 1)
+    lengths = history.lengths_by_mode(frame) if len(frame) else pd.DataFrame(columns=["mode", "items", "length_km"])
+    return Summary(count=len(frame), by_status=by_status, overdue=overdue, conflicts=conflicts,
+                   investment=investment, lengths=lengths)
+
+
+def investment_lines(summary: Summary, lang: str) -> list[str]:
+    """One line per unit: total and how many items state an amount in it (units never mixed)."""
+    lines = []
+    for unit, (total, n) in sorted(summary.investment.items()):
+        label = i18n.t(unit, lang) if i18n.has(unit) else unit
+        lines.append(i18n.t("sum_investment_items", lang, amount=f"{total:,.0f}", unit=label, n=n))
+    return lines
+
+
+def status_lines(summary: Summary, lang: str) -> list[tuple[str, int]]:
+    """(status label, items) in vocabulary order."""
+    return [(i18n.status_label(s, lang), n) for s, n in summary.by_status.items()]
+
+
+def length_rows(summary: Summary, lang: str) -> list[tuple[str, int, float]]:
+    """(mode label, items, km) as ``geotrack lengths`` orders them."""
+    return [(i18n.mode_label(str(r["mode"]), lang), int(r["items"]), float(r["length_km"]))
+            for r in summary.lengths.to_dict("records")]
+
+
+def changed_items(entries: Sequence[Any], since: dt.date) -> list[str]:
+    """Ids of the items with a change recorded on or after ``since`` (``geotrack changes --since``)."""
+    return list(dict.fromkeys(e.item_id for e in history.changes_since(entries, since)))
+
+
+def target_lines(targets: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
+    """Region-wide targets as ``geotrack targets`` prints them (English text; Vietnamese quote in Vietnamese)."""
+    out = []
+    for target in targets:
+        text = target.get("text_en") if lang == "en" else target.get("quote")
+        out.append(f"{target.get('deadline_year')} · {text} ({target.get('document')}, "
+                   f"{i18n.t('line', lang)} {target.get('line')})")
+    return out

@@ -1,0 +1,249 @@
+"""The page for people, on the real dataset, in Chromium offline: framing, item page, summary, timeline.
+
+Each flow is checked by what a reader sees (bounding boxes, texts, links) and, where the CLI
+reports the same figure, against the CLI's own output for the same filter.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from geotrack.ui import i18n, style
+
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, start_server, stop_server, wait_idle
+
+pytestmark = pytest.mark.browser
+GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    store = tmp_path_factory.mktemp("real") / "geotrack.gpkg"
+    subprocess.run([*GEOTRACK, "--store", str(store), "build"], cwd=ROOT, check=True, capture_output=True)
+    return store
+
+
+@pytest.fixture(scope="module")
+def real_server(real_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    server = start_server(real_store, tmp_path_factory.mktemp("real-log") / "streamlit.log")
+    yield server
+    stop_server(server)
+
+
+def _page(browser: Browser, width: int, height: int) -> Page:
+    phone = width < 500
+    context = browser.new_context(viewport={"width": width, "height": height}, is_mobile=phone, has_touch=phone)
+    context.route("**/*", Offline().route)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+@pytest.fixture
+def desktop(browser: Browser) -> Iterator[Page]:
+    page = _page(browser, 1440, 900)
+    yield page
+    page.context.close()
+
+
+@pytest.fixture
+def phone(browser: Browser) -> Iterator[Page]:
+    page = _page(browser, 390, 844)
+    yield page
+    page.context.close()
+
+
+def _cli(store: Path, *args: str) -> str:
+    return subprocess.run([*GEOTRACK, "--store", str(store), *args], cwd=ROOT, check=True, capture_output=True,
+                          text=True).stdout
+
+
+def _view(page: Page) -> tuple[float, float, float, float]:
+    """(south, west, north, east) the map shows once its fit has settled."""
+    frame = page.frame_locator(MAP_FRAME)
+    expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)
+    return tuple(map_frame(page).evaluate(
+        "() => { const b = window.map.getBounds(); return [b.getSouth(), b.getWest(), b.getNorth(), b.getEast()]; }"))
+
+
+def _in_region(view: tuple[float, float, float, float], margin: float = 0.6) -> bool:
+    (south, west), (north, east) = style.REGION_BOUNDS
+    return (view[0] > south - margin and view[2] < north + margin and view[1] > west - margin
+            and view[3] < east + margin)
+
+
+def test_the_map_opens_on_the_delta_and_rail_does_not_zoom_out_to_the_country(desktop: Page, real_server: Server):
+    open_app(desktop, real_server.url)
+    assert _in_region(_view(desktop))
+    frame = open_app(desktop, f"{real_server.url}/?modes=rail")
+    rail = _view(desktop)
+    assert _in_region(rail), rail  # the North–South line runs to 10.8° N: it does not decide the frame
+    frame.locator(".gt-whole").click()
+    expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)
+    desktop.wait_for_function("() => true")
+    whole = map_frame(desktop).evaluate("() => window.map.getBounds().getSouth()")
+    assert whole < 12, whole  # the whole extent reaches Hồ Chí Minh City
+
+
+def _in_viewport(page: Page, selector: str) -> bool:
+    box = page.locator(selector).first.bounding_box()
+    size = page.viewport_size
+    return bool(box and size and box["y"] >= -1 and box["y"] < size["height"] - 40)
+
+
+def test_a_map_click_opens_the_item_page_in_view(desktop: Page, real_server: Server):
+    frame = open_app(desktop, f"{real_server.url}/?lang=en&search=cat+bi")
+    point = map_frame(desktop).evaluate(
+        """() => { let pt = null; window.map.eachLayer(l => {
+             if (!pt && l.feature && l.feature.id === 'airport-cat-bi' && l.getLatLng) {
+               const p = window.map.latLngToContainerPoint(l.getLatLng()); pt = [p.x, p.y]; } });
+           return pt; }""")
+    assert point, "the airport is drawn"
+    box = desktop.locator(MAP_FRAME).bounding_box()
+    desktop.mouse.click(box["x"] + point[0], box["y"] + point[1])
+    expect(desktop.locator(".gt-item .gt-id")).to_have_text("airport-cat-bi")
+    wait_idle(desktop)
+    assert _in_viewport(desktop, ".gt-item")
+    assert frame.locator(".leaflet-container").count() == 1
+
+
+def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(desktop: Page, real_server: Server):
+    open_app(desktop, f"{real_server.url}/?lang=en&search=vanh+dai+4")
+    table = desktop.locator(".st-key-table [data-testid='stDataFrame']")
+    table.scroll_into_view_if_needed()
+    first = table.locator("canvas").first
+    box = first.bounding_box()
+    desktop.mouse.click(box["x"] + 15, box["y"] + 52)  # the selection box of the first row
+    item = desktop.locator(".gt-item")
+    expect(item).to_be_visible()
+    wait_idle(desktop)
+    assert _in_viewport(desktop, ".gt-item") or _in_viewport(desktop, "#gt-item-anchor")
+    quotes = item.locator("blockquote").all_inner_texts()
+    assert quotes and all(not q.endswith("…") for q in quotes)
+    sources = item.locator(".gt-sources a[href^='http']")
+    assert sources.count() >= 1 and sources.first.get_attribute("rel") == "noopener noreferrer"
+    line_link = item.locator("a.gt-line").first
+    href = line_link.get_attribute("href") or ""
+    number = re.search(r"line=(\d+)", href).group(1)
+    quote = quotes[0]
+    line_link.click()
+    hit = desktop.locator(".gt-reader .gt-hit")
+    expect(hit).to_have_count(1)
+    expect(hit.locator(".gt-ln")).to_have_text(number)
+    assert quote.split()[0] in hit.inner_text() + desktop.locator(".gt-reader").inner_text()
+    reader_box = desktop.locator(".gt-reader").bounding_box()
+    hit_box = hit.bounding_box()
+    assert reader_box["y"] <= hit_box["y"] <= reader_box["y"] + reader_box["height"]  # seen without scrolling
+
+
+def _metric(page: Page, label: str) -> int:
+    metric = page.locator("[data-testid='stMetric']").filter(has_text=label)
+    return int(metric.locator("[data-testid='stMetricValue']").inner_text())
+
+
+def _drawn(page: Page) -> set[str]:
+    ids = page.frame_locator(MAP_FRAME).locator(".leaflet-container").get_attribute("data-gt-ids") or ""
+    return set(ids.split())
+
+
+@pytest.mark.parametrize("query, args", [("", []), ("modes=rail", ["--mode", "rail"])])
+def test_summary_figures_equal_the_cli_and_open_exactly_those_items(desktop: Page, real_server: Server,
+                                                                    real_store: Path, query: str, args: list[str]):
+    open_app(desktop, f"{real_server.url}/?lang=en&{query}")
+    overdue = int(re.search(r"(\d+) item\(s\) past", _cli(real_store, "overdue", *args)).group(1))
+    disputed = int(re.search(r"(\d+) item\(s\) whose documents", _cli(real_store, "conflicts", *args)).group(1))
+    assert _metric(desktop, "Overdue") == overdue and _metric(desktop, "Docs disagree") == disputed
+    lengths = _cli(real_store, "lengths", *args)
+    km = {line.split()[0]: float(line.split()[-1]) for line in lengths.splitlines()[1:] if line.strip()}
+    shown = desktop.locator("[data-testid='stDataFrame']").filter(has_text="km").first
+    assert shown.is_visible() and km
+    if overdue == 0:
+        expect(desktop.get_by_role("button", name=re.compile(r"Show the 0 overdue"))).to_be_disabled()
+        return
+    desktop.get_by_role("button", name=re.compile(r"Show the \d+ overdue")).click()
+    wait_idle(desktop)
+    expect(desktop.frame_locator(MAP_FRAME).locator(".leaflet-container")).to_have_attribute(
+        "data-gt-features", re.compile(r"\d+"))
+    conflicts_out = _cli(real_store, "overdue", *args)
+    ids = set(re.findall(r"^(\S+)\s", conflicts_out, flags=re.MULTILINE)) - {"id"}
+    drawn = _drawn(desktop)
+    assert drawn <= ids and "ids=" in desktop.url
+
+
+def test_as_of_and_changed_since_equal_the_cli(desktop: Page, real_server: Server, real_store: Path):
+    listed = _cli(real_store, "list", "--as-of", "2020-01-01")
+    count = int(re.search(r"(\d+) item", listed.splitlines()[-1]).group(1)) if listed.strip() else 0
+    open_app(desktop, f"{real_server.url}/?lang=en&as_of=2020-01-01")
+    expect(desktop.get_by_text(re.compile(r"Showing the data as of 2020-01-01"))).to_be_visible()
+    assert f"{count} of" in desktop.locator("h3").filter(has_text=" of ").first.inner_text()
+    since = "2020-01-01"
+    changes = _cli(real_store, "changes", "--since", since)
+    n = int(re.search(r"(\d+) change\(s\) since", changes).group(1))
+    open_app(desktop, f"{real_server.url}/?lang=en&since={since}")
+    assert n > 0
+    expect(desktop.get_by_role("button", name=re.compile(r"\d+ change\(s\) since " + since))).to_be_visible()
+
+
+def _label_boxes(page: Page) -> list[dict[str, float]]:
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart.scroll_into_view_if_needed()
+    return chart.evaluate(
+        """(el) => [...el.querySelectorAll('g.role-axis')]
+                     .filter(g => (g.getAttribute('aria-label') || '').startsWith('Y-axis'))
+                     .flatMap(g => [...g.querySelectorAll('.role-axis-label text')])
+                     .map(t => t.getBoundingClientRect())
+                     .filter(b => b.width > 0).map(b => ({x: b.x, y: b.y, w: b.width, h: b.height}))""")
+
+
+@pytest.mark.parametrize("query", ["search=lach+huyen", "search=vanh+dai+4", "search=cat+bi", ""])
+def test_timeline_rows_never_overlap_and_yearless_items_are_listed(desktop: Page, real_server: Server, query: str):
+    open_app(desktop, f"{real_server.url}/?lang=en&{query}")
+    boxes = _label_boxes(desktop)
+    ys = sorted(b["y"] for b in boxes)
+    assert ys, "the timeline has row labels"
+    gaps = [b - a for a, b in itertools.pairwise(ys)]
+    heights = max(b["h"] for b in boxes)
+    assert all(gap >= heights - 0.5 for gap in gaps), (gaps, heights)
+
+
+def _page_text(page: Page, lang: str) -> str:
+    """The page's text without what the data says in another language (quotes, notes: marked ``lang``)."""
+    return page.locator("[data-testid='stApp']").evaluate(
+        "(el, lang) => { const copy = el.cloneNode(true);"
+        " copy.querySelectorAll('[lang]').forEach(e => { if (e.getAttribute('lang') !== lang) e.remove(); });"
+        " document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }", lang)
+
+
+def test_one_language_at_a_time(desktop: Page, real_server: Server):
+    open_app(desktop, f"{real_server.url}/?sel=ring-road-4-capital")
+    vi_page = _page_text(desktop, "vi")
+    english = [en for key, (vi, en) in i18n.LABELS.items() if en != vi and len(en) > 6 and "{" not in en
+               and not key.startswith("lang_")]
+    assert [e for e in english if e in vi_page] == []
+    assert "None" not in vi_page and "Choose an option" not in vi_page
+    open_app(desktop, f"{real_server.url}/?lang=en&sel=ring-road-4-capital")
+    en_page = _page_text(desktop, "en")
+    vietnamese = [vi for key, (vi, en) in i18n.LABELS.items() if en != vi and len(vi) > 6 and "{" not in vi
+                  and not key.startswith("lang_")]
+    assert [v for v in vietnamese if v in en_page] == []
+
+
+def test_the_phone_scrolls_past_the_map_and_shows_the_item_page(phone: Page, real_server: Server):
+    open_app(phone, f"{real_server.url}/?lang=en&sel=port-lach-huyen")
+    wait_idle(phone)
+    expect(phone.locator(".gt-item")).to_be_visible()
+    phone.wait_for_function("() => { const a = document.getElementById('gt-item-anchor');"
+                            " return a && a.getBoundingClientRect().top < window.innerHeight / 2; }")
+    map_box = phone.locator(MAP_FRAME).bounding_box()
+    assert map_box and map_box["height"] <= 360  # the map leaves the page room to scroll
+    names = phone.locator(".st-key-table [data-testid='stDataFrame']")
+    names.scroll_into_view_if_needed()
+    assert names.bounding_box()["width"] <= 390

@@ -1,0 +1,58 @@
+"""The item page: facts, commitment cards with reader links, sources as safe links, the history story."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from mapfixtures import SCRIPT_AGENCY, XSS_NAME, fixture_records
+
+from geotrack.changes import HistoryEntry, encode_value
+from geotrack.model import Item, items_to_frame
+from geotrack.ui import item
+
+
+@pytest.fixture(scope="module")
+def rows() -> dict[str, dict]:
+    frame = items_to_frame([Item.from_record(r) for r in fixture_records()])
+    return {r["id"]: r for r in frame.drop(columns="geometry").to_dict("records")}
+
+
+def test_cards_hold_full_quotes_and_link_to_the_line(rows):
+    page = item.page_html(rows["ring-road-4-capital"], "en", titles={"14/NQ-CP": "Action programme"})
+    assert "(ưu tiên vành đai 4, vành đai 5)</blockquote>" in page  # the whole quote
+    assert "href='?doc=14%2FNQ-CP&amp;line=441&amp;sel=ring-road-4-capital&amp;lang=en'" in page
+    assert "Action programme" in page and "the documents disagree on: deadline" in page
+
+
+def test_every_text_is_escaped_and_only_http_links_are_made(rows):
+    page = item.page_html(rows["xss-airport"], "vi") + item.page_html(rows["rail-script-agency"], "vi")
+    assert XSS_NAME not in page and SCRIPT_AGENCY not in page and "&lt;script&gt;" in page
+    assert item.link("javascript:alert(1)", "x") == "x"
+    assert item.link("https://a.example/p?q=1&r=<b>", "<t>").startswith('<a href="https://a.example/p?q=1&amp;r=&lt;b&gt;"')
+
+
+def test_empty_values_are_a_dash_never_none(rows):
+    page = item.page_html(rows["social-nowhere"], "en")
+    assert "None" not in page and "<dd>—</dd>" in page
+
+
+def _entry(at: str, field: str, old: object, new: object, actor: str = "editor") -> HistoryEntry:
+    return HistoryEntry(at, "x", field, encode_value(old), encode_value(new), actor, "https://example.org/n")
+
+
+def test_history_is_a_story_and_a_first_build_is_not_a_change():
+    entries = [HistoryEntry("2025-01-01T00:00:00+00:00", "x", "item", None, "added", "geotrack build", "data/"),
+               _entry("2025-06-01T00:00:00+00:00", "status", "planned", "approved")]
+    story = item.history_story(entries, "en")
+    assert story[0] == "2025-01-01: recorded from the documents (first data build)."
+    assert story[1] == ("2025-06-01: status changed from “Planned” to “Approved” (by editor). "
+                        "Source: https://example.org/n.")
+    assert item.history_story(entries[:1], "vi")[0].startswith("2025-01-01: ghi nhận từ các văn bản")
+
+
+def test_cite_line_names_the_item_the_build_and_the_address(rows):
+    line = item.cite_line(rows["ring-road-4-capital"], "en", "?sel=ring-road-4-capital", "2026-11-27T08:00:00",
+                          dt.date(2026, 11, 27))
+    assert line == ("“Ring Road 4 – Capital Region” (ring-road-4-capital). geotrack — committed infrastructure "
+                    "tracker, data built 2026-11-27. ?sel=ring-road-4-capital (accessed 2026-11-27).")

@@ -1,0 +1,50 @@
+"""The page state read from a link: lists cleaned and capped, unknown values reported, years clamped."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from geotrack.filters import Filter
+from geotrack.ui import state
+
+OPTIONS = {"modes": ["rail", "seaport"], "statuses": ["planned"], "corridors": ["ring-4"],
+           "provinces": ["Hải Dương", "Hải Phòng"], "funding_types": ["ppp"], "documents": ["14/NQ-CP"]}
+
+
+def test_lists_are_deduplicated_capped_and_unknown_values_reported():
+    many = ",".join(f"x{i}" for i in range(200))
+    url = state.read_url({"modes": f"rail,rail,foo,seaport,{many}", "colour": "red"}, OPTIONS, (2024, 2035))
+    assert url.widgets["f_modes"] == ["rail", "seaport"]
+    assert ("modes", "foo") in url.ignored and ("colour", "red") in url.ignored
+    assert len([v for k, v in url.ignored if k == "modes"]) == state.MAX_VALUES - 2  # capped before matching
+
+
+def test_provinces_match_without_diacritics_and_only_what_was_asked():
+    url = state.read_url({"provinces": "hai duong"}, OPTIONS, (2024, 2035))
+    assert url.widgets["f_provinces"] == ["Hải Dương"]  # not Hải Phòng too
+    assert url.ignored == []
+
+
+def test_years_outside_the_data_are_clamped_with_a_notice():
+    url = state.read_url({"deadline_min": "1800", "deadline_max": "99999"}, OPTIONS, (2024, 2035))
+    assert url.years == (2024, 2035) and url.url_years == (2024, 2035)
+    assert url.clamped == [("deadline_min", 1800, 2024), ("deadline_max", 99999, 2035)]
+    assert state.read_url({"deadline_min": "abc"}, OPTIONS, (2024, 2035)).ignored == [("deadline_min", "abc")]
+
+
+def test_url_only_filters_are_kept_for_chips_and_bad_distances_ignored():
+    url = state.read_url({"ids": "a,b,a", "corridor_km": "5"}, OPTIONS, (2024, 2035))
+    assert url.ids == ("a", "b") and url.corridor_km == 5.0
+    assert state.read_url({"corridor_km": "1e9"}, OPTIONS, (2024, 2035)).corridor_km is None
+
+
+def test_the_filter_of_the_widgets_round_trips_through_the_url():
+    url = state.read_url({"modes": "rail", "deadline_max": "2035", "search": "x" * 500}, OPTIONS, (2024, 2035))
+    flt = state.filter_of(url.widgets, url.years, (2024, 2035), (url.url_years, url.years), url.ids,
+                          url.corridor_km)
+    assert flt.modes == ("rail",) and flt.deadline_max == 2035 and len(flt.search) == state.MAX_SEARCH
+    moved = state.filter_of(url.widgets, (2024, 2035), (2024, 2035), None, (), None)
+    assert moved.deadline_max is None  # the data's edge does not filter once the slider is the user's
+    assert state.page_query(Filter(modes=("rail",)), "en", {"sel": "a", "doc": None}) == {
+        "modes": "rail", "lang": "en", "sel": "a"}
+    assert state.parse_day("2026-01-02") == dt.date(2026, 1, 2) and state.parse_day("2026-13-01") is None

@@ -1,0 +1,64 @@
+"""Summary figures equal the CLI's reports; investment is never summed across units."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from mapfixtures import fixture_records
+
+from geotrack import history
+from geotrack.model import Item, items_to_frame
+from geotrack.ui import choices, reader, summary
+
+TODAY = dt.date(2026, 3, 1)
+
+
+@pytest.fixture(scope="module")
+def frame():
+    return items_to_frame([Item.from_record(r) for r in fixture_records()])
+
+
+def test_figures_equal_the_cli_reports(frame):
+    figures = summary.summarise(frame, TODAY)
+    assert figures.count == len(frame)
+    assert figures.overdue == list(history.overdue(frame, TODAY)["id"]) and figures.overdue
+    assert figures.conflicts == [i for i, _ in history.conflicts(frame)] and figures.conflicts
+    assert figures.lengths.equals(history.lengths_by_mode(frame))
+    assert sum(figures.by_status.values()) == len(frame)
+
+
+def test_investment_is_kept_per_unit(frame):
+    records = fixture_records()
+    records[1] = records[1] | {"funding": {"types": ["oda"], "amount": 300, "unit": "million_usd"}}
+    figures = summary.summarise(items_to_frame([Item.from_record(r) for r in records]), TODAY)
+    assert set(figures.investment) == {"billion_vnd", "million_usd"}
+    assert figures.investment["million_usd"] == (300.0, 1)
+    lines = summary.investment_lines(figures, "en")
+    assert any(line.startswith("300 million USD") for line in lines) and len(lines) == 2
+
+
+def test_documents_offered_are_those_cited_with_counts(frame):
+    counts = choices.cited_documents(frame)
+    assert set(counts) == {c["document"] for cs in frame["commitments"] for c in cs or ()}
+    label = choices.document_label("14/NQ-CP", {"14/NQ-CP": "Chương trình hành động"}, counts, "en")
+    assert label.startswith("14/NQ-CP — Government action programme") and label.endswith(f"({counts['14/NQ-CP']})")
+    assert choices.findable("Hải Dương") == "Hải Dương · Hai Duong" and choices.findable("Hanoi") == "Hanoi"
+
+
+def test_download_names_say_what_was_filtered():
+    from geotrack.filters import Filter
+    day = dt.date(2026, 1, 2)
+    assert choices.download_name(None, today=day) == "geotrack-20260102.geojson"
+    named = choices.download_name(Filter(modes=("rail",), provinces=("Hải Phòng",), deadline_max=2030), "csv", day)
+    assert named == "geotrack-rail-hai-phong-2030-20260102.csv"
+
+
+def test_reader_marks_the_line_and_escapes_the_text():
+    lines = [f"dòng {n} <b>" for n in range(1, 101)]
+    html = reader.reader_html(lines, "14/NQ-CP", 50, "vi")
+    assert "<div id='gt-L50' class='gt-hit' aria-current='true'><span class='gt-ln'>50</span>" in html
+    assert "dòng 50 &lt;b&gt;" in html and "<b>" not in html
+    assert reader.line_window(100, 50) == (50 - reader.LINES_BEFORE, 50 + reader.CONTEXT_LINES)
+    assert reader.line_window(100, 500) == (100 - reader.LINES_BEFORE, 100)
+    assert reader.line_window(100, 5, None) == (1, 100)
