@@ -98,6 +98,8 @@ def merge(data: gpd.GeoDataFrame, store: gpd.GeoDataFrame, since: Sequence[Histo
         Tells whether a merged row is a valid item; a row that is not (fields from both sides
         that do not fit together) is kept whole from the store, as a conflict of every field merged.
     """
+    if not since and not divergence:  # no store edit since the last build: data/ as it is
+        return MergeResult(data)
     base: dict[str, dict[str, Encoded]] = {i: dict(f) for i, f in divergence.items()}
     edited: dict[str, set[str]] = {}
     for entry in since:

@@ -74,9 +74,13 @@ def test_a_folder_is_refused_clearly(env, tmp_path, capsys):
 
 
 def _peak_rss_mb(args: list[str]) -> tuple[float, int, str]:
-    """Run ``geotrack args`` in a fresh interpreter: its peak RSS in MB, exit code and standard error."""
-    code = ("import resource, sys\nfrom geotrack.cli import main\ncode = main(sys.argv[1:])\n"
-            "print('PEAK', resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, code, file=sys.stderr)")
+    """Run ``geotrack args`` in a fresh interpreter: its peak RSS in MB, exit code and standard error.
+
+    The peak is the child's own ``VmHWM``: ``ru_maxrss`` would carry over the parent's (pytest's) from the fork.
+    """
+    code = ("import re, sys\nfrom geotrack.cli import main\ncode = main(sys.argv[1:])\n"
+            "peak = re.search(r'VmHWM:\\s+(\\d+)', open('/proc/self/status').read()).group(1)\n"
+            "print('PEAK', peak, code, file=sys.stderr)")
     done = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT, check=False)
     peak, exit_code = done.stderr.rsplit("PEAK", 1)[1].split()
     return int(peak) / 1024, int(exit_code), done.stderr

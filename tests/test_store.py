@@ -339,7 +339,7 @@ def test_stored_feature_texts_follow_every_write(built, make_dataset):
     store.apply_changes([Item.from_record(port_c), Item.from_record(moved)], ["port-b"], actor="gis", source="x")
     assert store.feature_texts() == _texts_of([moved, port_a, port_c])
     data, layers = make_dataset([base_record(), port_a])
-    build(store, data_dir=data, layers_dir=layers)
+    build(store, data_dir=data, layers_dir=layers, fresh=True)  # data/ whole: the store's edits undone
     assert store.feature_texts() == _texts_of([base_record(), port_a])
 
 
