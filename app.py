@@ -359,9 +359,8 @@ def header(page: Page) -> None:
     with downloads.popover(t("download"), icon=":material/download:", width="stretch"):
         st.download_button(
             t("download_geojson", n=len(page.gdf)), file_name=choices.download_name(page.flt),
-            # made with the page up to settings.eager_download_max items; past that only on click (hundreds of MB)
-            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.eager_download_max
-                  else lambda: _geojson(page.path, page.built_at, page.flt)),
+            # made on click only: making it with every rerun cost the page more than it saves the click
+            data=lambda: _geojson(page.path, page.built_at, page.flt),
             mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
         )
         fmt = st.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],

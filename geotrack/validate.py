@@ -8,31 +8,33 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import math
-import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from shapely.geometry import LineString, MultiLineString, shape
-from shapely.geometry.base import BaseGeometry
-from shapely.validation import explain_validity
-
-from geotrack import boundaries, geo, geocheck, geofields, reading, sources, vocab
+from geotrack import boundaries, geocheck, geofields, reading, sources, vocab
 from geotrack.errors import Problem
+from geotrack.field_checks import (
+    Add,
+    check_choice,
+    check_corridors,
+    check_date,
+    check_funding,
+    check_geometry,
+    check_id,
+    check_length,
+    check_provinces,
+    check_sources,
+    check_text,
+    check_year,
+)
 from geotrack.io import Dataset, RawRecord
-from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS, parse_date
+from geotrack.model import COMMITMENT_KEYS, ITEM_KEYS
 from geotrack.schema import type_problems
 
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-YEAR_RANGE = (1990, 2100)
-#: How far a drawn line may differ from a stated length in any record (the dataset is held to
-#: :data:`geotrack.geocheck.LENGTH_TOLERANCE` by ``geotrack validate``).
-LENGTH_TOLERANCE = 0.10
 #: A quote is searched from its cited line over this many lines.
 QUOTE_WINDOW_LINES = 6
-MAX_TEXT_LENGTH = 10_000
 #: Statuses that the documents alone can support; any other needs a dated source.
 DOCUMENT_STATUSES = frozenset({"study", "planned"})
 
@@ -106,7 +108,7 @@ def check_targets(targets: Sequence[Mapping[str, Any]], ctx: Context) -> list[Pr
         if target_id in seen:
             add("id", "duplicate id")
         seen.add(str(target_id))
-        _check_year(target.get("deadline_year"), "deadline_year", add)
+        check_year(target.get("deadline_year"), "deadline_year", add)
         lines = ctx.texts.get(str(target.get("document")))
         line = target.get("line")
         if lines is None:
@@ -178,272 +180,38 @@ def check_record(
     if wrong_types:  # the checks below read the values as their kinds
         return out
 
-    _check_id(record.get("id"), add)
-    _check_text(record, "name_vi", add, required=True)
+    check_id(record.get("id"), add)
+    check_text(record, "name_vi", add, required=True)
     for key in ("name_en", "deadline_text", "lead_agency", "lead_agency_current", "status_source",
                 "geometry_source", "stated_length_source", "notes"):
-        _check_text(record, key, add, required=False)
-    _check_choice(record.get("mode"), vocab.MODES, "mode", add)
-    _check_choice(record.get("action"), vocab.ACTIONS, "action", add)
+        check_text(record, key, add, required=False)
+    check_choice(record.get("mode"), vocab.MODES, "mode", add)
+    check_choice(record.get("action"), vocab.ACTIONS, "action", add)
     status = record.get("status")
-    _check_choice(status, vocab.STATUSES, "status", add)
-    as_of = _check_date(record.get("status_as_of"), "status_as_of", add, ctx.today)
+    check_choice(status, vocab.STATUSES, "status", add)
+    as_of = check_date(record.get("status_as_of"), "status_as_of", add, ctx.today)
     beyond_documents = status in vocab.STATUSES and status not in DOCUMENT_STATUSES
     if beyond_documents and (not record.get("status_source") or as_of is None):
         add("status_source", f"status {status!r} goes beyond the documents: give status_source and status_as_of")
-    start = _check_year(record.get("start_year"), "start_year", add)
-    end = _check_year(record.get("end_year"), "end_year", add)
+    start = check_year(record.get("start_year"), "start_year", add)
+    end = check_year(record.get("end_year"), "end_year", add)
     if start is not None and end is not None and end < start:
         add("end_year", f"end_year {end} is before start_year {start}")
-    _check_funding(record.get("funding"), add, ctx.today)
-    _check_provinces(record.get("provinces"), record.get("former_provinces"), add)
-    _check_corridors(record.get("corridors"), ctx.corridor_ids, add)
-    geom = _check_geometry(record, add)
-    _check_length(record, geom, add)
+    check_funding(record.get("funding"), add, ctx.today)
+    check_provinces(record.get("provinces"), record.get("former_provinces"), add)
+    check_corridors(record.get("corridors"), ctx.corridor_ids, add)
+    geom = check_geometry(record, add)
+    check_length(record, geom, add)
     geofields.check(record, add)
-    _check_sources(record.get("sources"), add, ctx.today)
+    check_sources(record.get("sources"), add, ctx.today)
     check_source_urls(record, ctx.source_tiers, add)
     _check_commitments(record.get("commitments"), ctx, add)
     check_item_years(record, add)
     return out
 
 
-Add = Any  # the ``add(field, message, severity="error")`` callback
 
 
-def _check_id(value: Any, add: Add) -> None:
-    if not isinstance(value, str) or not value:
-        add("id", "missing id")
-    elif not ID_PATTERN.match(value) or len(value) > 120:
-        add("id", f"id {value[:60]!r} must be a lower-case ASCII slug (a-z, 0-9, single hyphens), ≤ 120 characters")
-
-
-def _check_text(record: Mapping[str, Any], key: str, add: Add, *, required: bool) -> None:
-    value = record.get(key)
-    if value is None or value == "":
-        if required:
-            add(key, "missing")
-        return
-    if not isinstance(value, str):
-        add(key, f"must be text, not {type(value).__name__}")
-    elif len(value) > MAX_TEXT_LENGTH:
-        add(key, f"text of {len(value):,} characters is longer than the {MAX_TEXT_LENGTH:,} allowed")
-
-
-def _check_choice(value: Any, allowed: Sequence[str], field: str, add: Add) -> None:
-    if value in allowed:
-        return
-    close = difflib.get_close_matches(str(value), allowed, n=1)
-    hint = f"; did you mean {close[0]!r}?" if close else f"; one of: {', '.join(allowed)}"
-    add(field, f"unknown {field.split('.')[-1]} {value!r}{hint}")
-
-
-def _check_date(value: Any, field: str, add: Add, today: dt.date) -> dt.date | None:
-    try:
-        date = parse_date(value)
-    except (ValueError, TypeError):
-        add(field, f"{value!r} is not a date (YYYY-MM-DD) that exists")
-        return None
-    if date is not None and date > today:
-        add(field, f"date {date.isoformat()} is in the future")
-    return date
-
-
-def _check_year(value: Any, field: str, add: Add) -> int | None:
-    if value is None:
-        return None
-    if isinstance(value, bool) or not isinstance(value, int):
-        add(field, f"{value!r} is not a year")
-        return None
-    if not YEAR_RANGE[0] <= value <= YEAR_RANGE[1]:
-        add(field, f"year {value} is outside {YEAR_RANGE[0]}–{YEAR_RANGE[1]}")
-        return None
-    return value
-
-
-def _check_funding(funding: Any, add: Add, today: dt.date) -> None:
-    if funding is None:
-        return
-    if not isinstance(funding, Mapping):
-        add("funding", "must be a mapping with types, amount, unit, as_of, source")
-        return
-    for key in funding:
-        if key not in FUNDING_KEYS:
-            add(f"funding.{key}", "unknown field")
-    types = funding.get("types") or []
-    if not isinstance(types, list):
-        add("funding.types", "must be a list")
-    else:
-        for t in types:
-            _check_choice(t, vocab.FUNDING_TYPES, "funding.types", add)
-    amount = funding.get("amount")
-    if amount is not None:
-        if isinstance(amount, bool) or not isinstance(amount, (int, float)):
-            add("funding.amount", f"{amount!r} is not a number")
-        elif not math.isfinite(amount) or amount < 0:
-            add("funding.amount", f"amount {amount!r} must be a finite number ≥ 0")
-        if funding.get("unit") not in vocab.FUNDING_UNITS:
-            add("funding.unit", f"an amount needs a unit: one of {', '.join(vocab.FUNDING_UNITS)}")
-        if not funding.get("source"):
-            add("funding.source", "an amount needs its source (URL or document)")
-    elif funding.get("unit") is not None and funding.get("unit") not in vocab.FUNDING_UNITS:
-        add("funding.unit", f"unknown unit {funding.get('unit')!r}")
-    _check_date(funding.get("as_of"), "funding.as_of", add, today)
-
-
-def _check_provinces(provinces: Any, former: Any, add: Add) -> None:
-    current: set[str] = set()
-    for key, values in (("provinces", provinces), ("former_provinces", former)):
-        if values is None:
-            continue
-        if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
-            add(key, "must be a list of province names")
-            return
-    for name in provinces or []:
-        canonical = vocab.canonical_province(name)
-        if canonical is None:
-            add("provinces", f"unknown province {name!r}")
-        elif canonical != name:
-            if name in vocab.FORMER_PROVINCES or vocab.fold(name) != vocab.fold(canonical):
-                add("provinces",
-                    f"{name!r} is a former province: write {canonical!r} here and {name!r} in former_provinces")
-            else:
-                add("provinces", f"write {canonical!r} (the official spelling), not {name!r}")
-        current.add(canonical or name)
-    for name in former or []:
-        successor = vocab.FORMER_PROVINCES.get(name)
-        if successor is None:
-            add("former_provinces", f"{name!r} is not a former province merged on 1 July 2025")
-        elif successor not in current:
-            add("former_provinces", f"{name!r} is now part of {successor!r}, which is missing from provinces")
-
-
-def _check_corridors(corridors: Any, known: frozenset[str], add: Add) -> None:
-    if corridors is None:
-        return
-    if not isinstance(corridors, list):
-        add("corridors", "must be a list of corridor ids")
-        return
-    for corridor in corridors:
-        if known and corridor not in known:
-            add("corridors", f"unknown corridor {corridor!r} (not in layers/corridors.geojson)")
-
-
-def _check_geometry(record: Mapping[str, Any], add: Add) -> BaseGeometry | None:
-    value = record.get("geometry")
-    precision = record.get("location_precision")
-    if value is None:
-        if precision is not None:
-            add("location_precision", "set, but the item has no geometry")
-        return None
-    geom = parse_geometry(value, add)
-    if geom is None:
-        return None
-    if precision not in vocab.LOCATION_PRECISIONS:
-        _check_choice(precision, vocab.LOCATION_PRECISIONS, "location_precision", add)
-    if not record.get("geometry_source"):
-        add("geometry_source", "a geometry needs its source (how it was drawn, from what)")
-    if geo.outside_vietnam(geom):
-        hint = " — latitude and longitude look swapped" if geo.swapped_inside_vietnam(geom) else ""
-        add("geometry", f"coordinates outside Vietnam{hint}")
-    mode = record.get("mode")
-    if mode in vocab.LINEAR_MODES and not isinstance(geom, (LineString, MultiLineString)):
-        add("geometry", f"a {mode} is a linear work: draw a LineString through its waypoints", "warning")
-    two_points = isinstance(geom, LineString) and len(geom.coords) == 2
-    if two_points and precision == "exact" and (geo.length_km(geom) or 0) > 5:
-        add("geometry", "a two-point straight line cannot be an exact route: mark it approximate")
-    return geom
-
-
-def parse_geometry(value: Any, add: Add) -> BaseGeometry | None:
-    """Parse a GeoJSON geometry mapping, reporting why it is unusable (``None`` then)."""
-    if not isinstance(value, Mapping) or "type" not in value or "coordinates" not in value:
-        add("geometry", "must be a GeoJSON geometry mapping with type and coordinates")
-        return None
-    positions = list(_positions(value["coordinates"]))
-    if not positions:
-        add("geometry", "empty geometry")
-        return None
-    for position in positions:
-        if not isinstance(position, list | tuple) or len(position) < 2 or not all(
-            isinstance(c, int | float) and not isinstance(c, bool) for c in position
-        ):
-            add("geometry", f"position {position!r} is not [lon, lat] numbers")
-            return None
-        if not all(math.isfinite(c) for c in position):
-            add("geometry", "coordinates must be finite numbers (NaN or Infinity found)")
-            return None
-        if len(position) > 2:
-            add("geometry", "coordinates have a third (Z) value; give [lon, lat] only", "warning")
-            break
-    if value["type"] in ("Polygon", "MultiPolygon"):
-        polygons = [value["coordinates"]] if value["type"] == "Polygon" else value["coordinates"]
-        for rings in polygons:
-            for ring in rings:
-                if len(ring) < 4 or list(ring[0]) != list(ring[-1]):
-                    add("geometry", "a polygon ring must be closed (first position = last) with at least 4 positions")
-                    return None
-    try:
-        geom = shape(value)
-    except Exception as exc:  # shapely raises several types for malformed input
-        add("geometry", f"malformed {value.get('type')} geometry: {exc}")
-        return None
-    if geom.is_empty:
-        add("geometry", "empty geometry")
-        return None
-    if isinstance(geom, (LineString, MultiLineString)):
-        parts = geom.geoms if isinstance(geom, MultiLineString) else [geom]
-        if any(len({tuple(c) for c in part.coords}) < 2 for part in parts):
-            add("geometry", "a line needs at least two distinct points")
-            return None
-    if not geom.is_valid:
-        add("geometry", f"invalid geometry: {explain_validity(geom)}")
-        return None
-    return geom
-
-
-def _positions(coordinates: Any) -> Iterable[Any]:
-    """Every position in a GeoJSON coordinates array, however deeply nested."""
-    if isinstance(coordinates, list | tuple) and coordinates and not isinstance(coordinates[0], list | tuple):
-        yield coordinates
-    elif isinstance(coordinates, list | tuple):
-        for part in coordinates:
-            yield from _positions(part)
-    else:
-        yield coordinates
-
-
-def _check_length(record: Mapping[str, Any], geom: BaseGeometry | None, add: Add) -> None:
-    stated = record.get("stated_length_km")
-    if stated is None:
-        return
-    if isinstance(stated, bool) or not isinstance(stated, (int, float)) or not math.isfinite(stated) or stated <= 0:
-        add("stated_length_km", f"{stated!r} is not a positive length")
-        return
-    if not record.get("stated_length_source"):
-        add("stated_length_source", "a stated length needs its source")
-    drawn = geo.length_km(geom)
-    if drawn is not None and abs(drawn - stated) > LENGTH_TOLERANCE * stated:
-        add("geometry",
-            f"drawn length {drawn:.1f} km is more than {LENGTH_TOLERANCE:.0%} from the stated {stated:g} km")
-
-
-def _check_sources(sources: Any, add: Add, today: dt.date) -> None:
-    if sources is None:
-        return
-    if not isinstance(sources, list):
-        add("sources", "must be a list")
-        return
-    for i, src in enumerate(sources):
-        if not isinstance(src, Mapping) or not isinstance(src.get("url"), str) or not src.get("url"):
-            add(f"sources[{i}].url", "each source needs a url (or document number)")
-            continue
-        for key in src:
-            if key not in SOURCE_KEYS:
-                add(f"sources[{i}].{key}", "unknown field")
-        if src.get("as_of") is None:
-            add(f"sources[{i}].as_of", "each source needs its as-of date")
-        _check_date(src.get("as_of"), f"sources[{i}].as_of", add, today)
 
 
 def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
@@ -474,12 +242,12 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
             add(f"{field}.quote", "missing quote")
         elif lines is not None and not quote_found(quote, lines, line):
             add(f"{field}.quote", f"quote not found in {document} from line {line}: {quote[:80]!r}")
-        start = _check_year(c.get("start_year"), f"{field}.start_year", add)
-        end = _check_year(c.get("end_year"), f"{field}.end_year", add)
+        start = check_year(c.get("start_year"), f"{field}.start_year", add)
+        end = check_year(c.get("end_year"), f"{field}.end_year", add)
         if start is not None and end is not None and end < start:
             add(f"{field}.end_year", f"end_year {end} is before start_year {start}")
         if c.get("action") is not None:
-            _check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
+            check_choice(c.get("action"), reading.ACTIONS, f"{field}.action", add)
         if lines is not None and isinstance(quote, str) and quote_found(quote, lines, line):
             check_deadline_basis(c, lines, field, add)
             check_same_sentence(c, lines, field, add)
@@ -520,7 +288,7 @@ def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str,
             f"say where the deadline comes from: one of {', '.join(reading.DEADLINE_BASES)}", "warning")
         return
     if basis not in reading.DEADLINE_BASES:
-        _check_choice(basis, reading.DEADLINE_BASES, f"{field}.deadline_basis", add)
+        check_choice(basis, reading.DEADLINE_BASES, f"{field}.deadline_basis", add)
         return
     text = c.get("deadline_text")
     years = c.get("start_year") is not None or c.get("end_year") is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import sys
@@ -11,64 +10,37 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import geopandas as gpd
-
-from geotrack import __version__, audit, conflicts, geocheck, history
+from geotrack import __version__, history
 from geotrack import export as _export
 from geotrack.build import build, is_stale
-from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
+from geotrack.cli._common import (
+    add_filter_args,
+    context,
+    date_arg,
+    ensure_store,
+    filter_from_args,
+    print_entries,
+    table,
+)
+from geotrack.cli.reports import (
+    cmd_audit,
+    cmd_changes,
+    cmd_conflicts,
+    cmd_geocheck,
+    cmd_history,
+    cmd_lengths,
+    cmd_overdue,
+    cmd_targets,
+)
 from geotrack.console import cell as _cell
 from geotrack.console import os_message, print_problems, refuse_control_characters, say
 from geotrack.errors import GeotrackError, ValidationError
 from geotrack.features import feature_properties
-from geotrack.filters import Filter, apply, parse_csv_list
+from geotrack.filters import apply
 from geotrack.importer import describe, plan_import, read_import
-from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset, read_item_records
-from geotrack.store import Store, open_store
-from geotrack.validate import Context, check_dataset, check_record, errors_only
-
-
-def _add_filter_args(parser: argparse.ArgumentParser) -> None:
-    group = parser.add_argument_group("filters (repeat or comma-separate values)")
-    group.add_argument("--mode", action="append", help="mode, e.g. rail,expressway")
-    group.add_argument("--status", action="append", help="status, e.g. under_construction")
-    group.add_argument("--corridor", action="append", help="corridor id from layers/corridors.geojson")
-    group.add_argument("--province", action="append", help="province, current or former name (diacritics optional)")
-    group.add_argument("--funding", action="append", help="funding type, e.g. ppp,oda")
-    group.add_argument("--document", action="append", help="document number, e.g. 14/NQ-CP")
-    group.add_argument("--year", type=int, help="deadline (end year) equal to YEAR")
-    group.add_argument("--deadline-before", type=int, metavar="YEAR", help="deadline in or before YEAR")
-    group.add_argument("--deadline-after", type=int, metavar="YEAR", help="deadline in or after YEAR")
-    group.add_argument("--search", default="", help="free text; Vietnamese diacritics ignored")
-    group.add_argument("--id", action="append", dest="ids", help="item id")
-    group.add_argument("--near-corridor", type=float, metavar="KM",
-                       help="with --corridor: also items within KM km of the corridor's line")
-
-
-def filter_from_args(args: argparse.Namespace) -> Filter:
-    """The :class:`Filter` the command-line filter options describe."""
-    low = args.year if args.year is not None else args.deadline_after
-    high = args.year if args.year is not None else args.deadline_before
-    return Filter(
-        modes=parse_csv_list(args.mode),
-        statuses=parse_csv_list(args.status),
-        corridors=parse_csv_list(args.corridor),
-        provinces=parse_csv_list(args.province),
-        funding_types=parse_csv_list(args.funding),
-        documents=parse_csv_list(args.document),
-        deadline_min=low,
-        deadline_max=high,
-        search=args.search or "",
-        ids=parse_csv_list(args.ids),
-        corridor_km=args.near_corridor,
-    )
-
-
-def _ensure_store(args: argparse.Namespace) -> Store:
-    store = open_store(args.store)
-    if not store.exists():
-        raise GeotrackError(f"no store at {store}; run 'geotrack build' first")
-    return store
+from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
+from geotrack.store import open_store
+from geotrack.validate import check_dataset, check_record, errors_only
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -101,53 +73,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return 1 if errors else 0
 
 
-def cmd_geocheck(args: argparse.Namespace) -> int:
-    """Hold every located item to the boundaries and reference points (``geotrack geocheck``)."""
-    records = [r.record for r in read_item_records(args.data)]
-    findings = geocheck.check_records(records, geocheck.load_geography(args.layers))
-    figures = geocheck.summary(records, findings)
-    if args.json:
-        say(json.dumps({"summary": figures, "findings": [
-            {"item_id": f.item_id, "check": f.check, "subject": f.subject, "field": f.field,
-             "message": f.message, "explained": f.explained} for f in findings]}, ensure_ascii=False, indent=2),
-            json_text=True)
-        return 1 if figures["errors"] else 0
-    for finding in findings:
-        say(("ERROR " if finding.is_error else "explained ") + _cell(finding))
-    say(f"{figures['located']} of {figures['items']} items located; {figures['with_reference_point']} held to a "
-          f"reference point, {figures['with_stated_length']} to a stated length, {figures['with_waypoints']} to "
-          f"{figures['waypoints']} waypoint(s)")
-    for check, counts in figures["checks"].items():
-        say(f"  {check:16} {counts['errors']} unexplained, {counts['explained']} explained")
-    say(f"{figures['errors']} unexplained issue(s)")
-    return 1 if figures["errors"] else 0
-
-
-def _table(gdf: gpd.GeoDataFrame) -> str:
-    headers = ("id", "mode", "status", "deadline", "provinces", "name")
-    rows = [
-        tuple(_cell(c) for c in (
-            r["id"], r["mode"], r["status"], str(r["end_year"] or "—"), ", ".join(r["provinces"] or ()),
-            r["name_vi"] if len(r["name_vi"]) <= 60 else r["name_vi"][:59] + "…"))
-        for r in gdf.to_dict("records")
-    ]
-    widths = [max([len(h)] + [len(row[i]) for row in rows]) for i, h in enumerate(headers)]
-    def line(cells: Sequence[str]) -> str:
-        return "  ".join(c.ljust(w) for c, w in zip(cells, widths, strict=True)).rstrip()
-
-    return "\n".join([line(headers), line(tuple("-" * w for w in widths)), *map(line, rows)])
-
-
-def _date(text: str) -> dt.date:
-    try:
-        return dt.date.fromisoformat(text)
-    except ValueError as exc:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from exc
-
-
 def cmd_list(args: argparse.Namespace) -> int:
     """Print the items a filter keeps, as a table or JSON (``geotrack list``)."""
-    store = _ensure_store(args)
+    store = ensure_store(args)
     flt = filter_from_args(args)
     if args.as_of is not None:
         gdf = apply(history.as_of(store.load(), store.history(), args.as_of), flt)
@@ -157,14 +85,14 @@ def cmd_list(args: argparse.Namespace) -> int:
         props = [feature_properties(r) for r in gdf.to_dict("records")]
         say(json.dumps(props, ensure_ascii=False, indent=2), json_text=True)
     else:
-        say(_table(gdf))
+        say(table(gdf))
         say(f"\n{len(gdf)} item(s)")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
     """Write what a filter keeps in an export format (``geotrack export``)."""
-    store = _ensure_store(args)
+    store = ensure_store(args)
     flt = filter_from_args(args)
     output = Path(args.output)
     if store.owns(output):
@@ -180,36 +108,22 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     """Print one item's export properties as JSON (``geotrack show``)."""
-    store = _ensure_store(args)
+    store = ensure_store(args)
     row = store.get(args.item_id).to_dict("records")[0]
     say(json.dumps(feature_properties(row), ensure_ascii=False, indent=2), json_text=True)
     return 0
 
 
-def _context(args: argparse.Namespace) -> Context:
-    dataset = read_dataset(args.data, args.layers)
-    return Context(dataset.texts, dataset.corridor_ids)
-
-
-def _print_entries(entries: list[HistoryEntry]) -> None:
-    for e in entries:
-        detail = "added" if e.new == ADDED else ("removed" if e.field == ITEM_FIELD else
-                                                 f"{_cell(e.old)} → {_cell(e.new)}")
-        label = "" if e.field == ITEM_FIELD else f" {_cell(e.field)}:"
-        say(f"{_cell(e.at)}  {_cell(e.item_id)}{label} {detail}  (by {_cell(e.actor)}; "
-            f"source: {_cell(e.source or '—')}{'; ' + _cell(e.note) if e.note else ''})")
-
-
 def cmd_update(args: argparse.Namespace) -> int:
     """Change fields of one item in the store, recording the change (``geotrack update``)."""
-    store = _ensure_store(args)
+    store = ensure_store(args)
     changes = {k: v for k, v in (("status", args.status), ("status_as_of", args.as_of and args.as_of.isoformat()),
                                  ("status_source", args.source), ("start_year", args.start_year),
                                  ("end_year", args.end_year), ("deadline_text", args.deadline_text),
                                  ("lead_agency", args.lead_agency)) if v is not None}
     if not changes:
         raise GeotrackError("nothing to update: give --status, --end-year, --deadline-text, …")
-    ctx = _context(args)
+    ctx = context(args)
 
     def change(record: dict[str, Any]) -> dict[str, Any]:
         # runs under the store's write lock on the item as stored now: a concurrent update is not lost
@@ -220,96 +134,16 @@ def cmd_update(args: argparse.Namespace) -> int:
         return record
 
     entries = store.update_item(args.item_id, change, actor=args.actor, source=args.source)
-    _print_entries(entries)
+    print_entries(entries)
     say(f"{len(entries)} change(s) recorded")
-    return 0
-
-
-def cmd_history(args: argparse.Namespace) -> int:
-    """Print the recorded changes of one item or all (``geotrack history``)."""
-    store = _ensure_store(args)
-    if args.item_id:
-        store.get(args.item_id)
-    _print_entries(store.history(args.item_id))
-    return 0
-
-
-def cmd_changes(args: argparse.Namespace) -> int:
-    """Print what changed since a date (``geotrack changes``)."""
-    store = _ensure_store(args)
-    entries = history.changes_since(store.history(), args.since)
-    _print_entries(entries)
-    say(f"{len(entries)} change(s) since {args.since.isoformat()}")
-    return 0
-
-
-def cmd_overdue(args: argparse.Namespace) -> int:
-    """Print the items past their deadline and not complete (``geotrack overdue``)."""
-    store = _ensure_store(args)
-    today = args.today or dt.date.today()
-    gdf = history.overdue(store.load(filter_from_args(args)), today)
-    say(_table(gdf))
-    say(f"\n{len(gdf)} item(s) past their deadline and not complete (as of {today.isoformat()})")
-    return 0
-
-
-def cmd_conflicts(args: argparse.Namespace) -> int:
-    """Print the items whose documents disagree (``geotrack conflicts``)."""
-    store = _ensure_store(args)
-    everything = store.load().to_dict("records")
-    shown = set(store.load(filter_from_args(args))["id"])
-    related = read_dataset(args.data, args.layers).related
-    found = [c for r in everything if r["id"] in shown
-             for c in conflicts.item_conflicts(r["id"], r["commitments"] or [])]
-    for conflict in found:
-        within = f" (within {', '.join(conflict.within_document)})" if conflict.within_document else ""
-        say(_cell(f"{conflict.item_id}  {conflict.field}{within}"))
-        for reading in conflict.readings:
-            say(f"    {_cell(conflicts.format_reading(reading))}")
-    by_item = {r["id"]: r["commitments"] or [] for r in everything}
-    relations = [t for t in conflicts.relations_of(everything, related) if t[0] in shown or t[1] in shown]
-    differences = conflicts.related_differences(by_item, relations)
-    if differences:
-        say("\nRelated works (not conflicts: a part and its whole, or works sharing a section):")
-    for d in differences:
-        say(_cell(f"{d.item_id} ({d.relation} {d.related_id})  {d.field}"))
-        say("    " + _cell("; ".join(map(conflicts.format_reading, d.readings))))
-        say("    vs " + _cell("; ".join(map(conflicts.format_reading, d.related_readings))))
-    items = len({c.item_id for c in found})
-    say(f"\n{len(found)} conflict(s) on {items} item(s); {len(differences)} difference(s) between related works")
-    return 0
-
-
-def cmd_audit(args: argparse.Namespace) -> int:
-    """Print the audit: document coverage, commitments per rule, sources by tier, weak facts."""
-    dataset = read_dataset(args.data, args.layers)
-    report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
-                                dataset.source_tiers)
-    say(audit.format_report(report))
-    return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
-
-
-def cmd_targets(args: argparse.Namespace) -> int:
-    """Print the region-wide targets (``geotrack targets``)."""
-    for target in read_dataset(args.data, args.layers).targets:
-        say(f"{_cell(target['deadline_year'])}  {_cell(target['scope'])}: {_cell(target['text_en'])}  "
-            f"({_cell(target['document'])}, line {_cell(target['line'])})")
-    return 0
-
-
-def cmd_lengths(args: argparse.Namespace) -> int:
-    """Print drawn against stated lengths of linear works (``geotrack lengths``)."""
-    store = _ensure_store(args)
-    table = history.lengths_by_mode(store.load(filter_from_args(args)))
-    say(table.to_string(index=False))
     return 0
 
 
 def cmd_import(args: argparse.Namespace) -> int:
     """Read an edited export back into the store, or show what it would change (``geotrack import``)."""
-    store = _ensure_store(args)
+    store = ensure_store(args)
     records, read_problems = read_import(Path(args.file))
-    plan = plan_import(records, read_problems, store.load(), _context(args), source=args.file,
+    plan = plan_import(records, read_problems, store.load(), context(args), source=args.file,
                        remove_missing=args.remove_missing)
     if plan.errors:
         raise ValidationError(plan.problems)
@@ -327,7 +161,7 @@ def cmd_serve_api(args: argparse.Namespace) -> int:
     """Serve the items the filters keep as OGC API - Features (pygeoapi) until interrupted."""
     from geotrack.api import serve  # pygeoapi and Flask load only for this command
 
-    store = _ensure_store(args)
+    store = ensure_store(args)
     print(f"OGC API - Features of {store.describe()} on http://{args.host}:{args.port}/collections/items",
           file=sys.stderr)
     serve(store.location, host=args.host, port=args.port, flt=filter_from_args(args))
@@ -360,13 +194,13 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_geocheck)
 
     p = sub.add_parser("list", help="list items matching the filters")
-    _add_filter_args(p)
+    add_filter_args(p)
     p.add_argument("--json", action="store_true", help="JSON (the export schema's properties)")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="what the tracker said at the end of DATE")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE", help="what the tracker said at the end of DATE")
     p.set_defaults(func=cmd_list)
 
     p = sub.add_parser("export", help="export the items matching the filters")
-    _add_filter_args(p)
+    add_filter_args(p)
     p.add_argument("--format", default="geojson", choices=list(_export.FORMATS),
                    help="csv guards formulas for spreadsheets; csv-raw keeps values as stored (scripts only)")
     p.add_argument("-o", "--output", required=True, help="output file")
@@ -379,7 +213,7 @@ def make_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("update", help="change an item's status, deadline or agency, recording the change")
     p.add_argument("item_id")
     p.add_argument("--status", help="new status")
-    p.add_argument("--as-of", type=_date, metavar="DATE", help="date the new status was true")
+    p.add_argument("--as-of", type=date_arg, metavar="DATE", help="date the new status was true")
     p.add_argument("--source", help="URL or document backing the change")
     p.add_argument("--start-year", type=int)
     p.add_argument("--end-year", type=int)
@@ -393,17 +227,17 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_history)
 
     p = sub.add_parser("changes", help="changes recorded since a date")
-    p.add_argument("--since", type=_date, required=True, metavar="DATE")
+    p.add_argument("--since", type=date_arg, required=True, metavar="DATE")
     p.set_defaults(func=cmd_changes)
 
     p = sub.add_parser("overdue", help="items past their deadline and not complete")
-    _add_filter_args(p)
-    p.add_argument("--today", type=_date, metavar="DATE", help="judge as of DATE (default today)")
+    add_filter_args(p)
+    p.add_argument("--today", type=date_arg, metavar="DATE", help="judge as of DATE (default today)")
     p.set_defaults(func=cmd_overdue)
 
     p = sub.add_parser("conflicts", help="items whose documents disagree (action, deadline, start year, agency), "
                        "and differences between related works")
-    _add_filter_args(p)
+    add_filter_args(p)
     p.set_defaults(func=cmd_conflicts)
 
     p = sub.add_parser("audit", help="coverage of the documents, commitments per reading rule, sources by tier, "
@@ -415,7 +249,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser("lengths", help="items and total length (km) per mode, measured in VN-2000 / UTM 48N")
-    _add_filter_args(p)
+    add_filter_args(p)
     p.set_defaults(func=cmd_lengths)
 
     p = sub.add_parser("import", help="apply a GIS team's GeoJSON or GeoPackage (all or nothing)")
@@ -427,7 +261,7 @@ def make_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("serve-api", help="serve the items as OGC API - Features (pygeoapi) for QGIS, ArcGIS, GDAL")
-    _add_filter_args(p)
+    add_filter_args(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1, this machine only)")
     p.add_argument("--port", type=int, default=5000, help="port (default 5000)")
     p.set_defaults(func=cmd_serve_api)
@@ -462,5 +296,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
 
 
-if __name__ == "__main__":
-    sys.exit(main())
