@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 from geotrack import vocab
-from geotrack.filters import Filter
+from geotrack.filters import Filter, parse_query
 from geotrack.ui import i18n
 
 #: Widget keys of the filters, by Filter field.
@@ -94,7 +94,11 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
                 float(str(raw))
             except ValueError:
                 ignored.append((name, str(raw)[:80]))
-    flt = Filter.from_query(clean)
+    parsed = parse_query(clean)
+    flt = parsed.filter
+    # values the filter's own parsing refused (a year outside 1900–2200, say) are named too
+    ignored.extend((i.param, i.value) for i in parsed.ignored
+                   if i.used is None and (i.param, i.value) not in ignored and i.param not in KEYS)
     widgets: dict[str, Any] = {}
     for name, key in KEYS.items():
         value = getattr(flt, name)
