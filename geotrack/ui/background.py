@@ -8,13 +8,13 @@ the same columns, and the map simply has no background while the layers are miss
 
 from __future__ import annotations
 
-import importlib
 from collections.abc import Callable
 from typing import Any, Final
 
 import geopandas as gpd
 import shapely
 
+from geotrack import boundaries
 from geotrack.errors import GeotrackError
 from geotrack.ui import i18n
 from geotrack.ui.payload import geojson_geometry
@@ -28,16 +28,9 @@ REGION_MARGIN: Final = 1.5
 Loader = Callable[[bool], gpd.GeoDataFrame]
 
 
-def default_loader() -> Loader | None:
-    """The package's province loader, or ``None`` when the boundary module is not installed."""
-    try:
-        module = importlib.import_module("geotrack.boundaries")
-    except ImportError:
-        return None
-    load = getattr(module, "load_provinces", None)
-    if load is None:
-        return None
-    return lambda current: load(current=current)
+def default_loader() -> Loader:
+    """The package's province loader: the layers of ``layers/`` (:func:`geotrack.boundaries.load_provinces`)."""
+    return lambda current: boundaries.load_provinces(current=current)
 
 
 def load_layers(loader: Loader | None) -> tuple[gpd.GeoDataFrame | None, gpd.GeoDataFrame | None]:
