@@ -37,9 +37,17 @@ def _count_text(page: Page) -> str:
     return page.locator("h3").filter(has_text=re.compile(r"\d+ (/|of) \d+")).inner_text()
 
 
+def _table_grid(page: Page) -> Any:
+    return page.locator(".st-key-table [data-testid='stDataFrame']").locator("[role='grid']").first
+
+
 def _table_rows(page: Page) -> int:
-    grid = page.locator(".st-key-table [data-testid='stDataFrame']").locator("[role='grid']").first
-    return int(grid.get_attribute("aria-rowcount") or 0) - 1  # minus the header row
+    return int(_table_grid(page).get_attribute("aria-rowcount") or 0) - 1  # minus the header row
+
+
+def _expect_table_rows(page: Page, rows: int) -> None:
+    # the grid redraws a moment after the script ends: wait for it rather than read it at once
+    expect(_table_grid(page)).to_have_attribute("aria-rowcount", str(rows + 1))
 
 
 def _assert_map_shows(page: Page, ids: set[str]) -> None:
@@ -71,7 +79,7 @@ def test_filter_by_widget_changes_map_table_and_url(page: Page, app_server: Serv
     expect(page.locator("h3").filter(has_text="1 / 6")).to_have_count(1)
     wait_idle(page)
     _assert_map_shows(page, {"port-bravo"})
-    assert _table_rows(page) == 1
+    _expect_table_rows(page, 1)
     page.wait_for_url(re.compile(r"[?&]search=bravo"))
 
 
