@@ -499,13 +499,13 @@ def _map_click(page: Page, server: _Server, item_id: str, run: AppRun, timeout_s
     """Click item ``item_id`` on the map of a page showing no item; time it until an item's page shows, in ms.
 
     Items may be drawn over one another: whichever the click hits is selected, and its page is
-    what is waited for (the heading of an item page, which the page had none of before).
+    what is waited for (the item page's article, which the page had none of before).
     """
     xy = page.evaluate(_ITEM_POINT_JS, item_id)
     if xy is None:
         raise BenchError(f"item {item_id} not found on the map")
     page.mouse.move(xy[0], xy[1])
-    heading = page.get_by_role("heading", name=re.compile("^" + re.escape(i18n.t("detail", LANG)) + ": "))
+    heading = page.locator("article.gt-item")
     if heading.count():
         raise BenchError("an item page is shown before the click")
     page.evaluate("() => window.__gtBench.markStale()")
