@@ -65,8 +65,9 @@ def hostile_records() -> list[dict[str, Any]]:
     """One valid point item per payload, the payload in every free text the item has."""
     records = []
     for index, (marker, payload) in enumerate(PAYLOADS):
-        commitment = {**_PORT_COMMITMENT, "section": payload, "deadline_text": payload, "lead_agency": payload,
-                      "funding_text": payload}
+        # a commitment's deadline, agency and funding text must stand in the cited sentence (the validator
+        # refuses anything else), so the payload goes in its section only; the item's own fields carry it too
+        commitment = {**_PORT_COMMITMENT, "section": payload}
         records.append({
             "id": item_id(marker), "name_vi": payload, "name_en": name_en(payload), "parent_id": None,
             "mode": _MODES[index % len(_MODES)], "action": "build", "status": "planned", "status_as_of": None,
