@@ -114,7 +114,7 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
         expect(popup).to_contain_text(payload)
         expect(popup).to_contain_text(f"14/NQ-CP · {payload}")  # the commitment's section
         seen("map popup")
-        expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(payload)
+        expect(page.locator("article.gt-item h3.gt-title")).to_contain_text(payload)
         wait_idle(page)
         seen("detail heading (map click)")
     _assert_nothing_ran(page, dialogs)
@@ -124,7 +124,7 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
         ident = item_id(marker)
         _select(page, ident, payload)
         seen("item selectbox option")
-        expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(payload)
+        expect(page.locator("article.gt-item h3.gt-title")).to_contain_text(payload)
         seen("detail heading (selectbox)")
         facts = page.locator("[data-testid='stDataFrame']").nth(1)
         for text in (payload, f"{payload} (en)", f"{payload} (now)"):
@@ -203,5 +203,5 @@ def test_streamlit_markup_payloads_stay_text(page: Page, hostile_server: Server)
     dialogs = _record_dialogs(page)
     for marker, payload in MARKUP:
         _open(page, _url(hostile_server, MARKUP, sel=item_id(marker)))
-        expect(page.get_by_role("heading", name=re.compile("Chi tiết"))).to_contain_text(payload)
+        expect(page.locator("article.gt-item h3.gt-title")).to_contain_text(payload)
     _assert_nothing_ran(page, dialogs)
