@@ -26,16 +26,20 @@ def test_provinces_match_without_diacritics_and_only_what_was_asked():
 
 
 def test_years_outside_the_data_are_clamped_with_a_notice():
-    url = state.read_url({"deadline_min": "1800", "deadline_max": "99999"}, OPTIONS, (2024, 2035))
+    url = state.read_url({"deadline_min": "2000", "deadline_max": "2100"}, OPTIONS, (2024, 2035))
     assert url.years == (2024, 2035) and url.url_years == (2024, 2035)
-    assert url.clamped == [("deadline_min", 1800, 2024), ("deadline_max", 99999, 2035)]
+    assert url.clamped == [("deadline_min", 2000, 2024), ("deadline_max", 2100, 2035)]
     assert state.read_url({"deadline_min": "abc"}, OPTIONS, (2024, 2035)).ignored == [("deadline_min", "abc")]
+    # no year at all (outside 1900-2200): ignored, and said so
+    far = state.read_url({"deadline_min": "1800", "deadline_max": "99999"}, OPTIONS, (2024, 2035))
+    assert far.url_years is None and far.ignored == [("deadline_min", "1800"), ("deadline_max", "99999")]
 
 
 def test_url_only_filters_are_kept_for_chips_and_bad_distances_ignored():
     url = state.read_url({"ids": "a,b,a", "corridor_km": "5"}, OPTIONS, (2024, 2035))
     assert url.ids == ("a", "b") and url.corridor_km == 5.0
-    assert state.read_url({"corridor_km": "1e9"}, OPTIONS, (2024, 2035)).corridor_km is None
+    far = state.read_url({"corridor_km": "1e9"}, OPTIONS, (2024, 2035))
+    assert far.corridor_km == 50.0 and [p for p, _ in far.ignored] == ["corridor_km"]  # capped, and said so
 
 
 def test_the_filter_of_the_widgets_round_trips_through_the_url():

@@ -98,7 +98,8 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
     flt = parsed.filter
     # values the filter's own parsing refused (a year outside 1900–2200, say) are named too
     ignored.extend((i.param, i.value) for i in parsed.ignored
-                   if i.used is None and (i.param, i.value) not in ignored and i.param not in KEYS)
+                   if (i.used is None or i.param == "corridor_km") and (i.param, i.value) not in ignored
+                   and i.param not in KEYS)
     widgets: dict[str, Any] = {}
     for name, key in KEYS.items():
         value = getattr(flt, name)
