@@ -144,9 +144,13 @@ def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(des
     expect(hit).to_have_count(1)
     expect(hit.locator(".gt-ln")).to_have_text(number)
     assert quote.split()[0] in hit.inner_text() + desktop.locator(".gt-reader").inner_text()
-    reader_box = desktop.locator(".gt-reader").bounding_box()
-    hit_box = hit.bounding_box()
-    assert reader_box["y"] <= hit_box["y"] <= reader_box["y"] + reader_box["height"]  # seen without scrolling
+    # seen without scrolling: the reader scrolls its cited line into view a moment after it draws
+    desktop.wait_for_function("""() => {
+        const reader = document.querySelector('.gt-reader'), hit = document.querySelector('.gt-reader .gt-hit');
+        if (!reader || !hit) return false;
+        const box = reader.getBoundingClientRect(), line = hit.getBoundingClientRect();
+        return box.top <= line.top && line.top <= box.bottom;
+    }""", timeout=20000)
 
 
 def _metric(page: Page, label: str) -> int:
