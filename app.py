@@ -27,7 +27,7 @@ from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import is_database_url, open_store
 from geotrack.store.location import scrub
-from geotrack.ui import background, choices, i18n, item, reader, state, summary, timeline
+from geotrack.ui import background, choices, frontend, i18n, item, reader, state, summary, timeline
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import payload as mappayload
@@ -312,14 +312,16 @@ def sidebar(page: Page) -> str:
                        format_func=lambda v: i18n.funding_label(v, lang))
         st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
                        format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
-        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format="YYYY-MM-DD",
+        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format=t("date_format"),
                       min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
-        st.date_input(t("changed_since"), key="f_since", value=None, format="YYYY-MM-DD",
+        st.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
                       min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
         st.checkbox(t("basemap"), key="basemap")
         st.caption(t("link_hint"))
         st.caption(t("built_at", built_at=page.built_at))
+        # Streamlit's own frontend strings and date picker in the page's language
+        st.html(frontend.script(lang), unsafe_allow_javascript=True)
     return str(lang)
 
 
