@@ -487,7 +487,8 @@ def table_and_picker(page: Page) -> None:
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
     if len(ids) > settings.select_max_items:
-        st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{settings.select_max_items:,}"))
+        st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
+                      limit=i18n.number(settings.select_max_items, page.lang)))
     rows = page.gdf[page.gdf["id"].isin(listed)]
     names = {r["id"]: views.item_name(r, page.lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
     st.session_state.pick_item = st.session_state.sel
@@ -500,7 +501,8 @@ def timeline_section(page: Page) -> None:
     t = page.t
     st.subheader(t("timeline"))
     if len(page.gdf) > settings.timeline_max_items:
-        st.caption(t("timeline_too_many", n=f"{len(page.gdf):,}", limit=settings.timeline_max_items))
+        st.caption(t("timeline_too_many", n=i18n.number(len(page.gdf), page.lang),
+                     limit=i18n.number(settings.timeline_max_items, page.lang)))
         return
     chart = timeline.chart(page.gdf, page.lang)
     if chart is None:
@@ -545,7 +547,8 @@ def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
     deck, drawn = _deck(page.path, page.built_at, page.flt, page.lang)
     count = len(page.gdf)
-    st.caption(page.t("webgl_map", n=f"{count:,}", limit=f"{settings.webgl_min_items():,}"))
+    st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),
+                      limit=i18n.number(settings.webgl_min_items(), page.lang)))
     st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
     if count > drawn:
         st.caption(page.t("not_drawn", n=count - drawn))

@@ -102,7 +102,7 @@ def funding_text(funding: Mapping[str, Any] | None, lang: str) -> str:
     amount, unit = funding.get("amount"), funding.get("unit")
     if amount is not None:
         unit_label = i18n.t(unit, lang) if unit in ("billion_vnd", "million_usd") else str(unit or "")
-        figure = f"{amount:,.0f}" if isinstance(amount, int | float) else str(amount)
+        figure = i18n.number(amount, lang) if isinstance(amount, int | float) else str(amount)
         as_of = f", {i18n.t('as_of', lang)} {funding['as_of']}" if funding.get("as_of") else ""
         parts.append(f"{figure} {unit_label}{as_of}".strip())
     return "; ".join(parts) or i18n.t("unknown", lang)

@@ -177,6 +177,18 @@ window.gtExtentControl = function (map, labels) {
     return box;
   };
   control.addTo(map);
+  // Leaflet's own controls in the page's language; a metric scale only (no miles)
+  L.control.scale({imperial: false}).addTo(map);
+  if (map.zoomControl) {
+    [[map.zoomControl._zoomInButton, labels.zoomIn], [map.zoomControl._zoomOutButton, labels.zoomOut]]
+      .forEach(function (b) { if (b[0]) { b[0].title = b[1]; b[0].setAttribute('aria-label', b[1]); } });
+  }
+  setTimeout(function () {  // the layer control is added after this script
+    document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+      a.title = labels.layers;
+      a.setAttribute('aria-label', labels.layers);
+    });
+  }, 0);
 };
 
 // province boundaries under everything, with their names at a label point
