@@ -72,6 +72,7 @@ STREAMLIT_VI: Final[Mapping[str, str]] = MappingProxyType({
     "Download as PNG": "Tải về dạng PNG",
     "Show data": "Xem dữ liệu",
     "Show chart": "Xem biểu đồ",
+    "Copy Vega-Lite spec": "Chép đặc tả Vega-Lite",
     "Copy to clipboard": "Chép",
     "Copied": "Đã chép",
     # page chrome, status widget, main menu
@@ -93,6 +94,7 @@ STREAMLIT_VI: Final[Mapping[str, str]] = MappingProxyType({
     "Expand sidebar": "Mở thanh bên",
     "Sidebar": "Thanh bên",
     "Close": "Đóng",
+    "Dismiss": "Đóng",
     "Copy": "Chép",
 })
 

@@ -244,8 +244,8 @@ def page_html(row: Mapping[str, Any], lang: str, *, titles: Mapping[str, str] | 
     t = i18n.translator(lang)
     name, other = main_name(row, lang)
     head = f"<h3 class='gt-title'>{escape(name)}</h3>"
-    if other:
-        head += f"<div class='gt-muted'>{escape(other)}</div>"
+    if other:  # the name in the other language, marked so
+        head += f"<div class='gt-muted' lang='{'vi' if lang == 'en' else 'en'}'>{escape(other)}</div>"
     head += f"<div class='gt-muted gt-id'>{escape(row.get('id'))}</div>"
     return (f"<article class='gt-item'>{head}{facts_html(row, lang, corridor_names)}"
             f"<h4>{escape(t('commitments'))}</h4>{commitment_cards(row, lang, titles)}"

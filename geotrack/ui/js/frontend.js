@@ -10,11 +10,11 @@
    - one MutationObserver rewrites text nodes and placeholder / aria-label / title attributes
      whose whole text is in the table (exact) or matches one of its patterns; what it rewrote is
      remembered, so going back to English restores Streamlit's own text;
-   - the page's own content (the item page, the document reader, code blocks) is never touched. */
+   - the page's own content (the item page, the document reader, code) is never touched. */
 /* eslint-env browser */
 function gtFrontendLanguage(lang, locale, exact, patterns) {
   var ATTRS = ['placeholder', 'aria-label', 'title'];
-  var OWN = '.gt-item, .gt-reader, [data-testid="stCode"], [data-testid="stCodeBlock"]';
+  var OWN = '.gt-item, .gt-reader, pre, code';
   var gt = window.gtFrontend;
   if (!gt) {
     gt = window.gtFrontend = {texts: new WeakMap(), attrs: new WeakMap(), touched: new Set()};
