@@ -21,10 +21,15 @@ What is checked (each finding names the item, the check and its subject):
     :data:`geotrack.refpoints.REFERENCE_SEARCH_KM` of a reference airport is reported too.
 ``shared_geometry``
     Two different items with the same geometry (within :data:`SAME_GEOMETRY_M`): a berth on
-    its port's point, a parallel road drawn as its trunk road.
+    its port's point, a parallel road drawn as its trunk road. When one of the two is a berth,
+    terminal or apron (see ``cited_position``) the finding cannot be explained: such a work is
+    shown at its own position or not at all.
 ``cited_position``
-    A berth, terminal or apron (a berth, airport or seaport item with a parent) marked ``exact`` or
-    ``approximate`` cites the position in ``geometry_source`` (a URL).
+    A berth, terminal or apron (a berth, airport or seaport item with a parent) that has a geometry
+    is marked ``exact`` or ``approximate`` and cites its position, or the layout it was derived
+    from, in ``geometry_source`` (a URL). A ``representative_point`` (its parent's or a
+    neighbour's point) is not accepted, and neither finding can be explained: a work with no
+    published position keeps a null geometry and says why in ``geometry_source``.
 ``length``
     A line with a ``stated_length_km`` is drawn within :data:`LENGTH_TOLERANCE` of it.
 ``waypoint``
@@ -35,8 +40,8 @@ What is checked (each finding names the item, the check and its subject):
 A finding is explained — reported, but not an error — when the item's
 ``geography_notes`` has an entry for its subject (the province name, the other item's
 id, the reference or waypoint name) saying why; an entry ``shared_geometry`` explains
-every shared geometry of the item (a work with no published position of its own, shown
-at the nearest cited one).
+every shared geometry of the item — except for berths, terminals and aprons, whose
+``shared_geometry`` and ``cited_position`` findings are always errors.
 """
 
 from __future__ import annotations
@@ -332,14 +337,30 @@ def check_item(record: Mapping[str, Any], geography: Geography) -> list[Finding]
         out += check_reference(record, geom, geography)
     out += check_length(record, geom)
     out += check_waypoints(record, metric, geography)
-    if (record.get("parent_id") and record.get("mode") in SITE_CHILD_MODES
-            and record.get("location_precision") in ("exact", "approximate")
-            and "http" not in str(record.get("geometry_source") or "")):
-        out.append(Finding(str(record["id"]), "cited_position", "geometry_source",
-                           "a berth, terminal or apron marked exact or approximate needs the URL of its position "
-                           "in geometry_source (else mark it representative_point and say so)",
-                           "geometry_source", _explain(record)("geometry_source")))
+    out += check_cited_position(record)
     return out
+
+
+def is_site_child(record: Mapping[str, Any]) -> bool:
+    """A berth, terminal or apron: a berth, airport or seaport item with a parent."""
+    return bool(record.get("parent_id")) and record.get("mode") in SITE_CHILD_MODES
+
+
+def check_cited_position(record: Mapping[str, Any]) -> list[Finding]:
+    """A located berth, terminal or apron stands at its own cited position (never explained away)."""
+    if not is_site_child(record) or _parse(record.get("geometry")) is None:
+        return []
+    item_id = str(record["id"])
+    if record.get("location_precision") not in ("exact", "approximate"):
+        return [Finding(item_id, "cited_position", "location_precision",
+                        f"a berth, terminal or apron marked {record.get('location_precision')!r} is not at a "
+                        "position of its own: place it from a cited position or layout (exact or approximate), "
+                        "or leave its geometry null and say why in geometry_source", "location_precision")]
+    if "http" not in str(record.get("geometry_source") or ""):
+        return [Finding(item_id, "cited_position", "geometry_source",
+                        "a berth, terminal or apron needs the URL of its position, or of the layout it was "
+                        "derived from, in geometry_source", "geometry_source")]
+    return []
 
 
 def check_shared(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
@@ -355,11 +376,17 @@ def check_shared(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
             other, other_metric = located[j]
             if metric.geom_type != other_metric.geom_type or metric.hausdorff_distance(other_metric) > SAME_GEOMETRY_M:
                 continue
+            message = (f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works "
+                       "need their own geometry")
+            if is_site_child(record) or is_site_child(other):  # a berth, terminal or apron: never explained
+                out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]),
+                                   message + "; a berth, terminal or apron is placed at its own position",
+                                   "geometry"))
+                continue
             explained = (_explain(record)(str(other["id"])) or _explain(other)(str(record["id"]))
                          or _explain(other)("shared_geometry") or _explain(record)("shared_geometry"))
-            out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]),
-                               f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works "
-                               "need their own geometry", "geometry", explained))
+            out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]), message, "geometry",
+                               explained))
     return out
 
 
