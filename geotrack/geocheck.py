@@ -21,15 +21,11 @@ What is checked (each finding names the item, the check and its subject):
     :data:`geotrack.refpoints.REFERENCE_SEARCH_KM` of a reference airport is reported too.
 ``shared_geometry``
     Two different items with the same geometry (within :data:`SAME_GEOMETRY_M`): a berth on
-    its port's point, a parallel road drawn as its trunk road. When one of the two is a berth,
-    terminal or apron (see ``cited_position``) the finding cannot be explained: such a work is
-    shown at its own position or not at all.
+    its port's point, a parallel road drawn as its trunk road.
 ``cited_position``
-    A berth, terminal or apron (a berth, airport or seaport item with a parent) that has a geometry
-    is marked ``exact`` or ``approximate`` and cites its position, or the layout it was derived
-    from, in ``geometry_source`` (a URL). A ``representative_point`` (its parent's or a
-    neighbour's point) is not accepted, and neither finding can be explained: a work with no
-    published position keeps a null geometry and says why in ``geometry_source``.
+    A located berth, terminal or apron (:func:`geotrack.geofields.is_site_child`) is ``exact`` or
+    ``approximate`` and cites its position, or the layout it was derived from, in ``geometry_source``
+    (a URL); with no published position it keeps a null geometry and ``geometry_source`` says why.
 ``length``
     A line with a ``stated_length_km`` is drawn within :data:`LENGTH_TOLERANCE` of it.
 ``waypoint``
@@ -40,8 +36,8 @@ What is checked (each finding names the item, the check and its subject):
 A finding is explained — reported, but not an error — when the item's
 ``geography_notes`` has an entry for its subject (the province name, the other item's
 id, the reference or waypoint name) saying why; an entry ``shared_geometry`` explains
-every shared geometry of the item — except for berths, terminals and aprons, whose
-``shared_geometry`` and ``cited_position`` findings are always errors.
+every shared geometry of the item. A berth, terminal or apron's ``cited_position`` and
+``shared_geometry`` findings are never explained: it stands on its own position or on none.
 """
 
 from __future__ import annotations
@@ -57,7 +53,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import boundaries, geo, refpoints, vocab
+from geotrack import boundaries, geo, geofields, refpoints, vocab
 from geotrack.io import LAYERS_DIR
 
 EDGE_KM = 1.0
@@ -68,8 +64,6 @@ SAME_GEOMETRY_M = 50.0
 LENGTH_TOLERANCE = 0.05
 WAYPOINT_KM = 0.2
 
-#: Modes whose items with a parent are berths, terminals or aprons placed at their own position.
-SITE_CHILD_MODES = frozenset({"berth", "airport", "seaport"})
 CHECKS = ("province", "former_province", "reference", "shared_geometry", "cited_position", "length", "waypoint")
 
 
@@ -335,31 +329,21 @@ def check_item(record: Mapping[str, Any], geography: Geography) -> list[Finding]
     out = check_provinces(record, metric, geography)
     if record.get("mode") in ("airport", "seaport"):
         out += check_reference(record, geom, geography)
-    out += check_length(record, geom)
-    out += check_waypoints(record, metric, geography)
-    out += check_cited_position(record)
-    return out
-
-
-def is_site_child(record: Mapping[str, Any]) -> bool:
-    """A berth, terminal or apron: a berth, airport or seaport item with a parent."""
-    return bool(record.get("parent_id")) and record.get("mode") in SITE_CHILD_MODES
+    return out + check_length(record, geom) + check_waypoints(record, metric, geography) + check_cited_position(record)
 
 
 def check_cited_position(record: Mapping[str, Any]) -> list[Finding]:
     """A located berth, terminal or apron stands at its own cited position (never explained away)."""
-    if not is_site_child(record) or _parse(record.get("geometry")) is None:
+    if not geofields.is_site_child(record) or _parse(record.get("geometry")) is None:
         return []
-    item_id = str(record["id"])
     if record.get("location_precision") not in ("exact", "approximate"):
-        return [Finding(item_id, "cited_position", "location_precision",
-                        f"a berth, terminal or apron marked {record.get('location_precision')!r} is not at a "
-                        "position of its own: place it from a cited position or layout (exact or approximate), "
-                        "or leave its geometry null and say why in geometry_source", "location_precision")]
+        return [Finding(str(record["id"]), "cited_position", "location_precision",
+                        f"a berth, terminal or apron marked {record.get('location_precision')!r} is not at a position "
+                        "of its own: place it from a cited position or layout, or leave its geometry null and say why",
+                        "location_precision")]
     if "http" not in str(record.get("geometry_source") or ""):
-        return [Finding(item_id, "cited_position", "geometry_source",
-                        "a berth, terminal or apron needs the URL of its position, or of the layout it was "
-                        "derived from, in geometry_source", "geometry_source")]
+        return [Finding(str(record["id"]), "cited_position", "geometry_source", "a berth, terminal or apron needs the "
+                        "URL of its position, or of its layout, in geometry_source", "geometry_source")]
     return []
 
 
@@ -376,17 +360,14 @@ def check_shared(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
             other, other_metric = located[j]
             if metric.geom_type != other_metric.geom_type or metric.hausdorff_distance(other_metric) > SAME_GEOMETRY_M:
                 continue
-            message = (f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works "
-                       "need their own geometry")
-            if is_site_child(record) or is_site_child(other):  # a berth, terminal or apron: never explained
-                out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]),
-                                   message + "; a berth, terminal or apron is placed at its own position",
-                                   "geometry"))
-                continue
-            explained = (_explain(record)(str(other["id"])) or _explain(other)(str(record["id"]))
-                         or _explain(other)("shared_geometry") or _explain(record)("shared_geometry"))
-            out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]), message, "geometry",
-                               explained))
+            site = geofields.is_site_child(record) or geofields.is_site_child(other)  # berths etc.: never explained
+            explained = None if site else (
+                _explain(record)(str(other["id"])) or _explain(other)(str(record["id"]))
+                or _explain(other)("shared_geometry") or _explain(record)("shared_geometry"))
+            out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]),
+                               f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works need "
+                               "their own geometry" + ("; a berth, terminal or apron stands at its own position"
+                                                       if site else ""), "geometry", explained))
     return out
 
 
