@@ -381,12 +381,9 @@ def check_records(records: Iterable[Mapping[str, Any]], geography: Geography) ->
 def summary(records: Sequence[Mapping[str, Any]], findings: Sequence[Finding]) -> dict[str, Any]:
     """Figures of a geocheck run, per check: findings, explained, errors; and what was checked."""
     located = [r for r in records if _parse(r.get("geometry")) is not None]
-    per_check = {
-        check: {"findings": sum(f.check == check for f in findings),
-                "explained": sum(f.check == check and not f.is_error for f in findings),
-                "errors": sum(f.check == check and f.is_error for f in findings)}
-        for check in CHECKS
-    }
+    per_check = {check: {"findings": sum(f.check == check for f in findings),
+                         "explained": sum(f.check == check and not f.is_error for f in findings),
+                         "errors": sum(f.check == check and f.is_error for f in findings)} for check in CHECKS}
     return {
         "items": len(records),
         "located": len(located),
@@ -394,6 +391,8 @@ def summary(records: Sequence[Mapping[str, Any]], findings: Sequence[Finding]) -
         "with_stated_length": sum(r.get("stated_length_km") is not None for r in located),
         "with_waypoints": sum(bool(r.get("waypoints")) for r in located),
         "waypoints": sum(len(r.get("waypoints") or []) for r in located),
+        "sites_not_drawn": sorted(str(r.get("id")) for r in records  # a berth, terminal or apron with no position
+                                  if geofields.is_site_child(r) and _parse(r.get("geometry")) is None),
         "checks": per_check,
         "errors": sum(f.is_error for f in findings),
     }

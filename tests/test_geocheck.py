@@ -152,6 +152,8 @@ def test_a_child_site_on_a_representative_point_is_caught_even_when_explained(ge
     unlocated = berth("berth-x", HAI_PHONG, geometry=None, location_precision=None,
                       geometry_source="no published position found")
     assert errors([unlocated], geography) == []  # no position rather than a borrowed one
+    figures = geocheck.summary([unlocated, berth("berth-y", HAI_PHONG)], [])
+    assert figures["sites_not_drawn"] == ["berth-x"] and figures["located"] == 1
 
 
 def test_a_berth_on_its_neighbours_point_is_caught_even_when_explained(geography):
@@ -223,6 +225,9 @@ def test_geocheck_command_reports_figures(capsys):
     report = json.loads(capsys.readouterr().out)
     assert report["summary"]["errors"] == 0
     assert set(report["summary"]["checks"]) == set(geocheck.CHECKS)
+    records = {r.record["id"]: r.record for r in read_item_records()}
+    for item_id in report["summary"]["sites_not_drawn"]:  # each says why it is not drawn
+        assert records[item_id]["geometry"] is None and records[item_id]["geometry_source"].startswith("Not drawn")
 
 
 def test_geocheck_command_fails_on_an_unexplained_issue(make_dataset, capsys):
