@@ -8,7 +8,8 @@ import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME, fixture_records
 
 from geotrack.changes import HistoryEntry, encode_value
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.ui import item
 
 

@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_value
-from geotrack.model import commitment_conflicts
+from geotrack.conflicts import conflict_map
 from geotrack.ui import i18n
 from geotrack.ui.assets import package_text
 from geotrack.ui.style import escape, funding_text, main_name
@@ -129,7 +129,7 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
     """
     t = i18n.translator(lang)
     commitments = list(row.get("commitments") or ())
-    conflicts = commitment_conflicts(commitments)
+    conflicts = conflict_map(commitments)
     cards = []
     for c in commitments:
         doc = str(c.get("document") or "")

@@ -15,7 +15,8 @@ import pandas as pd
 
 from geotrack import vocab
 from geotrack.changes import HistoryEntry, decode_value
-from geotrack.model import CONFLICT_FIELDS, commitment_conflicts
+from geotrack.conflicts import FIELDS as CONFLICT_FIELDS
+from geotrack.conflicts import conflict_map
 from geotrack.ui import i18n
 
 #: Markdown characters that could format, link or embed; escaped with a backslash.
@@ -78,10 +79,10 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
 def commitments_frame(commitments: Sequence[Mapping[str, Any]], lang: str = i18n.DEFAULT_LANG) -> pd.DataFrame:
     """Every commitment side by side: one column per commitment (headed by its document), one row per field.
 
-    A value on which the documents disagree (:func:`geotrack.model.commitment_conflicts`) is
+    A value on which the documents disagree (:func:`geotrack.model.conflict_map`) is
     prefixed with a warning mark.
     """
-    conflicts = commitment_conflicts(commitments)
+    conflicts = conflict_map(commitments)
     mark = i18n.t("conflict_mark", lang)
     columns: dict[str, list[str]] = {}
     for c in commitments:
@@ -105,7 +106,7 @@ def commitments_frame(commitments: Sequence[Mapping[str, Any]], lang: str = i18n
 
 def conflict_summary(commitments: Sequence[Mapping[str, Any]], lang: str = i18n.DEFAULT_LANG) -> str | None:
     """One sentence naming the fields on which the documents disagree (``None`` when they agree)."""
-    conflicts = commitment_conflicts(commitments)
+    conflicts = conflict_map(commitments)
     if not conflicts:
         return None
     fields = [i18n.t(f"conflict_{f}", lang) for f in CONFLICT_FIELDS if f in conflicts]
