@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_value
-from geotrack.model import commitment_conflicts
+from geotrack.conflicts import conflict_map
 from geotrack.ui import i18n
 from geotrack.ui.assets import package_text
 from geotrack.ui.style import escape, funding_text, main_name
@@ -139,11 +139,12 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
     """One card per document commitment.
 
     Document, section, line (a link into the reader), the full verbatim quote, the deadline it
-    gives, and a flag where the documents disagree.
+    gives and where that deadline comes from, the action read from its verb, and a flag where
+    the documents disagree.
     """
     t = i18n.translator(lang)
     commitments = list(row.get("commitments") or ())
-    conflicts = commitment_conflicts(commitments)
+    conflicts = conflict_map(commitments)
     cards = []
     for c in commitments:
         doc = str(c.get("document") or "")
@@ -162,6 +163,15 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
         if deadline:  # the document's words (a quote) or its year
             extra.append(f"{escape(t('deadline'))}: <q lang='vi'>{escape(deadline)}</q>" if c.get("deadline_text")
                          else f"{escape(t('deadline'))}: {escape(deadline)}")
+        basis = c.get("deadline_basis")
+        if i18n.has(f"basis_{basis}"):
+            # where the deadline is read from: the data team's words, in English
+            told = escape(t(f"basis_{basis}")) + (f" ({_english(c['deadline_from'], t('deadline_from'), lang)})"
+                                                   if c.get("deadline_from") else "")
+            extra.append(f"{escape(t('deadline_basis'))}: {told}")
+        action = f"action_{c.get('action')}"
+        if i18n.has(action):
+            extra.append(f"{escape(t('commitment_action'))}: {escape(t(action))}")
         if c.get("lead_agency"):
             extra.append(f"{escape(t('lead_agency'))}: {escape(c['lead_agency'])}")
         flag = (f"<div class='gt-flag'>⚠ {escape(t('differs_on'))}: {escape(', '.join(flags))}</div>"
