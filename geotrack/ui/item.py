@@ -79,9 +79,9 @@ def _english(text: Any, what: str, lang: str) -> str:
     """
     if not text:
         return ""
-    body = f"<span lang='en'>{escape(text)}</span>"
     if lang == "en":
-        return body
+        return escape(text)
+    body = f"<span lang='en'>{escape(text)}</span>"
     return f"<details class='gt-en'><summary>{escape(i18n.t('in_english', lang, what=what))}</summary>{body}</details>"
 
 
