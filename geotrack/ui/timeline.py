@@ -109,7 +109,8 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         "overdue:N",
         title=None,
         scale=alt.Scale(domain=[t("overdue"), t("on_time")], range=[OVERDUE_COLOUR, ON_TIME_COLOUR]),
-        legend=alt.Legend(orient="top"),
+        # stacked: side by side, the second entry ran past a phone's edge
+        legend=alt.Legend(orient="top", direction="vertical"),
     )
     y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
               axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11))
@@ -140,10 +141,13 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
     )
     year_fraction = today.year + (today.timetuple().tm_yday - 1) / 365.0
-    now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')} {today.isoformat()}"]})
+    now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')}\n{today.isoformat()}"]})
     rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5).encode(
         x=alt.X("x:Q", scale=x_scale))
-    rule_text = alt.Chart(now).mark_text(align="left", dx=4, dy=8, fontSize=11, color="#222").encode(
+    # on two lines, on the side of the line with room: on a phone the plot is narrow and the text was cut
+    late = (year_fraction - low) / (high - low) > 0.6
+    rule_text = alt.Chart(now).mark_text(align="right" if late else "left", dx=-4 if late else 4, dy=4,
+                                         baseline="top", lineBreak="\n", fontSize=11, color="#222").encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N"
     )
     return cast(alt.LayerChart, alt.layer(bars, milestones, rule, rule_text).properties(height=alt.Step(ROW_PX)))
