@@ -73,6 +73,16 @@ STREAMLIT_VI: Final[Mapping[str, str]] = MappingProxyType({
     "Show data": "Xem dữ liệu",
     "Show chart": "Xem biểu đồ",
     "Copy Vega-Lite spec": "Chép đặc tả Vega-Lite",
+    # what the chart's parts are called to a screen reader (aria-roledescription)
+    "group mark container": "nhóm",
+    "rect mark container": "nhóm thanh",
+    "symbol mark container": "nhóm điểm",
+    "rule mark container": "nhóm đường",
+    "text mark container": "nhóm chữ",
+    "axis": "trục",
+    "legend": "chú giải",
+    "bar": "thanh",
+    "point": "điểm",
     "Copy to clipboard": "Chép",
     "Copied": "Đã chép",
     # page chrome, status widget, main menu

@@ -240,9 +240,10 @@ def _page_text(page: Page, lang: str) -> str:
 def _page_attributes(page: Page) -> list[str]:
     """Tool tips, placeholders and accessible names on the page (outside the map's frame)."""
     return page.evaluate(
-        "() => Array.from(document.querySelectorAll('[title], [placeholder], [aria-label]'))"
+        "() => { const names = ['title', 'placeholder', 'aria-label', 'aria-roledescription'];"
+        " return Array.from(document.querySelectorAll(names.map(n => `[${n}]`).join(',')))"
         ".filter(e => !e.closest('[lang]:not(html)'))"
-        ".flatMap(e => ['title', 'placeholder', 'aria-label'].map(a => e.getAttribute(a)).filter(Boolean))")
+        ".flatMap(e => names.map(a => e.getAttribute(a)).filter(Boolean)); }")
 
 
 def _walk_the_widgets(page: Page, lang: str) -> str:
@@ -283,7 +284,7 @@ def _walk_the_widgets(page: Page, lang: str) -> str:
 
 #: Streamlit's own frontend strings, and the English the page must never show in Vietnamese.
 ENGLISH_FRONTEND = [*[s for s in frontend.STREAMLIT_VI if len(s) > 4], "Choose an option", "Press Enter",
-                    "Zoom in", "Zoom out", "Layers"]
+                    "Zoom in", "Zoom out", "Layers", "X-axis", "Y-axis", "legend", "mark container", "overdue"]
 MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
              "November", "December"]
 #: Vietnamese that the English page must never show: its own labels, the frontend table, section words.

@@ -7,13 +7,13 @@
    language; it is run on every language change and is idempotent:
    - the browser locale the page reports is the page's (vi-VN / en-GB), so the calendar's month
      and weekday names follow the page, whatever the browser's own language;
-   - one MutationObserver rewrites text nodes and placeholder / aria-label / title attributes
+   - one MutationObserver rewrites text nodes and placeholder / aria-label / title / aria-roledescription attributes
      whose whole text is in the table (exact) or matches one of its patterns; what it rewrote is
      remembered, so going back to English restores Streamlit's own text;
    - the page's own content (the item page, the document reader, code) is never touched. */
 /* eslint-env browser */
 function gtFrontendLanguage(lang, locale, exact, patterns) {
-  var ATTRS = ['placeholder', 'aria-label', 'title'];
+  var ATTRS = ['placeholder', 'aria-label', 'title', 'aria-roledescription'];
   var OWN = '.gt-item, .gt-reader, pre, code';
   var gt = window.gtFrontend;
   if (!gt) {
