@@ -290,9 +290,6 @@ class Page:
 def sidebar(page: Page) -> str:
     """Language, filters, as-of and changed-since, reset, basemap. Returns the language chosen."""
     with st.sidebar:
-        # Streamlit's own strings and date picker in the page's language: first on the page, so that
-        # everything Streamlit draws after it (and its date picker's locale) already follows it
-        st.html(frontend.script(page.lang), unsafe_allow_javascript=True)
         lang = st.radio(i18n.t("language", page.lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
         t = i18n.translator(lang)
@@ -323,6 +320,8 @@ def sidebar(page: Page) -> str:
         st.checkbox(t("basemap"), key="basemap")
         st.caption(t("link_hint"))
         st.caption(t("built_at", built_at=page.built_at))
+        # Streamlit's own frontend strings and date picker in the page's language
+        st.html(frontend.script(lang), unsafe_allow_javascript=True)
     return str(lang)
 
 

@@ -108,8 +108,15 @@ STREAMLIT_VI: Final[Mapping[str, str]] = MappingProxyType({
     "Copy": "Chép",
 })
 
-#: Streamlit's texts with a value in them: (JavaScript regular expression, replacement).
+_MONTHS_EN: Final = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+                     "October", "November", "December")
+
+#: Streamlit's texts with a value in them: (JavaScript regular expression, replacement), applied in turn.
+#: The month names are a fallback: the picker names them in the page's locale once Streamlit has read it,
+#: which it may do only at its next redraw.
 STREAMLIT_VI_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
+    *((rf"^(.*?){month} (\d{{4}})$", f"$1tháng {n} năm $2") for n, month in enumerate(_MONTHS_EN, 1)),
+    *((rf"^{month}$", f"Tháng {n}") for n, month in enumerate(_MONTHS_EN, 1)),
     (r"^Select (\d+) matches$", "Chọn $1 kết quả khớp"),
     (r"^Help for (.+)$", "Trợ giúp: $1"),
     (r"^Choose date, (.+)$", "Chọn ngày, $1"),

@@ -206,8 +206,9 @@ def _label_boxes(page: Page) -> list[dict[str, float]]:
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.scroll_into_view_if_needed()
     return chart.evaluate(
-        """(el) => [...el.querySelectorAll('g.role-axis')]
-                     .filter(g => (g.getAttribute('aria-label') || '').startsWith('Y-axis'))
+        r"""(el) => [...el.querySelectorAll('g.role-axis')]
+                     .filter(g => ![...g.querySelectorAll('.role-axis-label text')]
+                                     .every(t => /^\d+$/.test(t.textContent)))  // not the years' axis
                      .flatMap(g => [...g.querySelectorAll('.role-axis-label text')])
                      .map(t => t.getBoundingClientRect())
                      .filter(b => b.width > 0).map(b => ({x: b.x, y: b.y, w: b.width, h: b.height}))""")

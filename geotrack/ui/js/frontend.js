@@ -39,8 +39,12 @@ function gtFrontendLanguage(lang, locale, exact, patterns) {
     var core = text.trim();
     if (!core) { return null; }
     var out = Object.prototype.hasOwnProperty.call(gt.exact, core) ? gt.exact[core] : null;
-    for (var i = 0; out === null && i < gt.patterns.length; i++) {
-      if (gt.patterns[i][0].test(core)) { out = core.replace(gt.patterns[i][0], gt.patterns[i][1]); }
+    if (out === null) {  // each pattern in turn, on what the ones before left
+      var now = core;
+      for (var i = 0; i < gt.patterns.length; i++) {
+        if (gt.patterns[i][0].test(now)) { now = now.replace(gt.patterns[i][0], gt.patterns[i][1]); }
+      }
+      out = now === core ? null : now;
     }
     return out === null ? null : text.replace(core, out);
   }
