@@ -115,8 +115,14 @@ _MONTHS_EN: Final = ("January", "February", "March", "April", "May", "June", "Ju
 #: The month names are a fallback: the picker names them in the page's locale once Streamlit has read it,
 #: which it may do only at its next redraw.
 STREAMLIT_VI_PATTERNS: Final[tuple[tuple[str, str], ...]] = (
+    (r"^Today, (.+)$", "Hôm nay, $1"),
+    *((rf"\b{day}\b", vi) for day, vi in (
+        ("Monday", "Thứ Hai"), ("Tuesday", "Thứ Ba"), ("Wednesday", "Thứ Tư"), ("Thursday", "Thứ Năm"),
+        ("Friday", "Thứ Sáu"), ("Saturday", "Thứ Bảy"), ("Sunday", "Chủ Nhật"))),
+    *((rf"\b{month} (\d{{1,2}}), (\d{{4}})", f"ngày $1 tháng {n} năm $2") for n, month in enumerate(_MONTHS_EN, 1)),
     *((rf"^(.*?){month} (\d{{4}})$", f"$1tháng {n} năm $2") for n, month in enumerate(_MONTHS_EN, 1)),
     *((rf"^{month}$", f"Tháng {n}") for n, month in enumerate(_MONTHS_EN, 1)),
+    (r" selected$", ", đã chọn"),
     (r"^Select (\d+) matches$", "Chọn $1 kết quả khớp"),
     (r"^Help for (.+)$", "Trợ giúp: $1"),
     (r"^Choose date, (.+)$", "Chọn ngày, $1"),

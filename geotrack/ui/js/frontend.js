@@ -85,9 +85,22 @@ function gtFrontendLanguage(lang, locale, exact, patterns) {
       }
     });
   }
+  // the picker's weekday initials in the browser's own (English) order, until Streamlit redraws it
+  var EN_WEEK = 'SMTWTFS', VI_WEEK = ['CN', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7'];
+  function doWeek(el) {
+    var heads = el.querySelectorAll ? el.querySelectorAll('.react-aria-CalendarGridHeader th') : [];
+    var letters = Array.prototype.map.call(heads, function (th) { return th.textContent.trim(); }).join('');
+    if (letters === EN_WEEK) {
+      heads.forEach(function (th, i) {
+        var text = th.firstChild && th.firstChild.nodeType === 3 ? th.firstChild : null;
+        if (text) { gt.texts.set(text, [text.nodeValue, VI_WEEK[i]]); remember(text); text.nodeValue = VI_WEEK[i]; }
+      });
+    }
+  }
   function walk(root) {
     if (root.nodeType === 3) { doText(root); return; }
     if (root.nodeType !== 1) { return; }
+    if (gt.lang === 'vi') { doWeek(root); }
     doAttrs(root);
     var it = document.createTreeWalker(root, NodeFilter.SHOW_TEXT | NodeFilter.SHOW_ELEMENT);
     for (var n = it.nextNode(); n; n = it.nextNode()) {
