@@ -64,8 +64,11 @@ class AuditReport:
     tiers_by_host: dict[str, str]
     weak: list[tuple[str, list[str]]]
     flagged: list[str]
-    geometry_source_warnings: list[tuple[str, str]]
+    #: ``(item, field, url)`` for each address, in a URL field or written in text, malformed or on a refused host
+    url_problems: list[tuple[str, str, str]]
     coverage_problems: list[str] = field(default_factory=list)
+    #: tiers of the addresses written in text fields (geometry_source, notes, waypoints, geography_notes)
+    text_tiers: Counter[str] = field(default_factory=Counter)
 
     @property
     def unaccounted(self) -> int:
@@ -159,22 +162,28 @@ def build_report(
     by_host: dict[str, str] = {}
     weak: list[tuple[str, list[str]]] = []
     flagged: list[str] = []
-    geometry_warnings: list[tuple[str, str]] = []
+    url_problems: list[tuple[str, str, str]] = []
+    text_tiers: Counter[str] = Counter()
     for record in records:
-        for _, url, _, _ in sources.record_urls(record):
+        for field_name, url, _, _ in sources.record_urls(record):
             tier = sources.tier_of(url, tiers)
             tier_count[tier] += 1
             by_host[_host(url)] = tier
+            if sources.url_problem(url) or tier == "refused":
+                url_problems.append((str(record.get("id")), field_name, url))
         facts = sources.weak_facts(record, tiers)
         if facts:
             weak.append((str(record.get("id")), facts))
         if "FLAGGED" in str(record.get("notes") or ""):
             flagged.append(str(record.get("id")))
-        for url in sources.urls_in_text(record.get("geometry_source")):
-            if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
-                geometry_warnings.append((str(record.get("id")), url))
+        for field_name, url in sources.text_urls(record):
+            tier = sources.tier_of(url, tiers)
+            text_tiers[tier] += 1
+            if sources.url_problem(url) or tier == "refused":
+                url_problems.append((str(record.get("id")), field_name, url))
     problems = check_coverage(coverage_entries, texts, {str(r.get("id")) for r in records})
-    return AuditReport(coverage, bases, actions, tier_count, by_host, weak, flagged, geometry_warnings, problems)
+    return AuditReport(coverage, bases, actions, tier_count, by_host, weak, flagged, url_problems, problems,
+                       text_tiers)
 
 
 def check_coverage(entries: Sequence[Mapping[str, Any]], texts: Mapping[str, Sequence[str]],
@@ -222,15 +231,17 @@ def format_report(report: AuditReport) -> str:
     for tier in sources.TIERS:
         hosts = sorted(h for h, t in report.tiers_by_host.items() if t == tier)
         out.append(f"  {tier}: {report.tiers.get(tier, 0)} URL(s) on {len(hosts)} host(s)")
+    out.append("  URLs written in text fields (geometry_source, notes, waypoints, geography_notes): "
+               + ", ".join(f"{tier} {report.text_tiers.get(tier, 0)}" for tier in sources.TIERS))
     out.append("\nItems whose facts rest only on 'other' sources (no official or press-of-record source)")
     for item_id, facts in report.weak:
         out.append(f"  {item_id}: {', '.join(facts)}")
     out.append(f"\nItems flagged in their notes (a fact left empty or kept on a weak source): "
                f"{', '.join(report.flagged) or 'none'}")
-    if report.geometry_source_warnings:
-        out.append("\ngeometry_source text citing a refused host or a malformed URL (geometry review):")
-        for item_id, url in report.geometry_source_warnings:
-            out.append(f"  {item_id}: {url}")
+    out.append(f"\nURLs on a refused host or malformed, in URL or text fields (errors in geotrack validate): "
+               f"{len(report.url_problems)}")
+    for item_id, field_name, url in report.url_problems:
+        out.append(f"  {item_id} {field_name}: {url}")
     for problem in report.coverage_problems:
         out.append(f"coverage problem: {problem}")
     out.append(f"\n{report.unaccounted} sentence(s) naming a work unaccounted for")

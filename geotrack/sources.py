@@ -99,8 +99,37 @@ def title_disagrees(url: str, title: str | None) -> bool:
 
 
 def urls_in_text(text: str | None) -> list[str]:
-    """Every web address written in free text (``geometry_source``, notes)."""
-    return _URL_IN_TEXT.findall(text or "")
+    """Every web address written in free text (``geometry_source``, notes).
+
+    Punctuation that ends the sentence after an address ("… see https://x.org/a.") is not part of it;
+    a dot inside the address (``https://host./path``) is kept, so a malformed host is still seen.
+    """
+    return [url.rstrip(".:'\"") for url in _URL_IN_TEXT.findall(text or "")]
+
+
+def text_urls(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(field, url)`` for every web address written inside a record's free text.
+
+    That is every string value of the record (``geometry_source``, ``notes``, ``waypoints[i].source``,
+    ``geography_notes.<subject>``, a source's title, ...) other than the URL fields
+    :func:`record_urls` reads, which hold a single address each.
+    """
+    url_fields = {field for field, _, _, _ in record_urls(record)}
+    out: list[tuple[str, str]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            if path not in url_fields:
+                out.extend((path, url) for url in urls_in_text(value))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]")
+
+    walk(record, "")
+    return out
 
 
 def record_urls(record: Mapping[str, Any]) -> list[tuple[str, str, str | None, tuple[str, ...]]]:

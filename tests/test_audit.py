@@ -44,6 +44,7 @@ def test_the_shipped_documents_are_fully_accounted_for_and_no_source_is_refused(
                                 dataset.source_tiers)
     assert report.unaccounted == 0 and report.coverage_problems == []
     assert report.tiers["refused"] == 0 and report.tiers["press_of_record"] > report.tiers["other"]
+    assert report.url_problems == [] and report.text_tiers["refused"] == 0 and sum(report.text_tiers.values()) > 100
     assert all(c.by_item > 0 for c in report.coverage)
 
 
@@ -51,3 +52,23 @@ def test_geotrack_audit_prints_the_report(capsys):
     assert main(["audit", "--strict"]) == 0
     out = capsys.readouterr().out
     assert "0 sentence(s) naming a work unaccounted for" in out and "Source URLs by tier" in out
+
+
+def test_the_report_lists_refused_and_malformed_urls_in_url_and_text_fields():
+    from geotrack.testing import base_record
+
+    tiers = {"press_of_record": ["tienphong.vn"], "refused": ["cafebet.org"]}
+    record = base_record() | {
+        "status_source": "https://cafebet.org/status",
+        "geometry_source": "Drawn from https://en.m.wikipedia.org./wiki/X and https://tienphong.vn/a.tpo.",
+        "notes": "Length per https://cafebet.org/length",
+    }
+    report = audit.build_report([record], {"D": LINES}, [], tiers)
+    assert report.url_problems == [
+        ("ring-road-4-capital", "status_source", "https://cafebet.org/status"),
+        ("ring-road-4-capital", "geometry_source", "https://en.m.wikipedia.org./wiki/X"),
+        ("ring-road-4-capital", "notes", "https://cafebet.org/length"),
+    ]
+    assert report.text_tiers == {"other": 1, "press_of_record": 1, "refused": 1}
+    text = audit.format_report(report)
+    assert "errors in geotrack validate): 3" in text and "ring-road-4-capital notes: https://cafebet.org/length" in text

@@ -155,6 +155,9 @@ def test_no_source_is_on_a_refused_host_or_malformed(dataset):
 
     cited = [(raw.record["id"], url) for raw in dataset.records for _, url, _, _ in sources.record_urls(raw.record)]
     assert len(cited) > 100
+    written = [(raw.record["id"], url) for raw in dataset.records for _, url in sources.text_urls(raw.record)]
+    assert len(written) > 100  # geometry_source, notes, waypoints and geography_notes cite pages too
+    cited += written
     refused = [(i, u) for i, u in cited if sources.tier_of(u, dataset.source_tiers) == "refused"]
     malformed = [(i, u) for i, u in cited if sources.url_problem(u)]
     assert refused == [] and malformed == []

@@ -96,7 +96,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
                                 dataset.source_tiers)
     say(audit.format_report(report))
-    return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
+    return 1 if args.strict and (report.unaccounted or report.coverage_problems or report.url_problems) else 0
 
 
 def cmd_targets(args: argparse.Namespace) -> int:
