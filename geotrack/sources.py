@@ -152,12 +152,37 @@ def record_urls(record: Mapping[str, Any]) -> list[tuple[str, str, str | None, t
 FACTS: tuple[str, ...] = ("status", "start_year", "end_year", "deadline_text", "funding", "stated_length_km")
 
 
+#: Deadline readings under which a commitment's years are the document's own word for the work.
+DATING_BASES: frozenset[str] = frozenset({"stated", "inherited"})
+
+
+def document_backed(record: Mapping[str, Any]) -> set[str]:
+    """The item's year and deadline facts that a commitment states (or inherits) with the same value.
+
+    The five documents are official sources: an end year a document states for the work needs no web page.
+    """
+    out: set[str] = set()
+    for c in record.get("commitments") or []:
+        if not isinstance(c, Mapping) or c.get("deadline_basis") not in DATING_BASES:
+            continue
+        for fact in ("start_year", "end_year", "deadline_text"):
+            if c.get(fact) is not None and c.get(fact) == record.get(fact):
+                out.add(fact)
+    return out
+
+
 def weak_facts(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]]) -> list[str]:
-    """The facts of a record that rest only on sources below press of record (``other``)."""
+    """The facts of a record that rest only on sources below press of record (``other``).
+
+    A year or deadline that one of the record's own commitments states counts as backed by the
+    document (official).
+    """
     backing: dict[str, set[str]] = {}
     for _, url, _, supports in record_urls(record):
         for fact in supports:
             backing.setdefault(fact, set()).add(tier_of(url, tiers))
+    for fact in document_backed(record):
+        backing.setdefault(fact, set()).add("official")
     out = []
     for fact in FACTS:
         found = backing.get(fact)

@@ -83,3 +83,14 @@ def test_validate_refuses_a_refused_host_or_malformed_url_written_in_a_text_fiel
     clean = base_record() | {"geometry_source": "Drawn from https://www.openstreetmap.org/way/1, as of 2026-11.",
                              "notes": "See https://tienphong.vn/b.tpo."}
     assert not {p for p in problems(clean) if p[0] in ("geometry_source", "notes")}
+
+
+def test_a_year_a_commitment_states_is_backed_by_the_document_not_weak():
+    stated = {"deadline_basis": "stated", "start_year": 2026, "end_year": 2030, "deadline_text": "2026-2030"}
+    record = {"start_year": 2026, "end_year": 2030, "deadline_text": "2026-2030", "commitments": [stated],
+              "sources": [{"url": "https://cafef.vn/a.chn", "supports": ["start_year", "end_year", "funding"]}]}
+    assert sources.weak_facts(record, TIERS) == ["funding"]
+    horizon = stated | {"deadline_basis": "horizon"}
+    assert sources.weak_facts(record | {"commitments": [horizon]}, TIERS) == ["start_year", "end_year", "funding"]
+    other_year = stated | {"end_year": 2035}
+    assert "end_year" in sources.weak_facts(record | {"commitments": [other_year]}, TIERS)
