@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -189,3 +190,82 @@ def weak_facts(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]]) ->
         if found and not found & STRONG_TIERS:
             out.append(fact)
     return out
+
+
+@dataclass(frozen=True)
+class Backing:
+    """One source behind a fact: a URL or a document citation, its tier and as-of date."""
+
+    source: str
+    tier: str
+    as_of: str | None
+
+
+#: Facts re-verified for flagship items, in the order they are reported.
+FLAGSHIP_FACTS: tuple[str, ...] = ("status", "start_year", "end_year", "funding", "coordinates")
+
+_AS_OF_IN_TEXT = re.compile(r"as of (\d{4}-\d{2}(?:-\d{2})?)", re.IGNORECASE)
+
+
+def _as_of(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def fact_backing(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]],
+                 document_dates: Mapping[str, Any]) -> dict[str, list[Backing]]:
+    """Every source behind each of :data:`FLAGSHIP_FACTS`, strongest tier first.
+
+    A document number (``07/NQ-CP``) or a commitment that states the value is an official source
+    as of the document's date; a URL takes its host's tier. Coordinates are backed by the URLs
+    written in ``geometry_source`` (as of the date that text gives) and by sources whose
+    ``supports`` names the geometry.
+    """
+    out: dict[str, list[Backing]] = {fact: [] for fact in FLAGSHIP_FACTS}
+
+    def cite(fact: str, source: Any, as_of: Any) -> None:
+        if not source:
+            return
+        text = str(source)
+        if is_url(text):
+            out[fact].append(Backing(text, tier_of(text, tiers), _as_of(as_of)))
+        elif text in document_dates:
+            out[fact].append(Backing(text, "official", _as_of(document_dates[text])))
+
+    cite("status", record.get("status_source"), record.get("status_as_of"))
+    funding = record.get("funding")
+    if isinstance(funding, Mapping) and funding.get("amount") is not None:
+        cite("funding", funding.get("source"), funding.get("as_of"))
+    for c in record.get("commitments") or []:
+        if isinstance(c, Mapping) and c.get("deadline_basis") in DATING_BASES:
+            for fact in ("start_year", "end_year"):
+                if c.get(fact) is not None and c.get(fact) == record.get(fact):
+                    document = str(c.get("document"))
+                    out[fact].append(Backing(f"{document} line {c.get('line')}", "official",
+                                             _as_of(document_dates.get(document))))
+    for src in record.get("sources") or []:
+        if not isinstance(src, Mapping):
+            continue
+        supports = set(src.get("supports") or ())
+        for fact in FLAGSHIP_FACTS:
+            key = "geometry" if fact == "coordinates" else fact
+            if key in supports and record_has(record, fact):
+                cite(fact, src.get("url"), src.get("as_of"))
+    geometry_text = str(record.get("geometry_source") or "")
+    dated = _AS_OF_IN_TEXT.search(geometry_text)
+    for url in urls_in_text(geometry_text):
+        cite("coordinates", url, dated.group(1) if dated else None)
+    order = {tier: i for i, tier in enumerate(TIERS)}
+    for fact, found in out.items():
+        unique = list(dict.fromkeys(found))
+        out[fact] = sorted(unique, key=lambda b: order.get(b.tier, len(order)))
+    return out
+
+
+def record_has(record: Mapping[str, Any], fact: str) -> bool:
+    """True when the record holds a value for ``fact`` (a funding amount, a geometry, a year, a status)."""
+    if fact == "funding":
+        funding = record.get("funding")
+        return isinstance(funding, Mapping) and funding.get("amount") is not None
+    if fact == "coordinates":
+        return bool(record.get("geometry"))
+    return record.get(fact) is not None
