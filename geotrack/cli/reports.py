@@ -29,6 +29,9 @@ def cmd_geocheck(args: argparse.Namespace) -> int:
     say(f"{figures['located']} of {figures['items']} items located; {figures['with_reference_point']} held to a "
           f"reference point, {figures['with_stated_length']} to a stated length, {figures['with_waypoints']} to "
           f"{figures['waypoints']} waypoint(s)")
+    if figures["sites_not_drawn"]:
+        say(f"{len(figures['sites_not_drawn'])} berth(s), terminal(s) or apron(s) not drawn, no published position "
+            f"(geometry_source says why): {', '.join(figures['sites_not_drawn'])}")
     for check, counts in figures["checks"].items():
         say(f"  {check:16} {counts['errors']} unexplained, {counts['explained']} explained")
     say(f"{figures['errors']} unexplained issue(s)")
