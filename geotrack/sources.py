@@ -252,8 +252,11 @@ def fact_backing(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]],
                 cite(fact, src.get("url"), src.get("as_of"))
     geometry_text = str(record.get("geometry_source") or "")
     dated = _AS_OF_IN_TEXT.search(geometry_text)
+    # a page also listed in sources keeps that entry's date; otherwise the date the drawing text gives
+    listed = {str(s.get("url")): s.get("as_of") for s in record.get("sources") or []
+              if isinstance(s, Mapping) and s.get("as_of") is not None}
     for url in urls_in_text(geometry_text):
-        cite("coordinates", url, dated.group(1) if dated else None)
+        cite("coordinates", url, listed.get(url, dated.group(1) if dated else None))
     order = {tier: i for i, tier in enumerate(TIERS)}
     for fact, found in out.items():
         unique = list(dict.fromkeys(found))

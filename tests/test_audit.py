@@ -97,6 +97,8 @@ def test_flagship_facts_name_their_strongest_source_and_need_one_or_a_flag():
     assert facts["start_year"].verdict == "empty"
     assert facts["funding"].verdict == "weak"  # only an 'other' host gives the figure
     assert facts["coordinates"].verdict == "backed" and facts["coordinates"].backing[0].as_of == "2026-11"
+    listed = backed | {"sources": [{"url": "https://x.gov.vn/plan.pdf", "as_of": "2024-01-02", "supports": []}]}
+    assert audit.flagship_facts([listed], tiers, dates, flagships=["a"])[-1].backing[0].as_of == "2024-01-02"
     stand_in = backed | {"location_precision": "representative_point"}
     assert audit.flagship_facts([stand_in], tiers, dates, flagships=["a"])[-1].verdict == "weak"
     report = audit.build_report([backed], {"D": LINES}, [], tiers, dates)
