@@ -26,6 +26,7 @@ def items(dataset):
     return {item.id: item for item in parse_items(dataset)}
 
 
+@pytest.mark.slow
 def test_dataset_validates_without_errors(dataset):
     errors = errors_only(check_dataset(dataset, geography=True))
     assert errors == [], "\n".join(map(str, errors[:20]))

@@ -19,6 +19,8 @@ from shapely.geometry import box, shape
 from geotrack.api import api_config
 from geotrack.filters import Filter
 
+pytestmark = pytest.mark.slow  # a pygeoapi server and GDAL clients
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
