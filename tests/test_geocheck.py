@@ -211,6 +211,7 @@ def test_validate_runs_the_geography_checks_when_the_layers_are_there(make_datas
     assert main(["--data", str(data), "--layers", str(layers), "validate"]) == 1
 
 
+@pytest.mark.slow
 def test_shipped_data_has_no_unexplained_geography_issue(geography):
     records = [r.record for r in read_item_records()]
     findings = geocheck.check_records(records, geography)
@@ -220,6 +221,7 @@ def test_shipped_data_has_no_unexplained_geography_issue(geography):
     assert figures["with_reference_point"] >= 5 and figures["waypoints"] >= 10
 
 
+@pytest.mark.slow
 def test_geocheck_command_reports_figures(capsys):
     assert main(["geocheck", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)

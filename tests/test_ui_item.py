@@ -90,3 +90,14 @@ def test_the_vietnamese_page_folds_the_data_teams_english_and_writes_sections_as
     assert "Deadline from the 2024 plan." in en and "<details" not in en
     assert "· Section II.4, (i) roads ·" in en and "Mục" not in en
     assert "<div class='gt-muted' lang='vi'>Cầu</div>" in en and "<q lang='vi'>Đến năm 2027</q>" in en
+
+
+def test_each_source_link_carries_its_tier_and_a_weak_one_is_marked(rows):
+    row = rows["ring-road-4-capital"]
+    press = item.page_html(row, "en", source_tiers={"press_of_record": ["example.org"]})
+    assert press.count("(press of record)") == 3  # status source, funding source, the listed source
+    assert "gt-weak" not in press
+    weak = item.page_html(row, "vi", source_tiers={"press_of_record": ["tienphong.vn"]})
+    assert weak.count("⚠ nguồn yếu</span>") == 3 and "title='Không phải cổng thông tin chính thức" in weak
+    assert "gt-tier" not in item.page_html(row, "en") and "gt-weak" not in item.page_html(row, "en")
+    assert item.tier_mark("07/NQ-CP", {"official": ["gov.vn"]}, "en") == ""  # a document number is no web page
