@@ -192,11 +192,18 @@ def test_the_province_boundaries_are_drawn_offline_with_their_names(page: Page, 
     current = {d["name"] for d in drawn if not d["dashed"]}
     assert {"Hà Nội", "Hải Phòng", "Hưng Yên", "Ninh Bình", "Bắc Ninh", "Quảng Ninh"} <= current
     assert not any(d["dashed"] for d in drawn)  # the former provinces wait behind their toggle
-    # the names are on screen, inside the map, and come from the package's layers, not the network
+    # each name is centred on its province's label point (measured where the browser drew it), inside the
+    # map, and comes from the package's layers, not the network
+    expect(frame.locator(".gt-prov", has_text="Hải Phòng").first).to_be_visible()
+    misplaced = map_frame(page).evaluate(
+        "() => { const off = []; window.map.eachLayer(l => { if (l instanceof L.Tooltip && l.options.permanent) {"
+        " const r = l.getElement().getBoundingClientRect(), p = window.map.latLngToContainerPoint(l.getLatLng());"
+        " const dx = r.left + r.width / 2 - p.x, dy = r.top + r.height / 2 - p.y;"
+        " if (Math.hypot(dx, dy) > 3) off.push([l.getContent(), Math.round(dx), Math.round(dy)]); } });"
+        " return off; }")
+    assert misplaced == []
     box = page.locator(MAP_FRAME).bounding_box()
-    label = frame.locator(".gt-prov", has_text="Hải Phòng").first
-    expect(label).to_be_visible()
-    at = label.bounding_box()
+    at = frame.locator(".gt-prov", has_text="Hải Phòng").first.bounding_box()
     assert box["x"] <= at["x"] and at["x"] + at["width"] <= box["x"] + box["width"]
     assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} <= {"tile.openstreetmap.org"}
     # the former provinces (before 1 July 2025) come on with their layer's toggle

@@ -213,11 +213,15 @@ window.gtBoundaries = function (group, data, former) {
     }
   });
   lines.addTo(group);
-  data.features.forEach(function (f) {
-    L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
-               interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
+  var names = data.features.map(function (f) {
+    return L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
+                      interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
   });
   group.on('add', function () { lines.bringToBack(); });
+  // A name is centred on its point by its measured width. Measured before the page's style sheets have
+  // loaded, a name is as wide as the map and sits half a map to the left: centre them again once loaded.
+  var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
+  if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
 };
 
 // the ring under the selected item, and the corridors in the background
