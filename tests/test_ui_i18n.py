@@ -116,3 +116,16 @@ def test_every_section_in_the_data_has_no_vietnamese_word_left_in_english():
                 for c in item.get("commitments") or () if c.get("section")}
     assert sections
     assert sorted(s for s in sections if vietnamese.search(i18n.section_label(s, "en"))) == []
+
+
+def test_every_label_is_used():
+    """A label no code shows is a translation nobody keeps up: each key is named somewhere outside its definition."""
+    root = pathlib.Path(__file__).resolve().parent.parent
+    sources = [root / "app.py", *(root / "geotrack").rglob("*.py"), *(root / "geotrack").rglob("*.js")]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources if p.name != "i18n.py")
+    own = (root / "geotrack" / "ui" / "i18n.py").read_text(encoding="utf-8")
+    prefixes = set(re.findall(r"""f["']([a-z_]+)\{""", text + own))
+    unused = [key for key in i18n.LABELS
+              if not re.search(rf"""["']{key}["']""", text) and not any(key.startswith(p) for p in prefixes)
+              and len(re.findall(rf"""["']{key}["']""", own)) < 2]
+    assert unused == []
