@@ -12,7 +12,8 @@ import numpy as np
 from shapely.geometry import LineString, Point, Polygon
 
 from geotrack import vocab
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 
 COMMITMENT = {"document": "14/NQ-CP", "section": "II.4.a(i)", "line": 441,
               "quote": "Đến năm 2027, hoàn thành tuyến đường vành đai 4 - Vùng", "deadline_text": "Đến năm 2027",

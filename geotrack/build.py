@@ -21,8 +21,9 @@ import geopandas as gpd
 from geotrack import rebuild
 from geotrack.changes import HistoryEntry
 from geotrack.errors import ValidationError
+from geotrack.frames import empty_frame, frame_to_items
 from geotrack.io import DATA_DIR, LAYERS_DIR, Dataset, read_dataset
-from geotrack.model import Item, empty_frame, frame_to_items
+from geotrack.model import Item
 from geotrack.store import Store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 

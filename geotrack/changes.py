@@ -16,7 +16,8 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from geotrack.model import CRS, FRAME_COLUMNS, ITEM_KEYS, empty_frame, normalise_numbers
+from geotrack.frames import empty_frame, normalise_numbers
+from geotrack.model import CRS, FRAME_COLUMNS, ITEM_KEYS
 
 #: Fields whose changes the history records: every field but the id, so that
 #: what the tracker said on any day can be rebuilt (:mod:`geotrack.history`).

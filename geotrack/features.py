@@ -16,8 +16,9 @@ from typing import Any
 import geopandas as gpd
 
 from geotrack import geo, vocab
+from geotrack.conflicts import conflict_map
 from geotrack.errors import GeotrackError
-from geotrack.model import Document, commitment_conflicts
+from geotrack.model import Document
 
 #: The export schema: every feature property and what it means. README.md documents the same.
 FIELDS: Mapping[str, str] = {
@@ -146,7 +147,7 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
         "documents": clean(list(dict.fromkeys(c.get("document") for c in commitments))),
         "commitments": clean(commitments),
         # one commitment cannot disagree with itself: skip the comparison for most items
-        "conflicts": clean(commitment_conflicts(commitments)) if len(commitments) > 1 else {},
+        "conflicts": clean(conflict_map(commitments)) if len(commitments) > 1 else {},
         "sources": clean(list(sources or ())),
         "notes": clean(notes),
     }

@@ -14,8 +14,10 @@ import pandas as pd
 
 from geotrack import vocab
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_row, decode_value
+from geotrack.conflicts import conflict_map
+from geotrack.frames import empty_frame, normalise_numbers
 from geotrack.geo import lengths_km
-from geotrack.model import CRS, FRAME_COLUMNS, commitment_conflicts, empty_frame, normalise_numbers
+from geotrack.model import CRS, FRAME_COLUMNS
 
 
 def _day(entry: HistoryEntry) -> str:
@@ -58,7 +60,7 @@ def overdue(frame: gpd.GeoDataFrame, today: dt.date | None = None) -> gpd.GeoDat
 
 def conflicts(frame: gpd.GeoDataFrame) -> list[tuple[str, dict[str, dict[str, Any]]]]:
     """Items whose documents give different deadlines, start years or lead agencies."""
-    found = [(r["id"], commitment_conflicts(r["commitments"] or [])) for r in frame.to_dict("records")]
+    found = [(r["id"], conflict_map(r["commitments"] or [])) for r in frame.to_dict("records")]
     return [(item_id, c) for item_id, c in found if c]
 
 

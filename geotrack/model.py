@@ -10,18 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import geopandas as gpd
-import pandas as pd
 from shapely.geometry import mapping as shape_to_mapping
 from shapely.geometry import shape
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import conflicts, vocab
+from geotrack import vocab
 
 CRS = "EPSG:4326"
 
@@ -350,92 +347,3 @@ class Document:
             "url": self.url,
             "notes": self.notes,
         }
-
-
-def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
-    """Return the working GeoDataFrame of ``items`` (one row each, EPSG:4326).
-
-    Parameters
-    ----------
-    items
-        The items.
-    lengths
-        Precomputed ``length_km`` per item; computed with :func:`geotrack.geo.length_km` if omitted.
-    """
-    from geotrack.geo import lengths_km
-
-    # not to_record(): its GeoJSON mapping of every geometry cost a third of a store build
-    rows = [item._record() for item in items]
-    frame = pd.DataFrame(rows, columns=[c for c in FRAME_COLUMNS if c != "length_km"])
-    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
-    if lengths is None:
-        lengths = lengths_km(gdf.geometry)
-    gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
-    return normalise_numbers(gdf)
-
-
-#: Numeric columns that may be missing: kept as Python ``int``/``float`` or ``None`` (never NaN).
-OPTIONAL_INTS: tuple[str, ...] = ("start_year", "end_year")
-OPTIONAL_FLOATS: tuple[str, ...] = ("stated_length_km", "length_km")
-#: Scalar text columns: ``None`` when missing, never NaN.
-TEXT_COLUMNS: tuple[str, ...] = tuple(
-    c for c in FRAME_COLUMNS if c not in (*NESTED_COLUMNS, *OPTIONAL_INTS, *OPTIONAL_FLOATS, "geometry")
-)
-
-
-def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Turn the optional numeric columns into object columns of Python numbers or ``None``.
-
-    pandas would otherwise make a year column with one gap a float column with NaN,
-    and 2023 would come back as 2023.0.
-    """
-    for columns, cast in ((OPTIONAL_INTS, int), (OPTIONAL_FLOATS, float)):
-        for column in columns:
-            values = [None if _none_if_missing(v) is None else cast(v) for v in gdf[column]]
-            gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
-    for column in TEXT_COLUMNS:
-        gdf[column] = pd.Series([_none_if_missing(v) for v in gdf[column]], index=gdf.index, dtype=object)
-    return gdf
-
-
-def frame_to_items(gdf: gpd.GeoDataFrame) -> list[Item]:
-    """Return the items of a working GeoDataFrame, in row order."""
-    items = []
-    for row in gdf.to_dict("records"):
-        row = {k: _none_if_missing(v) for k, v in row.items()}
-        geometry = row.get("geometry")
-        row["geometry"] = geometry if isinstance(geometry, BaseGeometry) and not geometry.is_empty else None
-        items.append(Item.from_record(row))
-    return items
-
-
-def _none_if_missing(value: Any) -> Any:
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    return value
-
-
-def empty_frame() -> gpd.GeoDataFrame:
-    """Return a working GeoDataFrame with no rows and every column."""
-    return items_to_frame([], lengths=[])
-
-
-#: Fields on which the documents that commit to an item can disagree (see :mod:`geotrack.conflicts`).
-CONFLICT_FIELDS: tuple[str, ...] = conflicts.FIELDS
-
-#: A comparable form of a commitment's deadline (kept here for callers; see :func:`geotrack.conflicts.deadline_key`).
-deadline_key = conflicts.deadline_key
-
-
-def commitment_conflicts(commitments: Sequence[Mapping[str, Any]]) -> dict[str, dict[str, Any]]:
-    """Where the documents disagree: ``{field: {document: value(s) as written}}`` for fields with ≥ 2 values.
-
-    Every value each commitment gives counts, so a document that gives two different
-    values disagrees with itself; a document silent on a field does not disagree. The
-    action compares study-only against works; deadlines and start years count only where
-    the document dates the work itself (``stated`` or ``inherited``). See
-    :func:`geotrack.conflicts.conflict_map`.
-    """
-    return dict(conflicts.conflict_map(commitments))

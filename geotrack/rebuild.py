@@ -28,7 +28,8 @@ import geopandas as gpd
 import pandas as pd
 
 from geotrack.changes import ADDED, ITEM_FIELD, TRACKED_FIELDS, HistoryEntry, encode_value
-from geotrack.model import CRS, FRAME_COLUMNS, empty_frame, normalise_numbers
+from geotrack.frames import empty_frame, normalise_numbers
+from geotrack.model import CRS, FRAME_COLUMNS
 
 #: Meta key: the JSON divergence, ``{item_id: {field: data value encoded}}``, ``"item"`` for presence.
 DIVERGENCE_KEY = "data_divergence"

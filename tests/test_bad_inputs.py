@@ -6,7 +6,7 @@ import pytest
 import yaml
 
 from geotrack.cli import main
-from geotrack.importer import MAX_IMPORT_BYTES
+from geotrack.import_file import MAX_IMPORT_BYTES
 from geotrack.testing import base_record, point_record
 
 CORPUS = Path(__file__).parent / "bad_inputs"

@@ -4,8 +4,8 @@ import pytest
 
 from geotrack import conflicts
 from geotrack.build import parse_items
+from geotrack.conflicts import conflict_map
 from geotrack.io import read_dataset
-from geotrack.model import commitment_conflicts
 
 
 def c(document, line, **fields):
@@ -17,7 +17,7 @@ def test_a_document_that_gives_two_values_disagrees_with_itself():
                                           c("60/KH-UBND", 390, end_year=2030, deadline_text="2023-2030")])
     assert [f.field for f in found] == ["deadline"]
     assert found[0].within_document == ("60/KH-UBND",)
-    assert commitment_conflicts([c("A", 1, end_year=2025), c("A", 2, end_year=2030)]) == {
+    assert conflict_map([c("A", 1, end_year=2025), c("A", 2, end_year=2030)]) == {
         "deadline": {"A": "2025; 2030"}}
 
 

@@ -7,9 +7,9 @@ from shapely.geometry import LineString, MultiLineString, Point, shape
 
 from geotrack import geo
 from geotrack.build import parse_items
+from geotrack.conflicts import conflict_map
 from geotrack.features import FIELDS
 from geotrack.io import LAYERS_DIR, PROJECT_ROOT, read_dataset
-from geotrack.model import commitment_conflicts
 from geotrack.validate import check_dataset, errors_only
 
 HANOI = Point(105.85, 21.03)
@@ -94,7 +94,7 @@ def test_nam_do_son_keeps_both_documents_deadlines(items):
     texts = {c["document"]: (c["deadline_text"] or "").lower() for c in commitments if c["deadline_text"]}
     assert "2026-2030" in texts["07/NQ-CP"].replace(" ", "")
     assert "sau năm 2030" in texts["60/KH-UBND"]
-    assert set(commitment_conflicts(commitments)["deadline"]) >= {"07/NQ-CP", "60/KH-UBND"}
+    assert set(conflict_map(commitments)["deadline"]) >= {"07/NQ-CP", "60/KH-UBND"}
 
 
 def test_status_beyond_documents_is_sourced_and_dated(items):
@@ -121,7 +121,7 @@ def test_readme_documents_every_export_field():
 
 def test_ring_road_4_keeps_the_2027_and_2030_deadlines(items):
     commitments = [c.to_record() for c in items["ring-road-4-capital"].commitments]
-    deadline = commitment_conflicts(commitments)["deadline"]
+    deadline = conflict_map(commitments)["deadline"]
     assert "2027" in deadline["14/NQ-CP"] and "2030" in deadline["30-NQ/TW"]
 
 

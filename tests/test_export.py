@@ -13,8 +13,9 @@ from geotrack._files import write_atomic
 from geotrack.export import EXPORT_FORMATS, ExportPathError, export, get_format, to_geojson, to_geojson_dict
 from geotrack.features import FIELDS, feature_properties
 from geotrack.filters import Filter
+from geotrack.frames import items_to_frame
 from geotrack.io import read_documents
-from geotrack.model import Item, items_to_frame
+from geotrack.model import Item
 from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())
@@ -132,16 +133,16 @@ def test_write_atomic_leaves_old_file_on_failure(tmp_path, monkeypatch):
 
 
 def test_after_year_deadline_conflicts_with_a_year_range():
-    from geotrack.model import commitment_conflicts, deadline_key
+    from geotrack.conflicts import conflict_map, deadline_key
 
     a = {"document": "07/NQ-CP", "deadline_text": "2026-2030", "end_year": 2030}
     b = {"document": "60/KH-UBND", "deadline_text": "Theo quy hoạch (sau năm 2030)", "end_year": None}
     silent = {"document": "14/NQ-CP", "deadline_text": None, "end_year": None}
     assert deadline_key(b) == "after 2030"
-    assert commitment_conflicts([a, b, silent]) == {
+    assert conflict_map([a, b, silent]) == {
         "deadline": {"07/NQ-CP": "2026-2030", "60/KH-UBND": "Theo quy hoạch (sau năm 2030)"}
     }
-    assert commitment_conflicts([a, silent]) == {}
+    assert conflict_map([a, silent]) == {}
 
 
 def test_vectorised_lengths_equal_single_lengths():

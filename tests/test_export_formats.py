@@ -22,8 +22,9 @@ from geotrack.export import export, export_bytes, kml, sidecar_path
 from geotrack.export import formats as export_formats
 from geotrack.features import FIELDS, JSON_FIELDS, feature_properties
 from geotrack.filters import Filter
+from geotrack.frames import items_to_frame
 from geotrack.io import read_documents
-from geotrack.model import Item, items_to_frame
+from geotrack.model import Item
 from geotrack.testing import base_record, point_record
 
 DOCUMENTS = list(read_documents()[0].values())

@@ -1,7 +1,8 @@
 import pytest
 
 from geotrack.filters import Filter, apply, mask, parse_csv_list
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.testing import base_record, point_record
 
 

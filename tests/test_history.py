@@ -5,7 +5,8 @@ import pytest
 from geotrack import history
 from geotrack.build import build
 from geotrack.changes import HistoryEntry
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.testing import base_record, point_record
 
 

@@ -9,7 +9,8 @@ from geotrack.build import build
 from geotrack.errors import DataFileError
 from geotrack.export import to_geojson_dict
 from geotrack.geo import METRIC_CRS
-from geotrack.importer import describe, plan_import, read_import
+from geotrack.import_file import read_import
+from geotrack.importer import describe, plan_import
 from geotrack.io import read_dataset
 from geotrack.store import GeoPackageStore
 from geotrack.testing import base_record, point_record

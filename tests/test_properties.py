@@ -11,9 +11,11 @@ from geotrack import geo, vocab
 from geotrack.build import build
 from geotrack.export import to_geojson
 from geotrack.filters import Filter, apply
-from geotrack.importer import plan_import, read_import
+from geotrack.frames import empty_frame, items_to_frame
+from geotrack.import_file import read_import
+from geotrack.importer import plan_import
 from geotrack.io import read_dataset
-from geotrack.model import Item, empty_frame, items_to_frame
+from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 from geotrack.testing import base_record
 from geotrack.validate import Context

@@ -16,7 +16,8 @@ from geotrack.build import build, data_fingerprint, is_stale
 from geotrack.changes import decode_row, diff_frames
 from geotrack.errors import NotFoundError, StoreBusyError, StoreError, ValidationError
 from geotrack.filters import Filter, apply
-from geotrack.model import Item, frame_to_items
+from geotrack.frames import frame_to_items
+from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 from geotrack.testing import base_record, point_record
 
@@ -322,7 +323,7 @@ def test_diff_frames_reports_geometry_moves(built):
 def _texts_of(records):
     """The Feature texts of ``records``, computed afresh from the items (not read from any store)."""
     from geotrack.features import feature_texts
-    from geotrack.model import items_to_frame
+    from geotrack.frames import items_to_frame
 
     return feature_texts(items_to_frame([Item.from_record(r) for r in records]))
 

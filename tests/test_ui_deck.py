@@ -11,7 +11,8 @@ from mapfixtures import XSS_NAME, fixture_records
 from shapely.geometry import MultiLineString
 
 from geotrack import settings
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.ui import deck as deckview
 from geotrack.ui import style as look
 

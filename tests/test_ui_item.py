@@ -8,7 +8,8 @@ import pytest
 from mapfixtures import SCRIPT_AGENCY, XSS_NAME, fixture_records
 
 from geotrack.changes import HistoryEntry, encode_value
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.ui import item
 
 
@@ -56,3 +57,20 @@ def test_cite_line_names_the_item_the_build_and_the_address(rows):
                           dt.date(2026, 11, 27))
     assert line == ("“Ring Road 4 – Capital Region” (ring-road-4-capital). geotrack — committed infrastructure "
                     "tracker, data built 2026-11-27. ?sel=ring-road-4-capital (accessed 2026-11-27).")
+
+
+def test_cards_say_where_each_deadline_comes_from_and_mark_an_action_disagreement():
+    commitments = [
+        {"document": "60/KH-UBND", "section": "Phụ lục 3", "line": 375, "quote": "Nghiên cứu đầu tư", "action": "study",
+         "deadline_text": "Theo quy hoạch (sau năm 2030)", "deadline_basis": "horizon", "deadline_from": None},
+        {"document": "14/NQ-CP", "section": "II.4", "line": 452, "quote": "Quốc lộ 6", "action": "build",
+         "deadline_text": "Phấn đấu đến năm 2030", "deadline_basis": "inherited",
+         "deadline_from": "line 443: opens the sentence", "end_year": 2030},
+    ]
+    cards = item.commitment_cards({"id": "x", "commitments": commitments}, "en").split("<div class='gt-card'>")[1:]
+    assert "Deadline comes from: from the clause&#x27;s common deadline (line 443: opens the sentence)" in cards[1]
+    assert "Deadline comes from: a planning horizon, no year" in cards[0]
+    assert "Action (from the verb): study (no works yet)" in cards[0] and "Action (from the verb): build" in cards[1]
+    assert "⚠" in cards[0] and "action (study or works)" in cards[0]
+    vi = item.commitment_cards({"id": "x", "commitments": commitments}, "vi")
+    assert "nghiên cứu (chưa có công trình)" in vi and "study (no works yet)" not in vi

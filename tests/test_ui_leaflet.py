@@ -28,8 +28,9 @@ from shapely.geometry import (
 
 from geotrack import settings, testing, vocab
 from geotrack.errors import GeotrackError
+from geotrack.frames import items_to_frame
 from geotrack.io import read_corridors
-from geotrack.model import Item, items_to_frame
+from geotrack.model import Item
 from geotrack.ui import i18n
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import payload as mappayload

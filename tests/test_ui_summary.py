@@ -8,7 +8,8 @@ import pytest
 from mapfixtures import fixture_records
 
 from geotrack import history
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.ui import choices, reader, summary
 
 TODAY = dt.date(2026, 3, 1)

@@ -8,7 +8,8 @@ import geopandas as gpd
 import pytest
 from mapfixtures import XSS_NAME, fixture_records
 
-from geotrack.model import Item, items_to_frame
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.ui import timeline
 
 TODAY = dt.date(2026, 3, 1)

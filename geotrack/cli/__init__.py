@@ -37,7 +37,8 @@ from geotrack.console import os_message, print_problems, refuse_control_characte
 from geotrack.errors import GeotrackError, ValidationError
 from geotrack.features import feature_properties
 from geotrack.filters import apply
-from geotrack.importer import describe, plan_import, read_import
+from geotrack.import_file import read_import
+from geotrack.importer import describe, plan_import
 from geotrack.io import DATA_DIR, LAYERS_DIR, read_dataset
 from geotrack.store import open_store
 from geotrack.validate import check_dataset, check_record, errors_only

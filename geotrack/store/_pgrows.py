@@ -14,17 +14,8 @@ from psycopg.types.json import Jsonb
 
 from geotrack import filters as _filters
 from geotrack.features import feature_texts
-from geotrack.model import (
-    COMMITMENT_KEYS,
-    CRS,
-    FRAME_COLUMNS,
-    FUNDING_KEYS,
-    NESTED_COLUMNS,
-    SOURCE_KEYS,
-    Document,
-    empty_frame,
-    normalise_numbers,
-)
+from geotrack.frames import empty_frame, normalise_numbers
+from geotrack.model import COMMITMENT_KEYS, CRS, FRAME_COLUMNS, FUNDING_KEYS, NESTED_COLUMNS, SOURCE_KEYS, Document
 from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SEARCH_COLUMN
 from geotrack.vocab import fold
 

@@ -18,7 +18,8 @@ import geopandas as gpd
 from geotrack import filters as _filters
 from geotrack.changes import HistoryEntry
 from geotrack.errors import NotFoundError
-from geotrack.model import FRAME_COLUMNS, Document, Item, frame_to_items
+from geotrack.frames import frame_to_items
+from geotrack.model import FRAME_COLUMNS, Document, Item
 
 #: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
 #: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys; 4 = the texts carry

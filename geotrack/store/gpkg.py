@@ -27,16 +27,8 @@ from geotrack._files import remove_stale, write_atomic_with
 from geotrack.changes import HISTORY_COLUMNS, Change, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreBusyError, StoreError
 from geotrack.features import feature_texts
-from geotrack.model import (
-    CRS,
-    FRAME_COLUMNS,
-    NESTED_COLUMNS,
-    Document,
-    Item,
-    empty_frame,
-    items_to_frame,
-    normalise_numbers,
-)
+from geotrack.frames import empty_frame, items_to_frame, normalise_numbers
+from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
 from geotrack.rebuild import HISTORY_ROWS_KEY
 from geotrack.store.base import (
     DOCUMENT_COLUMNS,

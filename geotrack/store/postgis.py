@@ -33,7 +33,8 @@ from geotrack import filters as _filters
 from geotrack import settings
 from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreBusyError, StoreError
-from geotrack.model import FRAME_COLUMNS, Document, Item, empty_frame, items_to_frame
+from geotrack.frames import empty_frame, items_to_frame
+from geotrack.model import FRAME_COLUMNS, Document, Item
 from geotrack.rebuild import HISTORY_ROWS_KEY
 from geotrack.store._pgrows import (
     ITEM_COLUMNS,

@@ -15,7 +15,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_value
-from geotrack.model import commitment_conflicts
+from geotrack.conflicts import conflict_map
 from geotrack.ui import i18n
 from geotrack.ui.assets import package_text
 from geotrack.ui.style import escape, funding_text, main_name
@@ -125,11 +125,12 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
     """One card per document commitment.
 
     Document, section, line (a link into the reader), the full verbatim quote, the deadline it
-    gives, and a flag where the documents disagree.
+    gives and where that deadline comes from, the action read from its verb, and a flag where
+    the documents disagree.
     """
     t = i18n.translator(lang)
     commitments = list(row.get("commitments") or ())
-    conflicts = commitment_conflicts(commitments)
+    conflicts = conflict_map(commitments)
     cards = []
     for c in commitments:
         doc = str(c.get("document") or "")
@@ -147,6 +148,13 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
         extra = []
         if deadline:
             extra.append(f"{escape(t('deadline'))}: {escape(deadline)}")
+        basis = c.get("deadline_basis")
+        if i18n.has(f"basis_{basis}"):
+            told = t(f"basis_{basis}") + (f" ({c['deadline_from']})" if c.get("deadline_from") else "")
+            extra.append(f"{escape(t('deadline_basis'))}: {escape(told)}")
+        action = f"action_{c.get('action')}"
+        if i18n.has(action):
+            extra.append(f"{escape(t('commitment_action'))}: {escape(t(action))}")
         if c.get("lead_agency"):
             extra.append(f"{escape(t('lead_agency'))}: {escape(c['lead_agency'])}")
         flag = (f"<div class='gt-flag'>⚠ {escape(t('differs_on'))}: {escape(', '.join(flags))}</div>"

@@ -1,0 +1,88 @@
+"""The working form of items: a GeoDataFrame with one row per item, and back.
+
+Filters, exports, the stores and the map work on this frame; its columns are
+:data:`geotrack.model.FRAME_COLUMNS` in EPSG:4326. Missing numbers stay ``None``
+(never NaN), so a year comes back as 2023, not 2023.0.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+from shapely.geometry.base import BaseGeometry
+
+from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Item
+
+
+def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
+    """Return the working GeoDataFrame of ``items`` (one row each, EPSG:4326).
+
+    Parameters
+    ----------
+    items
+        The items.
+    lengths
+        Precomputed ``length_km`` per item; computed with :func:`geotrack.geo.length_km` if omitted.
+    """
+    from geotrack.geo import lengths_km
+
+    # not to_record(): its GeoJSON mapping of every geometry cost a third of a store build
+    rows = [item._record() for item in items]
+    frame = pd.DataFrame(rows, columns=[c for c in FRAME_COLUMNS if c != "length_km"])
+    gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
+    if lengths is None:
+        lengths = lengths_km(gdf.geometry)
+    gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
+    return normalise_numbers(gdf)
+
+
+#: Numeric columns that may be missing: kept as Python ``int``/``float`` or ``None`` (never NaN).
+OPTIONAL_INTS: tuple[str, ...] = ("start_year", "end_year")
+OPTIONAL_FLOATS: tuple[str, ...] = ("stated_length_km", "length_km")
+#: Scalar text columns: ``None`` when missing, never NaN.
+TEXT_COLUMNS: tuple[str, ...] = tuple(
+    c for c in FRAME_COLUMNS if c not in (*NESTED_COLUMNS, *OPTIONAL_INTS, *OPTIONAL_FLOATS, "geometry")
+)
+
+
+def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Turn the optional numeric columns into object columns of Python numbers or ``None``.
+
+    pandas would otherwise make a year column with one gap a float column with NaN,
+    and 2023 would come back as 2023.0.
+    """
+    for columns, cast in ((OPTIONAL_INTS, int), (OPTIONAL_FLOATS, float)):
+        for column in columns:
+            values = [None if _none_if_missing(v) is None else cast(v) for v in gdf[column]]
+            gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
+    for column in TEXT_COLUMNS:
+        gdf[column] = pd.Series([_none_if_missing(v) for v in gdf[column]], index=gdf.index, dtype=object)
+    return gdf
+
+
+def frame_to_items(gdf: gpd.GeoDataFrame) -> list[Item]:
+    """Return the items of a working GeoDataFrame, in row order."""
+    items = []
+    for row in gdf.to_dict("records"):
+        row = {k: _none_if_missing(v) for k, v in row.items()}
+        geometry = row.get("geometry")
+        row["geometry"] = geometry if isinstance(geometry, BaseGeometry) and not geometry.is_empty else None
+        items.append(Item.from_record(row))
+    return items
+
+
+def _none_if_missing(value: Any) -> Any:
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    return value
+
+
+def empty_frame() -> gpd.GeoDataFrame:
+    """Return a working GeoDataFrame with no rows and every column."""
+    return items_to_frame([], lengths=[])
