@@ -80,8 +80,8 @@ lint: install
 	$(VENV)/bin/ruff check geotrack tests app.py bench
 	$(VENV)/bin/mypy
 
-unit: install interop-deps  ## the tests that need neither a browser nor PostgreSQL nor QGIS
-	$(PY) -m pytest -m "not browser and not postgis and not qgis"
+unit: install  ## the quick tests: no browser, PostgreSQL, QGIS or GDAL tool, nothing marked slow; on every core
+	$(PY) -m pytest -n auto -m "not browser and not postgis and not qgis and not slow"
 
 test: install browser-deps postgis-deps interop-deps  ## everything the tests need, then every test but QGIS's (make interop)
 	$(VENV)/bin/ruff check geotrack tests app.py bench

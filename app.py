@@ -145,6 +145,13 @@ def _targets() -> list[dict[str, Any]]:
     return [dict(t) for t in (read_yaml(path) or {}).get("targets", [])] if path.exists() else []
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _source_tiers() -> dict[str, Any]:
+    # the reviewed host tiers, so the item page can mark a weak source
+    path = DATA_DIR / "source_tiers.yaml"
+    return dict(read_yaml(path) or {}) if path.exists() else {}
+
+
 @st.cache_data(show_spinner=False, max_entries=2)
 def _boundaries(lang: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     current, former = background.load_layers(background.default_loader())
@@ -440,7 +447,8 @@ def item_page(page: Page, item_id: str) -> None:
     titles = {n: i18n.document_title(n, title, page.lang) for n, title in page.titles.items()}
     st.html("<div id='gt-item-anchor'></div>")
     st.button(t("close_item"), key="close_item", on_click=_select, args=(None,), icon=":material/close:")
-    st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names))
+    st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names,
+                           source_tiers=_source_tiers()))
     st.markdown(f"**{t('history')}**")
     story = item.history_story(_history(page.path, page.built_at, item_id), page.lang)
     st.markdown("\n".join(f"- {views.md_escape(line)}" for line in story) or item.EMPTY)

@@ -17,6 +17,16 @@ from typing import Any
 
 from geotrack import reading, sources
 
+#: The flagship items whose facts are re-verified against the strongest sources (see docs/sources.md).
+FLAGSHIPS: tuple[str, ...] = (
+    "ring-road-4-capital",
+    "lach-huyen-berth-3", "lach-huyen-berth-4", "lach-huyen-berth-5", "lach-huyen-berth-6",
+    "lach-huyen-berth-7", "lach-huyen-berth-8",
+    "rail-lao-cai-hanoi-haiphong",
+    "airport-cat-bi", "airport-tien-lang",
+    "port-nam-do-son",
+)
+
 #: Kinds of coverage entries (``data/coverage.yaml``).
 COVERAGE_KINDS: tuple[str, ...] = ("merge", "target", "plan", "mention")
 
@@ -53,6 +63,57 @@ class DocumentCoverage:
     unaccounted: list[Unaccounted] = field(default_factory=list)
 
 
+@dataclass(frozen=True)
+class FlagshipFact:
+    """One fact of a flagship item: its value, its strongest source and whether it is backed or flagged."""
+
+    item: str
+    fact: str
+    value: str
+    backing: tuple[sources.Backing, ...]
+    flagged: bool
+
+    @property
+    def verdict(self) -> str:
+        """``backed`` (an official or press-of-record source), ``weak``, ``empty``; "flagged" when the notes say so."""
+        if self.value == "":
+            verdict = "empty"
+        elif self.value == "representative_point":  # a stand-in position: no source places the item itself
+            verdict = "weak"
+        elif any(b.tier in sources.STRONG_TIERS for b in self.backing):
+            return "backed"
+        else:
+            verdict = "weak"
+        return f"{verdict}, flagged" if self.flagged else verdict
+
+
+def _fact_value(record: Mapping[str, Any], fact: str) -> str:
+    if not sources.record_has(record, fact):
+        return ""
+    if fact == "funding":
+        funding = record["funding"]
+        return f"{funding['amount']} {funding.get('unit') or ''}".strip()
+    if fact == "coordinates":
+        return str(record.get("location_precision") or "drawn")
+    return str(record[fact])
+
+
+def flagship_facts(records: Sequence[Mapping[str, Any]], tiers: Mapping[str, Any],
+                   document_dates: Mapping[str, Any], flagships: Sequence[str] = FLAGSHIPS) -> list[FlagshipFact]:
+    """Each flagship item's status, dates, investment and coordinates with the sources behind them."""
+    by_id = {str(r.get("id")): r for r in records}
+    out = []
+    for item_id in flagships:
+        record = by_id.get(item_id)
+        if record is None:
+            continue
+        backing = sources.fact_backing(record, tiers, document_dates)
+        flagged = "FLAGGED" in str(record.get("notes") or "")
+        for fact in sources.FLAGSHIP_FACTS:
+            out.append(FlagshipFact(item_id, fact, _fact_value(record, fact), tuple(backing[fact]), flagged))
+    return out
+
+
 @dataclass
 class AuditReport:
     """Everything ``geotrack audit`` prints."""
@@ -64,8 +125,17 @@ class AuditReport:
     tiers_by_host: dict[str, str]
     weak: list[tuple[str, list[str]]]
     flagged: list[str]
-    geometry_source_warnings: list[tuple[str, str]]
+    #: ``(item, field, url)`` for each address, in a URL field or written in text, malformed or on a refused host
+    url_problems: list[tuple[str, str, str]]
     coverage_problems: list[str] = field(default_factory=list)
+    #: tiers of the addresses written in text fields (geometry_source, notes, waypoints, geography_notes)
+    text_tiers: Counter[str] = field(default_factory=Counter)
+    flagships: list[FlagshipFact] = field(default_factory=list)
+
+    @property
+    def unresolved_flagship_facts(self) -> list[FlagshipFact]:
+        """Flagship facts neither backed by an official or press-of-record source nor flagged in the notes."""
+        return [f for f in self.flagships if f.verdict in ("weak", "empty")]
 
     @property
     def unaccounted(self) -> int:
@@ -139,8 +209,12 @@ def build_report(
     texts: Mapping[str, Sequence[str]],
     coverage_entries: Sequence[Mapping[str, Any]],
     tiers: Mapping[str, Any],
+    document_dates: Mapping[str, Any] | None = None,
 ) -> AuditReport:
-    """The audit of a dataset's records against its document texts, coverage entries and host tiers."""
+    """The audit of a dataset's records against its document texts, coverage entries and host tiers.
+
+    ``document_dates`` (document number to date) dates the facts the documents back in the flagship table.
+    """
     cited: dict[str, list[int]] = {}
     bases: dict[str, Counter[str]] = {}
     actions: Counter[str] = Counter()
@@ -159,22 +233,28 @@ def build_report(
     by_host: dict[str, str] = {}
     weak: list[tuple[str, list[str]]] = []
     flagged: list[str] = []
-    geometry_warnings: list[tuple[str, str]] = []
+    url_problems: list[tuple[str, str, str]] = []
+    text_tiers: Counter[str] = Counter()
     for record in records:
-        for _, url, _, _ in sources.record_urls(record):
+        for field_name, url, _, _ in sources.record_urls(record):
             tier = sources.tier_of(url, tiers)
             tier_count[tier] += 1
             by_host[_host(url)] = tier
+            if sources.url_problem(url) or tier == "refused":
+                url_problems.append((str(record.get("id")), field_name, url))
         facts = sources.weak_facts(record, tiers)
         if facts:
             weak.append((str(record.get("id")), facts))
         if "FLAGGED" in str(record.get("notes") or ""):
             flagged.append(str(record.get("id")))
-        for url in sources.urls_in_text(record.get("geometry_source")):
-            if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
-                geometry_warnings.append((str(record.get("id")), url))
+        for field_name, url in sources.text_urls(record):
+            tier = sources.tier_of(url, tiers)
+            text_tiers[tier] += 1
+            if sources.url_problem(url) or tier == "refused":
+                url_problems.append((str(record.get("id")), field_name, url))
     problems = check_coverage(coverage_entries, texts, {str(r.get("id")) for r in records})
-    return AuditReport(coverage, bases, actions, tier_count, by_host, weak, flagged, geometry_warnings, problems)
+    return AuditReport(coverage, bases, actions, tier_count, by_host, weak, flagged, url_problems, problems,
+                       text_tiers, flagship_facts(records, tiers, document_dates or {}))
 
 
 def check_coverage(entries: Sequence[Mapping[str, Any]], texts: Mapping[str, Sequence[str]],
@@ -197,6 +277,17 @@ def check_coverage(entries: Sequence[Mapping[str, Any]], texts: Mapping[str, Seq
         if not e.get("why"):
             out.append(f"{where}: say why")
     return out
+
+
+def _short(source: str) -> str:
+    """A URL shortened to host and the start of its path (for one-line tables); a document citation as is."""
+    if "://" not in source:
+        return source
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(source)
+    path = parts.path if len(parts.path) <= 40 else parts.path[:37] + "..."
+    return f"{parts.hostname}{path}"
 
 
 def _host(url: str) -> str:
@@ -222,15 +313,23 @@ def format_report(report: AuditReport) -> str:
     for tier in sources.TIERS:
         hosts = sorted(h for h, t in report.tiers_by_host.items() if t == tier)
         out.append(f"  {tier}: {report.tiers.get(tier, 0)} URL(s) on {len(hosts)} host(s)")
+    out.append("  URLs written in text fields (geometry_source, notes, waypoints, geography_notes): "
+               + ", ".join(f"{tier} {report.text_tiers.get(tier, 0)}" for tier in sources.TIERS))
     out.append("\nItems whose facts rest only on 'other' sources (no official or press-of-record source)")
     for item_id, facts in report.weak:
         out.append(f"  {item_id}: {', '.join(facts)}")
     out.append(f"\nItems flagged in their notes (a fact left empty or kept on a weak source): "
                f"{', '.join(report.flagged) or 'none'}")
-    if report.geometry_source_warnings:
-        out.append("\ngeometry_source text citing a refused host or a malformed URL (geometry review):")
-        for item_id, url in report.geometry_source_warnings:
-            out.append(f"  {item_id}: {url}")
+    out.append(f"\nURLs on a refused host or malformed, in URL or text fields (errors in geotrack validate): "
+               f"{len(report.url_problems)}")
+    for item_id, field_name, url in report.url_problems:
+        out.append(f"  {item_id} {field_name}: {url}")
+    out.append("\nFlagship facts: item | fact | value | verdict | strongest source (tier, as of)")
+    for f in report.flagships:
+        best = f.backing[0] if f.backing else None
+        where = f"{_short(best.source)} ({best.tier}, as of {best.as_of or 'not given'})" if best else "none"
+        out.append(f"  {f.item} | {f.fact} | {f.value or '-'} | {f.verdict} | {where}")
+    out.append(f"Flagship facts neither backed nor flagged: {len(report.unresolved_flagship_facts)}")
     for problem in report.coverage_problems:
         out.append(f"coverage problem: {problem}")
     out.append(f"\n{report.unaccounted} sentence(s) naming a work unaccounted for")

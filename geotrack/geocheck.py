@@ -23,8 +23,9 @@ What is checked (each finding names the item, the check and its subject):
     Two different items with the same geometry (within :data:`SAME_GEOMETRY_M`): a berth on
     its port's point, a parallel road drawn as its trunk road.
 ``cited_position``
-    A berth, terminal or apron (a berth, airport or seaport item with a parent) marked ``exact`` or
-    ``approximate`` cites the position in ``geometry_source`` (a URL).
+    A located berth, terminal or apron (:func:`geotrack.geofields.is_site_child`) is ``exact`` or
+    ``approximate`` and cites its position, or the layout it was derived from, in ``geometry_source``
+    (a URL); with no published position it keeps a null geometry and ``geometry_source`` says why.
 ``length``
     A line with a ``stated_length_km`` is drawn within :data:`LENGTH_TOLERANCE` of it.
 ``waypoint``
@@ -35,8 +36,8 @@ What is checked (each finding names the item, the check and its subject):
 A finding is explained — reported, but not an error — when the item's
 ``geography_notes`` has an entry for its subject (the province name, the other item's
 id, the reference or waypoint name) saying why; an entry ``shared_geometry`` explains
-every shared geometry of the item (a work with no published position of its own, shown
-at the nearest cited one).
+every shared geometry of the item. A berth, terminal or apron's ``cited_position`` and
+``shared_geometry`` findings are never explained: it stands on its own position or on none.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, shape
 from shapely.geometry.base import BaseGeometry
 
-from geotrack import boundaries, geo, refpoints, vocab
+from geotrack import boundaries, geo, geofields, refpoints, vocab
 from geotrack.io import LAYERS_DIR
 
 EDGE_KM = 1.0
@@ -63,8 +64,6 @@ SAME_GEOMETRY_M = 50.0
 LENGTH_TOLERANCE = 0.05
 WAYPOINT_KM = 0.2
 
-#: Modes whose items with a parent are berths, terminals or aprons placed at their own position.
-SITE_CHILD_MODES = frozenset({"berth", "airport", "seaport"})
 CHECKS = ("province", "former_province", "reference", "shared_geometry", "cited_position", "length", "waypoint")
 
 
@@ -167,7 +166,9 @@ def provinces_of(geom: BaseGeometry, layer: gpd.GeoDataFrame) -> tuple[dict[str,
         if amount > 0:
             crossed[str(name)] = amount
     if total - covered > 1e-6 and pairs:  # each part at sea counts for the province nearest to it
-        outside = geom.difference(shapely.union_all([g for _, g in pairs]))
+        # the provinces one at a time: the same remainder as minus their union, without building that
+        # union of detailed coastlines (seconds per item)
+        outside = functools.reduce(lambda rest, pair: rest.difference(pair[1]), pairs, geom)
         for part in getattr(outside, "geoms", [outside]):
             if part.is_empty:
                 continue
@@ -330,16 +331,22 @@ def check_item(record: Mapping[str, Any], geography: Geography) -> list[Finding]
     out = check_provinces(record, metric, geography)
     if record.get("mode") in ("airport", "seaport"):
         out += check_reference(record, geom, geography)
-    out += check_length(record, geom)
-    out += check_waypoints(record, metric, geography)
-    if (record.get("parent_id") and record.get("mode") in SITE_CHILD_MODES
-            and record.get("location_precision") in ("exact", "approximate")
-            and "http" not in str(record.get("geometry_source") or "")):
-        out.append(Finding(str(record["id"]), "cited_position", "geometry_source",
-                           "a berth, terminal or apron marked exact or approximate needs the URL of its position "
-                           "in geometry_source (else mark it representative_point and say so)",
-                           "geometry_source", _explain(record)("geometry_source")))
-    return out
+    return out + check_length(record, geom) + check_waypoints(record, metric, geography) + check_cited_position(record)
+
+
+def check_cited_position(record: Mapping[str, Any]) -> list[Finding]:
+    """A located berth, terminal or apron stands at its own cited position (never explained away)."""
+    if not geofields.is_site_child(record) or _parse(record.get("geometry")) is None:
+        return []
+    if record.get("location_precision") not in ("exact", "approximate"):
+        return [Finding(str(record["id"]), "cited_position", "location_precision",
+                        f"a berth, terminal or apron marked {record.get('location_precision')!r} is not at a position "
+                        "of its own: place it from a cited position or layout, or leave its geometry null and say why",
+                        "location_precision")]
+    if "http" not in str(record.get("geometry_source") or ""):
+        return [Finding(str(record["id"]), "cited_position", "geometry_source", "a berth, terminal or apron needs the "
+                        "URL of its position, or of its layout, in geometry_source", "geometry_source")]
+    return []
 
 
 def check_shared(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
@@ -355,11 +362,14 @@ def check_shared(records: Sequence[Mapping[str, Any]]) -> list[Finding]:
             other, other_metric = located[j]
             if metric.geom_type != other_metric.geom_type or metric.hausdorff_distance(other_metric) > SAME_GEOMETRY_M:
                 continue
-            explained = (_explain(record)(str(other["id"])) or _explain(other)(str(record["id"]))
-                         or _explain(other)("shared_geometry") or _explain(record)("shared_geometry"))
+            site = geofields.is_site_child(record) or geofields.is_site_child(other)  # berths etc.: never explained
+            explained = None if site else (
+                _explain(record)(str(other["id"])) or _explain(other)(str(record["id"]))
+                or _explain(other)("shared_geometry") or _explain(record)("shared_geometry"))
             out.append(Finding(str(other["id"]), "shared_geometry", str(record["id"]),
-                               f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works "
-                               "need their own geometry", "geometry", explained))
+                               f"same geometry as {record['id']} (within {SAME_GEOMETRY_M:g} m): distinct works need "
+                               "their own geometry" + ("; a berth, terminal or apron stands at its own position"
+                                                       if site else ""), "geometry", explained))
     return out
 
 
@@ -373,12 +383,9 @@ def check_records(records: Iterable[Mapping[str, Any]], geography: Geography) ->
 def summary(records: Sequence[Mapping[str, Any]], findings: Sequence[Finding]) -> dict[str, Any]:
     """Figures of a geocheck run, per check: findings, explained, errors; and what was checked."""
     located = [r for r in records if _parse(r.get("geometry")) is not None]
-    per_check = {
-        check: {"findings": sum(f.check == check for f in findings),
-                "explained": sum(f.check == check and not f.is_error for f in findings),
-                "errors": sum(f.check == check and f.is_error for f in findings)}
-        for check in CHECKS
-    }
+    per_check = {check: {"findings": sum(f.check == check for f in findings),
+                         "explained": sum(f.check == check and not f.is_error for f in findings),
+                         "errors": sum(f.check == check and f.is_error for f in findings)} for check in CHECKS}
     return {
         "items": len(records),
         "located": len(located),
@@ -386,6 +393,8 @@ def summary(records: Sequence[Mapping[str, Any]], findings: Sequence[Finding]) -
         "with_stated_length": sum(r.get("stated_length_km") is not None for r in located),
         "with_waypoints": sum(bool(r.get("waypoints")) for r in located),
         "waypoints": sum(len(r.get("waypoints") or []) for r in located),
+        "sites_not_drawn": sorted(str(r.get("id")) for r in records  # a berth, terminal or apron with no position
+                                  if geofields.is_site_child(r) and _parse(r.get("geometry")) is None),
         "checks": per_check,
         "errors": sum(f.is_error for f in findings),
     }

@@ -14,6 +14,14 @@ from geotrack import refpoints, vocab
 #: Optional keys of an item record that only the geography checks read.
 GEOGRAPHY_KEYS = ("waypoints", "reference_point", "geography_notes")
 
+#: Modes whose items with a parent are berths, terminals or aprons, placed at their own position or not at all.
+SITE_CHILD_MODES = frozenset({"berth", "airport", "seaport"})
+
+
+def is_site_child(record: Mapping[str, Any]) -> bool:
+    """A berth, terminal or apron: a berth, airport or seaport item with a parent."""
+    return bool(record.get("parent_id")) and record.get("mode") in SITE_CHILD_MODES
+
 
 def check(record: Mapping[str, Any], add: Callable[..., None]) -> None:
     """Shape of the geography fields (``waypoints``, ``reference_point``, ``geography_notes``)."""

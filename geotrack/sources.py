@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -99,8 +100,37 @@ def title_disagrees(url: str, title: str | None) -> bool:
 
 
 def urls_in_text(text: str | None) -> list[str]:
-    """Every web address written in free text (``geometry_source``, notes)."""
-    return _URL_IN_TEXT.findall(text or "")
+    """Every web address written in free text (``geometry_source``, notes).
+
+    Punctuation that ends the sentence after an address ("… see https://x.org/a.") is not part of it;
+    a dot inside the address (``https://host./path``) is kept, so a malformed host is still seen.
+    """
+    return [url.rstrip(".:'\"") for url in _URL_IN_TEXT.findall(text or "")]
+
+
+def text_urls(record: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """``(field, url)`` for every web address written inside a record's free text.
+
+    That is every string value of the record (``geometry_source``, ``notes``, ``waypoints[i].source``,
+    ``geography_notes.<subject>``, a source's title, ...) other than the URL fields
+    :func:`record_urls` reads, which hold a single address each.
+    """
+    url_fields = {field for field, _, _, _ in record_urls(record)}
+    out: list[tuple[str, str]] = []
+
+    def walk(value: Any, path: str) -> None:
+        if isinstance(value, str):
+            if path not in url_fields:
+                out.extend((path, url) for url in urls_in_text(value))
+        elif isinstance(value, Mapping):
+            for key, item in value.items():
+                walk(item, f"{path}.{key}" if path else str(key))
+        elif isinstance(value, list):
+            for i, item in enumerate(value):
+                walk(item, f"{path}[{i}]")
+
+    walk(record, "")
+    return out
 
 
 def record_urls(record: Mapping[str, Any]) -> list[tuple[str, str, str | None, tuple[str, ...]]]:
@@ -123,15 +153,122 @@ def record_urls(record: Mapping[str, Any]) -> list[tuple[str, str, str | None, t
 FACTS: tuple[str, ...] = ("status", "start_year", "end_year", "deadline_text", "funding", "stated_length_km")
 
 
+#: Deadline readings under which a commitment's years are the document's own word for the work.
+DATING_BASES: frozenset[str] = frozenset({"stated", "inherited"})
+
+
+def document_backed(record: Mapping[str, Any]) -> set[str]:
+    """The item's year and deadline facts that a commitment states (or inherits) with the same value.
+
+    The five documents are official sources: an end year a document states for the work needs no web page.
+    """
+    out: set[str] = set()
+    for c in record.get("commitments") or []:
+        if not isinstance(c, Mapping) or c.get("deadline_basis") not in DATING_BASES:
+            continue
+        for fact in ("start_year", "end_year", "deadline_text"):
+            if c.get(fact) is not None and c.get(fact) == record.get(fact):
+                out.add(fact)
+    return out
+
+
 def weak_facts(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]]) -> list[str]:
-    """The facts of a record that rest only on sources below press of record (``other``)."""
+    """The facts of a record that rest only on sources below press of record (``other``).
+
+    A year or deadline that one of the record's own commitments states counts as backed by the
+    document (official).
+    """
     backing: dict[str, set[str]] = {}
     for _, url, _, supports in record_urls(record):
         for fact in supports:
             backing.setdefault(fact, set()).add(tier_of(url, tiers))
+    for fact in document_backed(record):
+        backing.setdefault(fact, set()).add("official")
     out = []
     for fact in FACTS:
         found = backing.get(fact)
         if found and not found & STRONG_TIERS:
             out.append(fact)
     return out
+
+
+@dataclass(frozen=True)
+class Backing:
+    """One source behind a fact: a URL or a document citation, its tier and as-of date."""
+
+    source: str
+    tier: str
+    as_of: str | None
+
+
+#: Facts re-verified for flagship items, in the order they are reported.
+FLAGSHIP_FACTS: tuple[str, ...] = ("status", "start_year", "end_year", "funding", "coordinates")
+
+_AS_OF_IN_TEXT = re.compile(r"as of (\d{4}-\d{2}(?:-\d{2})?)", re.IGNORECASE)
+
+
+def _as_of(value: Any) -> str | None:
+    return None if value is None else str(value)
+
+
+def fact_backing(record: Mapping[str, Any], tiers: Mapping[str, Iterable[str]],
+                 document_dates: Mapping[str, Any]) -> dict[str, list[Backing]]:
+    """Every source behind each of :data:`FLAGSHIP_FACTS`, strongest tier first.
+
+    A document number (``07/NQ-CP``) or a commitment that states the value is an official source
+    as of the document's date; a URL takes its host's tier. Coordinates are backed by the URLs
+    written in ``geometry_source`` (as of the date that text gives) and by sources whose
+    ``supports`` names the geometry.
+    """
+    out: dict[str, list[Backing]] = {fact: [] for fact in FLAGSHIP_FACTS}
+
+    def cite(fact: str, source: Any, as_of: Any) -> None:
+        if not source:
+            return
+        text = str(source)
+        if is_url(text):
+            out[fact].append(Backing(text, tier_of(text, tiers), _as_of(as_of)))
+        elif text in document_dates:
+            out[fact].append(Backing(text, "official", _as_of(document_dates[text])))
+
+    cite("status", record.get("status_source"), record.get("status_as_of"))
+    funding = record.get("funding")
+    if isinstance(funding, Mapping) and funding.get("amount") is not None:
+        cite("funding", funding.get("source"), funding.get("as_of"))
+    for c in record.get("commitments") or []:
+        if isinstance(c, Mapping) and c.get("deadline_basis") in DATING_BASES:
+            for fact in ("start_year", "end_year"):
+                if c.get(fact) is not None and c.get(fact) == record.get(fact):
+                    document = str(c.get("document"))
+                    out[fact].append(Backing(f"{document} line {c.get('line')}", "official",
+                                             _as_of(document_dates.get(document))))
+    for src in record.get("sources") or []:
+        if not isinstance(src, Mapping):
+            continue
+        supports = set(src.get("supports") or ())
+        for fact in FLAGSHIP_FACTS:
+            key = "geometry" if fact == "coordinates" else fact
+            if key in supports and record_has(record, fact):
+                cite(fact, src.get("url"), src.get("as_of"))
+    geometry_text = str(record.get("geometry_source") or "")
+    dated = _AS_OF_IN_TEXT.search(geometry_text)
+    # a page also listed in sources keeps that entry's date; otherwise the date the drawing text gives
+    listed = {str(s.get("url")): s.get("as_of") for s in record.get("sources") or []
+              if isinstance(s, Mapping) and s.get("as_of") is not None}
+    for url in urls_in_text(geometry_text):
+        cite("coordinates", url, listed.get(url, dated.group(1) if dated else None))
+    order = {tier: i for i, tier in enumerate(TIERS)}
+    for fact, found in out.items():
+        unique = list(dict.fromkeys(found))
+        out[fact] = sorted(unique, key=lambda b: order.get(b.tier, len(order)))
+    return out
+
+
+def record_has(record: Mapping[str, Any], fact: str) -> bool:
+    """True when the record holds a value for ``fact`` (a funding amount, a geometry, a year, a status)."""
+    if fact == "funding":
+        funding = record.get("funding")
+        return isinstance(funding, Mapping) and funding.get("amount") is not None
+    if fact == "coordinates":
+        return bool(record.get("geometry"))
+    return record.get(fact) is not None

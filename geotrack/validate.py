@@ -256,7 +256,9 @@ def _check_commitments(commitments: Any, ctx: Context, add: Add) -> None:
 def check_source_urls(record: Mapping[str, Any], tiers: Mapping[str, Any], add: Add) -> None:
     """Every source URL well-formed and on a host that is not refused; a title that plainly disagrees with its slug.
 
-    URLs written in ``geometry_source`` are checked too, as warnings (that text describes a drawing).
+    A web address written inside any text field (``geometry_source``, ``notes``, a waypoint's ``source``,
+    ``geography_notes``) cites a page too, so it is held to the same rule: malformed or on a refused host
+    is an error.
     """
     for field_name, url, title, _ in sources.record_urls(record):
         problem = sources.url_problem(url)
@@ -268,9 +270,13 @@ def check_source_urls(record: Mapping[str, Any], tiers: Mapping[str, Any], add: 
         if sources.title_disagrees(url, title):
             add(field_name, f"title {str(title)[:60]!r} and the URL's slug plainly disagree: is it the right page?",
                 "warning")
-    for url in sources.urls_in_text(record.get("geometry_source")):
-        if sources.url_problem(url) or sources.tier_of(url, tiers) == "refused":
-            add("geometry_source", f"{url[:80]!r} is malformed or on a refused host", "warning")
+    for field_name, url in sources.text_urls(record):
+        problem = sources.url_problem(url)
+        if problem:
+            add(field_name, f"malformed URL {url[:80]!r} in the text: {problem}")
+        elif sources.tier_of(url, tiers) == "refused":
+            add(field_name, f"{url[:80]!r} in the text is on a refused host (mirror, content farm or spam; see "
+                "data/source_tiers.yaml): cite the original page, or say what the text rests on without it")
 
 
 def check_deadline_basis(c: Mapping[str, Any], lines: Sequence[str], field: str, add: Add) -> None:

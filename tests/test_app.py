@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from geotrack import testing
 from geotrack.ui import leaflet as mapview
 
+pytestmark = pytest.mark.slow  # each test runs the whole page script
+
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LOCATED = {"ring-road-4-capital", "port-alpha", "port-bravo", "xss-airport", "rail-script-agency"}
 

@@ -1,8 +1,12 @@
 """The benchmark runs at a small size and its optimised paths return what the naive ones do (no timings)."""
 
+import pytest
+
 from bench import synthetic
 from bench.run import Report, Row, machine, run, write
 from bench.timing import StepTiming, summarise, table
+
+pytestmark = pytest.mark.slow  # the benchmark end to end at its smallest size
 
 
 def test_synthetic_items_have_realistic_shapes():

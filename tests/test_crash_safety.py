@@ -13,6 +13,8 @@ from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 from geotrack.testing import base_record, point_record
 
+pytestmark = pytest.mark.slow  # writers killed at random moments, a dozen trials per writer
+
 TRIALS_PER_WRITER = 12
 
 

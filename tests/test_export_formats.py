@@ -126,7 +126,8 @@ def test_gpkg_has_one_geometry_type_per_layer_and_the_tables(written, gdf, expec
     path = written["gpkg"]
     layers = dict(pyogrio.list_layers(path))
     assert layers == {"items_lines": "MultiLineString", "items_points": "Point", "items_polygons": "Polygon",
-                      "items_no_geometry": None, "documents": None, "fields": None, "metadata": None}
+                      "items_no_geometry": None, "documents": None, "fields": None, "metadata": None,
+                      "layer_styles": None}
     by_layer = {"items_lines": ["ring-road-4-capital", "rail-lao-cai-hai-phong"],
                 "items_points": ["port-nam-do-son"], "items_polygons": ["zone-cw"],
                 "items_no_geometry": ["site-unknown"]}

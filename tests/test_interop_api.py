@@ -19,6 +19,8 @@ from shapely.geometry import box, shape
 from geotrack.api import api_config
 from geotrack.filters import Filter
 
+pytestmark = pytest.mark.slow  # a pygeoapi server and GDAL clients
+
 
 def _free_port() -> int:
     with socket.socket() as sock:
@@ -26,9 +28,10 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _start(shipped: Shipped, *args: str) -> tuple[subprocess.Popen[bytes], str]:  # noqa: F811
+def _start(shipped: Shipped, *args: str, location: str | None = None  # noqa: F811
+           ) -> tuple[subprocess.Popen[bytes], str]:
     port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "geotrack.cli", "--store", str(shipped.store.location),
+    server = subprocess.Popen([sys.executable, "-m", "geotrack.cli", "--store", location or str(shipped.store.location),
                                "serve-api", "--port", str(port), *args],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}/collections/items"
@@ -123,3 +126,22 @@ def test_the_service_listens_on_loopback_by_default():
     config = api_config("store.gpkg", flt=Filter(modes=("rail",)))
     assert config["server"]["bind"]["host"] == "127.0.0.1"
     assert config["resources"]["items"]["providers"][0]["options"]["filter"] == {"modes": "rail"}
+
+
+def test_the_service_serves_a_postgis_store_as_it_serves_the_geopackage(shipped, postgis_server, tmp_path):  # noqa: F811
+    from geotrack.build import build
+    from geotrack.store import open_store
+
+    location = postgis_server.create_database()
+    build(open_store(location))
+    server, url = _start(shipped, location=location)
+    try:
+        features = _oapif_features(url, tmp_path)
+    finally:
+        server.terminate()
+        server.wait()
+    assert sorted(f["properties"]["id"] for f in features) == sorted(shipped.features)
+    by_id = {f["properties"]["id"]: f for f in features}
+    for item_id, exported in shipped.features.items():
+        assert by_id[item_id]["properties"]["status"] == exported["properties"]["status"]
+        assert (by_id[item_id]["geometry"] is None) == (exported["geometry"] is None)

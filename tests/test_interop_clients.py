@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 from interop import Shipped, duckdb_spatial, run, shipped  # noqa: F401  (the session fixture)
 
+pytestmark = pytest.mark.slow  # GDAL, DuckDB and validators on every export format
+
 GPKG_VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
 #: Item with Vietnamese diacritics in its name, to check the text survives each reader.
 _ID_FIELD = re.compile(r"^\s+id \(String\) = (\S+)$", re.MULTILINE)

@@ -8,6 +8,8 @@ from pathlib import Path
 import pytest
 from interop import Shipped, run, shipped  # noqa: F401  (the session fixture)
 
+from geotrack import styles
+
 SCRIPT = Path(__file__).parent / "qgis" / "open_exports.py"
 
 
@@ -27,6 +29,12 @@ def test_qgis_opens_every_export_and_an_edit_it_saves_imports_as_that_change(shi
     # QGIS 3.22 on GDAL 3.6 does not read gpkg_data_columns titles as aliases (GDAL 3.7 does); DATE is a date
     assert seen["gpkg_status_date_type"] == "Date"
     assert seen["gpkg_mode_widget"] == "ValueMap"  # the coded value list
+    # the lines open drawn as the map draws them: a category per mode and status in the mode's colour
+    assert seen["gpkg_renderer"] == "categorizedSymbol"
+    lines = {(f["properties"]["mode"], f["properties"]["status"]) for f in shipped.features.values()
+             if (f["geometry"] or {}).get("type", "").endswith("LineString")}
+    assert set(seen["gpkg_categories"]) == {f"{m}.{s}" for m, s in lines}
+    assert seen["gpkg_categories"]["rail.planned"] == styles.MODE_COLOURS["rail"]
     # every geometry type as its own sublayer (not only the first); rows without a location have none to show
     assert seen["csv_total"] == shipped.located and {s[2] for s in seen["csv_sublayers"]} == {"Point", "LineString"}
     assert seen["csv_crs"] == "EPSG:4326"

@@ -9,6 +9,8 @@ from contextlib import closing
 import pytest
 from interop import Shipped, run, shipped  # noqa: F401  (the session fixture)
 
+pytestmark = pytest.mark.slow  # GDAL edits of the exports imported back
+
 
 def _dry_run(shipped: Shipped, path, capsys) -> str:  # noqa: F811
     capsys.readouterr()

@@ -74,6 +74,7 @@ def records(draw):
     return record
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=records())
 def test_any_valid_item_survives_geojson_export_and_import(record, tmp_path):
@@ -110,6 +111,7 @@ filters = st.builds(
 )
 
 
+@pytest.mark.slow
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(flt=filters)
 def test_store_filter_equals_in_memory_filter(real_store, flt):
@@ -130,6 +132,7 @@ def test_the_generated_records_are_valid():
     assert [str(p) for p in check_record(base_record(), CTX) if p.severity == "error"] == []
 
 
+@pytest.mark.slow
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(record=records())
 def test_any_valid_item_survives_geopackage_export_and_import(record, tmp_path):

@@ -119,6 +119,7 @@ def _many_errors(path: Path, size: int) -> None:
     path.write_bytes(b'{"type":"FeatureCollection","features":[' + b",".join([feature] * count) + b"]}")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("make", "size", "error"), [
     (_zeros, 10 * 1024 * 1024, "JSON values"),
     (_zeros, settings.max_import_bytes - 1024, "JSON values"),

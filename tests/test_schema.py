@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 
 import pytest
@@ -16,6 +17,7 @@ from geotrack.validate import Context, check_record, check_records, errors_only
 COMMITMENT = point_record("x")["commitments"][0]
 
 
+@functools.cache  # reading the shipped dataset takes seconds; the checks do not change it
 def _ctx() -> Context:
     from geotrack.io import DATA_DIR, LAYERS_DIR
 

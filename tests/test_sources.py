@@ -57,3 +57,40 @@ def test_validate_refuses_refused_hosts_and_malformed_urls_and_warns_on_a_title_
                              "title": "Đẩy nhanh tiến độ các dự án tại Hoàng thành Thăng Long"}
     assert ("sources[0].url", "warning") in problems(record)
     assert ("sources[0].url", "error") not in problems(record)
+
+
+def test_urls_written_in_any_text_field_are_found_but_not_the_url_fields_themselves():
+    record = base_record() | {
+        "notes": "Length from https://example.org/length. Also see https://en.m.wikipedia.org./wiki/X",
+        "geography_notes": {"Bắc Ninh": "named by https://cafebet.org/a"},
+        "waypoints": [{"name": "A", "province": "Hà Nội", "source": "https://fresh.buzz/p (station named)"}],
+    }
+    found = sources.text_urls(record)
+    assert ("notes", "https://example.org/length") in found  # the sentence's full stop is not part of it
+    assert ("notes", "https://en.m.wikipedia.org./wiki/X") in found
+    assert ("geography_notes.Bắc Ninh", "https://cafebet.org/a") in found
+    assert ("waypoints[0].source", "https://fresh.buzz/p") in found
+    assert not any(field in ("status_source", "funding.source", "sources[0].url") for field, _ in found)
+
+
+def test_validate_refuses_a_refused_host_or_malformed_url_written_in_a_text_field():
+    record = base_record() | {"geometry_source": "Drawn from https://x.azureedge.net/wiki/Airport, as of 2026-11."}
+    assert ("geometry_source", "error") in problems(record)
+    record = base_record() | {"notes": "Coordinates from https://en.m.wikipedia.org./wiki/Hoa_Lac_Air_Base."}
+    assert ("notes", "error") in problems(record)
+    record = base_record() | {"geography_notes": {"Bắc Ninh": "per https://fresh.buzz/vn/a"}}
+    assert ("geography_notes.Bắc Ninh", "error") in problems(record)
+    clean = base_record() | {"geometry_source": "Drawn from https://www.openstreetmap.org/way/1, as of 2026-11.",
+                             "notes": "See https://tienphong.vn/b.tpo."}
+    assert not {p for p in problems(clean) if p[0] in ("geometry_source", "notes")}
+
+
+def test_a_year_a_commitment_states_is_backed_by_the_document_not_weak():
+    stated = {"deadline_basis": "stated", "start_year": 2026, "end_year": 2030, "deadline_text": "2026-2030"}
+    record = {"start_year": 2026, "end_year": 2030, "deadline_text": "2026-2030", "commitments": [stated],
+              "sources": [{"url": "https://cafef.vn/a.chn", "supports": ["start_year", "end_year", "funding"]}]}
+    assert sources.weak_facts(record, TIERS) == ["funding"]
+    horizon = stated | {"deadline_basis": "horizon"}
+    assert sources.weak_facts(record | {"commitments": [horizon]}, TIERS) == ["start_year", "end_year", "funding"]
+    other_year = stated | {"end_year": 2035}
+    assert "end_year" in sources.weak_facts(record | {"commitments": [other_year]}, TIERS)

@@ -286,6 +286,7 @@ def _writer_holding_the_lock(store, store_kind):
             yield
 
 
+@pytest.mark.slow
 def test_second_writer_gets_store_busy(make_store, make_dataset, store_kind):
     store = make_store()
     store.lock_timeout = 0.3
@@ -297,6 +298,7 @@ def test_second_writer_gets_store_busy(make_store, make_dataset, store_kind):
     assert store.exists()
 
 
+@pytest.mark.slow
 def test_a_waiting_writer_goes_on_when_the_lock_is_freed(built, store_kind):
     store, _, _ = built
     done = []

@@ -74,3 +74,14 @@ def test_cards_say_where_each_deadline_comes_from_and_mark_an_action_disagreemen
     assert "⚠" in cards[0] and "action (study or works)" in cards[0]
     vi = item.commitment_cards({"id": "x", "commitments": commitments}, "vi")
     assert "nghiên cứu (chưa có công trình)" in vi and "study (no works yet)" not in vi
+
+
+def test_each_source_link_carries_its_tier_and_a_weak_one_is_marked(rows):
+    row = rows["ring-road-4-capital"]
+    press = item.page_html(row, "en", source_tiers={"press_of_record": ["example.org"]})
+    assert press.count("(press of record)") == 3  # status source, funding source, the listed source
+    assert "gt-weak" not in press
+    weak = item.page_html(row, "vi", source_tiers={"press_of_record": ["tienphong.vn"]})
+    assert weak.count("⚠ nguồn yếu</span>") == 3 and "title='Không phải cổng thông tin chính thức" in weak
+    assert "gt-tier" not in item.page_html(row, "en") and "gt-weak" not in item.page_html(row, "en")
+    assert item.tier_mark("07/NQ-CP", {"official": ["gov.vn"]}, "en") == ""  # a document number is no web page

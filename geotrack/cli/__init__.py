@@ -243,7 +243,8 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("audit", help="coverage of the documents, commitments per reading rule, sources by tier, "
                        "weakly sourced facts")
-    p.add_argument("--strict", action="store_true", help="non-zero exit when a sentence naming a work is unaccounted")
+    p.add_argument("--strict", action="store_true",
+                   help="non-zero exit when a sentence naming a work is unaccounted or a URL is malformed or refused")
     p.set_defaults(func=cmd_audit)
 
     p = sub.add_parser("targets", help="region-wide numeric targets with their deadline and citation")

@@ -29,6 +29,9 @@ def cmd_geocheck(args: argparse.Namespace) -> int:
     say(f"{figures['located']} of {figures['items']} items located; {figures['with_reference_point']} held to a "
           f"reference point, {figures['with_stated_length']} to a stated length, {figures['with_waypoints']} to "
           f"{figures['waypoints']} waypoint(s)")
+    if figures["sites_not_drawn"]:
+        say(f"{len(figures['sites_not_drawn'])} berth(s), terminal(s) or apron(s) not drawn, no published position "
+            f"(geometry_source says why): {', '.join(figures['sites_not_drawn'])}")
     for check, counts in figures["checks"].items():
         say(f"  {check:16} {counts['errors']} unexplained, {counts['explained']} explained")
     say(f"{figures['errors']} unexplained issue(s)")
@@ -93,10 +96,12 @@ def cmd_conflicts(args: argparse.Namespace) -> int:
 def cmd_audit(args: argparse.Namespace) -> int:
     """Print the audit: document coverage, commitments per rule, sources by tier, weak facts."""
     dataset = read_dataset(args.data, args.layers)
+    dates = {number: document.date for number, document in dataset.documents.items()}
     report = audit.build_report([raw.record for raw in dataset.records], dataset.texts, dataset.coverage,
-                                dataset.source_tiers)
+                                dataset.source_tiers, dates)
     say(audit.format_report(report))
-    return 1 if args.strict and (report.unaccounted or report.coverage_problems) else 0
+    failing = report.unaccounted or report.coverage_problems or report.url_problems or report.unresolved_flagship_facts
+    return 1 if args.strict and failing else 0
 
 
 def cmd_targets(args: argparse.Namespace) -> int:

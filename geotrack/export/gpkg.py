@@ -1,4 +1,4 @@
-"""GeoPackage export: one layer per geometry family, an attributes table for unlocated items."""
+"""GeoPackage export: one layer per geometry family, an attributes table for unlocated items, QGIS styles."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from shapely.geometry.base import BaseGeometry
 
 from geotrack import vocab
 from geotrack.export.metadata import json_compact, summary
+from geotrack.export.qml import layer_qml
 from geotrack.features import field_title
 
 #: GeoPackage layer of each geometry type; items of one layer share ONE geometry type (ArcGIS asks for that).
@@ -89,7 +90,8 @@ def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
         pyogrio.write_dataframe(frame, path, driver="GPKG", layer=name, dataset_options=created or None, **options)
         created = {}
 
-    for name, part in gpkg_layers(table).items():
+    layers = gpkg_layers(table)
+    for name, part in layers.items():
         write_layer(part, name, layer_options={"IDENTIFIER": f"geotrack {name}", "DESCRIPTION": description})
         counts[name] = len(part)
     no_geometry = table[table.geometry.isna()]
@@ -108,6 +110,8 @@ def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     )
     write_layer(_metadata_table(meta, counts), "metadata")
     _describe_gpkg_columns(path, list(counts), fields, types)
+    _add_styles(path, {name: list(zip(part["mode"], part["status"], strict=True)) for name, part in layers.items()},
+                str(meta.get("as_of") or ""))
 
 
 def _documents_table(meta: Mapping[str, Any]) -> pd.DataFrame:
@@ -182,3 +186,41 @@ def _declare_dates(db: sqlite3.Connection, tables: list[str]) -> None:
             db.execute("UPDATE sqlite_master SET sql = replace(sql, ?, ?) WHERE type = 'table' AND name = ?",
                        (f'"{name}" TEXT', f'"{name}" DATE', table))
     db.execute("PRAGMA writable_schema = OFF")
+
+
+#: QGIS symbol kind of each styled layer (a GeometryCollection layer has no single symbol: left unstyled).
+STYLED_LAYERS: Mapping[str, str] = {"items_lines": "line", "items_points": "point", "items_polygons": "polygon"}
+
+_LAYER_STYLES = (
+    # the table QGIS creates when it saves a style into a GeoPackage, registered as QGIS registers it
+    "CREATE TABLE layer_styles (id INTEGER PRIMARY KEY AUTOINCREMENT, f_table_catalog TEXT(256),"
+    " f_table_schema TEXT(256), f_table_name TEXT(256), f_geometry_column TEXT(256), styleName TEXT(30),"
+    " styleQML TEXT, styleSLD TEXT, useAsDefault BOOLEAN, description TEXT, owner TEXT(30), ui TEXT(30),"
+    " update_time DATETIME DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ','now')))",
+    "INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+    " VALUES ('layer_styles', 'attributes', 'layer_styles', 'QGIS styles of the item layers',"
+    " strftime('%Y-%m-%dT%H:%M:%fZ','now'))",
+)
+
+
+def _add_styles(path: Path, pairs: Mapping[str, list[tuple[str, str]]], as_of: str) -> None:
+    """Store each item layer's QGIS style (:func:`geotrack.export.qml.layer_qml`) as its default in ``layer_styles``.
+
+    Stamped with the data's ``as_of`` rather than the clock, so two exports of the same data agree.
+    """
+    styled = {name: kind for name, kind in STYLED_LAYERS.items() if pairs.get(name)}
+    if not styled:
+        return
+    stamp = f"{as_of[:10]}T00:00:00.000Z" if as_of else None  # a DATETIME column: GDAL warns on a bare date
+    with closing(sqlite3.connect(path)) as db, db:
+        columns = dict(db.execute("SELECT table_name, column_name FROM gpkg_geometry_columns").fetchall())
+        for statement in _LAYER_STYLES:
+            db.execute(statement)
+        db.executemany(
+            "INSERT INTO layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, styleName,"
+            " styleQML, styleSLD, useAsDefault, description, owner, ui, update_time)"
+            " VALUES ('', '', ?, ?, ?, ?, '', 1, ?, '', '', ?)",
+            [(name, columns[name], f"geotrack {name}", layer_qml(kind, pairs[name]),
+              "mode colour, status line weight and dash, as on the geotrack map", stamp)
+             for name, kind in styled.items()],
+        )

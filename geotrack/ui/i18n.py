@@ -152,6 +152,12 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "col_source": ("Nguồn", "Source"),
         "added": ("thêm mới", "added"),
         "sources": ("Nguồn bên ngoài", "External sources"),
+        # a source's tier (data/source_tiers.yaml): strong tiers are named, a weak one is marked
+        "tier_official": ("nguồn chính thức", "official source"),
+        "tier_press_of_record": ("báo chí chính thống", "press of record"),
+        "tier_other": ("nguồn yếu", "weak source"),
+        "tier_other_help": ("Không phải cổng thông tin chính thức hay báo chí chính thống: hãy đối chiếu trước "
+                            "khi trích dẫn.", "Not an official portal or press of record: check it before citing."),
         "notes": ("Ghi chú", "Notes"),
         # timeline
         "timeline": ("Tiến độ (năm bắt đầu – năm hoàn thành)", "Timeline (start year – deadline)"),

@@ -14,6 +14,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
+from geotrack import sources
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry, decode_value
 from geotrack.conflicts import conflict_map
 from geotrack.ui import i18n
@@ -60,6 +61,23 @@ def reader_href(document: str, line: Any, item_id: str | None, lang: str) -> str
     return "?" + urlencode(query)
 
 
+def tier_mark(url: Any, tiers: Mapping[str, Any] | None, lang: str) -> str:
+    """A small mark of the tier of ``url``'s host: official and press of record named, a weak source flagged.
+
+    Empty without a tier list or for an address that is not a web page (a document number).
+    """
+    safe = safe_url(url)
+    if not tiers or not safe:
+        return ""
+    tier = sources.tier_of(safe, tiers)
+    if tier not in ("official", "press_of_record", "other"):
+        return ""  # validate refuses the rest: nothing stored should reach here
+    label = escape(i18n.t(f"tier_{tier}", lang))
+    if tier == "other":
+        return f" <span class='gt-weak' title='{escape(i18n.t('tier_other_help', lang))}'>⚠ {label}</span>"
+    return f" <span class='gt-muted gt-tier'>({label})</span>"
+
+
 def _site(url: str) -> str:
     return urlsplit(url).netloc.removeprefix("www.")
 
@@ -75,18 +93,21 @@ def _fact(label: str, value_html: str) -> str:
     return f"<dt>{escape(label)}</dt><dd>{value_html}</dd>"
 
 
-def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, tuple[str, str]] | None = None) -> str:
-    """The item's facts as a definition list (escaped)."""
+def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, tuple[str, str]] | None = None,
+               source_tiers: Mapping[str, Any] | None = None) -> str:
+    """The item's facts as a definition list (escaped); the status and funding sources carry their tier mark."""
     t = i18n.translator(lang)
     status = escape(i18n.status_label(row.get("status"), lang))
     if row.get("status_as_of"):
         status += f" <span class='gt-muted'>({escape(t('as_of'))} {escape(row['status_as_of'])})</span>"
     if safe_url(row.get("status_source")):
         status += f" · {link(row.get('status_source'), t('col_source'))}"
+        status += tier_mark(row.get("status_source"), source_tiers, lang)
     funding = row.get("funding") or {}
     money = escape(funding_text(funding, lang)) if funding else EMPTY
     if funding and safe_url(funding.get("source")):
         money += f" · {link(funding.get('source'), t('col_source'))}"
+        money += tier_mark(funding.get("source"), source_tiers, lang)
     agency, now = row.get("lead_agency"), row.get("lead_agency_current")
     agency_html = _text(agency)
     if now and now != agency:
@@ -165,8 +186,8 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
     return "".join(cards) or f"<p>{EMPTY}</p>"
 
 
-def sources_html(row: Mapping[str, Any], lang: str) -> str:
-    """The item's sources as a list of links: title, site, date and what each supports."""
+def sources_html(row: Mapping[str, Any], lang: str, source_tiers: Mapping[str, Any] | None = None) -> str:
+    """The item's sources as a list of links: title, site and its tier, date and what each supports."""
     t = i18n.translator(lang)
     items = []
     for s in row.get("sources") or ():
@@ -174,7 +195,7 @@ def sources_html(row: Mapping[str, Any], lang: str) -> str:
         title = s.get("title") or (url and _site(url)) or s.get("url")
         bits = [link(url, title)]
         if url:
-            bits.append(f"<span class='gt-muted'>{escape(_site(url))}</span>")
+            bits.append(f"<span class='gt-muted'>{escape(_site(url))}</span>{tier_mark(url, source_tiers, lang)}")
         if s.get("as_of"):
             bits.append(f"{escape(t('as_of'))} {escape(s['as_of'])}")
         if s.get("supports"):
@@ -232,16 +253,20 @@ def cite_line(row: Mapping[str, Any], lang: str, permalink: str, built_at: str, 
 
 
 def page_html(row: Mapping[str, Any], lang: str, *, titles: Mapping[str, str] | None = None,
-              corridor_names: Mapping[str, tuple[str, str]] | None = None) -> str:
-    """The item page's body: title, other-language name, facts, commitment cards and sources (escaped)."""
+              corridor_names: Mapping[str, tuple[str, str]] | None = None,
+              source_tiers: Mapping[str, Any] | None = None) -> str:
+    """The item page's body: title, other-language name, facts, commitment cards and sources (escaped).
+
+    With ``source_tiers`` (``data/source_tiers.yaml``) each source link carries its tier, a weak one marked.
+    """
     t = i18n.translator(lang)
     name, other = main_name(row, lang)
     head = f"<h3 class='gt-title'>{escape(name)}</h3>"
     if other:
         head += f"<div class='gt-muted'>{escape(other)}</div>"
     head += f"<div class='gt-muted gt-id'>{escape(row.get('id'))}</div>"
-    return (f"<article class='gt-item'>{head}{facts_html(row, lang, corridor_names)}"
+    return (f"<article class='gt-item'>{head}{facts_html(row, lang, corridor_names, source_tiers)}"
             f"<h4>{escape(t('commitments'))}</h4>{commitment_cards(row, lang, titles)}"
-            f"<h4>{escape(t('sources'))}</h4>{sources_html(row, lang)}</article>")
+            f"<h4>{escape(t('sources'))}</h4>{sources_html(row, lang, source_tiers)}</article>")
 
 

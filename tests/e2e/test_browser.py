@@ -173,3 +173,35 @@ def test_feature_ids_helper_matches_the_page(page: Page, app_server: Server):
     ids = frame.locator(".leaflet-container").get_attribute("data-gt-ids") or ""
     assert sorted(ids.split()) == sorted(_drawn_ids(page)) == ["port-alpha", "port-bravo", "xss-airport"]
     assert testing.feature_ids_in_script("") == []
+
+
+def _boundary_layers(page: Page) -> list[dict[str, Any]]:
+    """Province polygons Leaflet drew, with their name and whether they are the former (pre-2025) set."""
+    return map_frame(page).evaluate(
+        "() => { const out = []; window.map.eachLayer(l => { const f = l.feature;"
+        " if (f && !f.id && f.properties && f.properties.name && l.getBounds)"
+        "   out.push({name: f.properties.name, dashed: !!(l.options && l.options.dashArray)}); });"
+        " return out; }"
+    )
+
+
+def test_the_province_boundaries_are_drawn_offline_with_their_names(page: Page, app_server: Server,
+                                                                      offline: Offline):
+    frame = open_app(page, app_server.url)  # Vietnamese: the names as written there
+    drawn = _boundary_layers(page)
+    current = {d["name"] for d in drawn if not d["dashed"]}
+    assert {"Hà Nội", "Hải Phòng", "Hưng Yên", "Ninh Bình", "Bắc Ninh", "Quảng Ninh"} <= current
+    assert not any(d["dashed"] for d in drawn)  # the former provinces wait behind their toggle
+    # the names are on screen, inside the map, and come from the package's layers, not the network
+    box = page.locator(MAP_FRAME).bounding_box()
+    label = frame.locator(".gt-prov", has_text="Hải Phòng").first
+    expect(label).to_be_visible()
+    at = label.bounding_box()
+    assert box["x"] <= at["x"] and at["x"] + at["width"] <= box["x"] + box["width"]
+    assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} <= {"tile.openstreetmap.org"}
+    # the former provinces (before 1 July 2025) come on with their layer's toggle
+    frame.locator(".leaflet-control-layers").hover()
+    frame.locator(".leaflet-control-layers-overlays label", has_text="tỉnh cũ").locator("input").check()
+    expect(frame.locator(".gt-prov-former").first).to_be_attached()
+    former = {d["name"] for d in _boundary_layers(page) if d["dashed"]}
+    assert {"Hải Dương", "Thái Bình", "Hà Nam", "Nam Định"} <= former

@@ -136,6 +136,9 @@ def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(des
     assert quotes and all(not q.endswith("…") for q in quotes)
     sources = item.locator(".gt-sources a[href^='http']")
     assert sources.count() >= 1 and sources.first.get_attribute("rel") == "noopener noreferrer"
+    # each source names its host's tier (data/source_tiers.yaml): Ring Road 4's are all press of record
+    tiers = item.locator(".gt-sources .gt-tier").all_inner_texts()
+    assert len(tiers) == sources.count() and set(tiers) == {"(press of record)"}
     line_link = item.locator("a.gt-line").first
     href = line_link.get_attribute("href") or ""
     number = re.search(r"line=(\d+)", href).group(1)

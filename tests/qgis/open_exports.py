@@ -35,6 +35,10 @@ fields = lines.fields()
 out["gpkg_alias_status"] = fields.field("status").alias()
 out["gpkg_status_date_type"] = fields.field("status_as_of").typeName()
 out["gpkg_mode_widget"] = lines.editorWidgetSetup(fields.indexOf("mode")).type()
+# the layer's default style, read from the GeoPackage's layer_styles as QGIS opens it
+renderer = lines.renderer()
+out["gpkg_renderer"] = renderer.type()
+out["gpkg_categories"] = {c.value(): c.symbol().color().name() for c in getattr(renderer, "categories", list)()}
 csv_layer = QgsVectorLayer(csv, "csv", "ogr")
 out["csv_sublayers"] = [s.split("!!::!!")[1:4] for s in csv_layer.dataProvider().subLayers()]
 out["csv_total"] = sum(int(s.split("!!::!!")[2]) for s in csv_layer.dataProvider().subLayers())
