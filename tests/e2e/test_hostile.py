@@ -4,8 +4,8 @@ One store (:mod:`tests.e2e.hostile`) gives each payload its own item, with the p
 names, agencies, status source, source title, notes, deadline text and commitment section. The
 app shows them in the map's tooltips and popups, the item table, the item selectbox, the item
 page (title, other-language name, facts, commitment card, source link), the timeline (axis labels
-and tooltips) and the search box (from the URL). After all of it no marker ``window.__xss`` is set in any frame, no dialog
-opened and no element a payload would inject exists.
+and tooltips) and the search box (from the URL). After all of it no marker ``window.__xss`` is set
+in any frame, no dialog opened and no element a payload would inject exists.
 """
 
 from __future__ import annotations

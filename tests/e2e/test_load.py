@@ -34,9 +34,11 @@ from .browserkit import CHROMIUM, CHROMIUM_ARGS, LOCAL, MAP_FRAME, Server, start
 pytestmark = pytest.mark.browser
 
 SESSIONS = 10
-GLOBAL_TIMEOUT_S = 120
+# ceilings that keep the test bounded, not speed goals (those live in make bench): ten sessions each run
+# the whole page (summary, map, table, timeline) at once on a 2-core machine others share
+GLOBAL_TIMEOUT_S = 600
 RSS_LIMIT_KB = 1_500_000  # 1.5 GB
-WAIT_MS = 60_000  # one page's wait while ten sessions share the server
+WAIT_MS = 240_000  # one page's wait while ten sessions share the server
 
 #: (first filter, search typed in the second round): distinct modes, provinces, statuses, documents, search.
 PLANS: tuple[tuple[Filter, str], ...] = (
