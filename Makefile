@@ -89,7 +89,8 @@ test: install browser-deps postgis-deps interop-deps  ## everything the tests ne
 	$(PY) -m pytest -m "not qgis"
 
 screenshots: store browser-deps  ## the key views (desktop and phone, both languages) into docs/screenshots/
-	$(PY) -m tests.e2e.screenshots $(STORE)
+	@# from tests/: pygeoapi installs a top-level package named "tests" that shadows ours
+	cd tests && ../$(PY) -m e2e.screenshots $(abspath $(STORE))
 
 bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈20 min)
 	$(PY) -m bench --browser $(BENCH_ARGS)

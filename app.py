@@ -27,7 +27,7 @@ from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import is_database_url, open_store
 from geotrack.store.location import scrub
-from geotrack.ui import background, choices, i18n, item, reader, state, summary, timeline
+from geotrack.ui import background, choices, frontend, i18n, item, reader, state, summary, timeline
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import payload as mappayload
@@ -319,14 +319,16 @@ def sidebar(page: Page) -> str:
                        format_func=lambda v: i18n.funding_label(v, lang))
         st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
                        format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
-        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format="YYYY-MM-DD",
+        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format=t("date_format"),
                       min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
-        st.date_input(t("changed_since"), key="f_since", value=None, format="YYYY-MM-DD",
+        st.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
                       min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
         st.checkbox(t("basemap"), key="basemap")
         st.caption(t("link_hint"))
         st.caption(t("built_at", built_at=page.built_at))
+        # Streamlit's own frontend strings and date picker in the page's language
+        st.html(frontend.script(lang), unsafe_allow_javascript=True)
     return str(lang)
 
 
@@ -493,7 +495,8 @@ def table_and_picker(page: Page) -> None:
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
     if len(ids) > settings.select_max_items:
-        st.caption(t("select_too_many", n=f"{len(ids):,}", limit=f"{settings.select_max_items:,}"))
+        st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
+                      limit=i18n.number(settings.select_max_items, page.lang)))
     rows = page.gdf[page.gdf["id"].isin(listed)]
     names = {r["id"]: views.item_name(r, page.lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
     st.session_state.pick_item = st.session_state.sel
@@ -506,7 +509,8 @@ def timeline_section(page: Page) -> None:
     t = page.t
     st.subheader(t("timeline"))
     if len(page.gdf) > settings.timeline_max_items:
-        st.caption(t("timeline_too_many", n=f"{len(page.gdf):,}", limit=settings.timeline_max_items))
+        st.caption(t("timeline_too_many", n=i18n.number(len(page.gdf), page.lang),
+                     limit=i18n.number(settings.timeline_max_items, page.lang)))
         return
     chart = timeline.chart(page.gdf, page.lang)
     if chart is None:
@@ -551,7 +555,8 @@ def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
     deck, drawn = _deck(page.path, page.built_at, page.flt, page.lang)
     count = len(page.gdf)
-    st.caption(page.t("webgl_map", n=f"{count:,}", limit=f"{settings.webgl_min_items():,}"))
+    st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),
+                      limit=i18n.number(settings.webgl_min_items(), page.lang)))
     st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
     if count > drawn:
         st.caption(page.t("not_drawn", n=count - drawn))

@@ -16,6 +16,7 @@ from streamlit.testing.v1 import AppTest
 
 from geotrack import testing
 from geotrack.ui import leaflet as mapview
+from geotrack.ui import style as look
 
 pytestmark = pytest.mark.slow  # each test runs the whole page script
 
@@ -150,7 +151,7 @@ def test_selected_item_shows_its_page_escaped(run_app):
     page = _html(at)
     assert "gt-item" in page and "&lt;img src=x" in page and "<img" not in page
     args = _map_args(at)
-    assert args["center"] is not None and args["zoom"] == 15
+    assert args["center"] is not None and args["zoom"] == look.FOCUS_MAX_ZOOM
     assert "xss-airport" in (args["feature_group"] or "")
     assert at.query_params["sel"] == "xss-airport"
 

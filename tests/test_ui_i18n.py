@@ -7,10 +7,13 @@ import re
 import string
 
 import pytest
+import yaml
 
 from geotrack import vocab
 from geotrack.errors import GeotrackError
 from geotrack.ui import i18n
+
+ROOT = pathlib.Path(__file__).resolve().parent.parent
 
 
 def _fields(text: str) -> set[str]:
@@ -87,3 +90,29 @@ def test_labels_used_by_the_code_exist():
     assert {p for p in prefixes if not any(k.startswith(p) for k in i18n.LABELS)} == set()
     for field in ("deadline", "start_year", "lead_agency"):
         assert f"conflict_{field}" in i18n.LABELS
+
+
+@pytest.mark.parametrize(("value", "lang", "decimals", "expected"), [
+    (85813, "vi", None, "85.813"), (85813, "en", None, "85,813"),
+    (2689.819, "vi", None, "2.689,819"), (2689.819, "en", None, "2,689.819"),
+    (112.8, "vi", 1, "112,8"), (1700000, "vi", None, "1.700.000"), (7000.0, "en", None, "7,000"),
+])
+def test_number_groups_as_the_language_writes_and_never_rounds_a_stated_figure(value, lang, decimals, expected):
+    assert i18n.number(value, lang, decimals) == expected
+
+
+def test_section_references_read_in_english_on_the_english_page_and_as_written_otherwise():
+    assert i18n.section_label("Mục II.4, (i) Về đường bộ", "vi") == "Mục II.4, (i) Về đường bộ"
+    assert i18n.section_label("Mục II.4, (i) Về đường bộ", "en") == "Section II.4, (i) roads"
+    assert i18n.section_label("Phụ lục 3, mục IV (Cảng biển), dòng 1", "en") == \
+        "Appendix 3, section IV (Seaports), row 1"
+
+
+def test_every_section_in_the_data_has_no_vietnamese_word_left_in_english():
+    # the data's own section references: a new wording needs its English words
+    vietnamese = re.compile(r"[àáảãạăằắẳẵặâầấẩẫậđèéẻẽẹêềếểễệìíỉĩịòóỏõọôồốổỗộơờớởỡợùúủũụưừứửữựỳýỷỹỵ]", re.I)
+    sections = {c["section"] for path in (ROOT / "data" / "items").glob("*.yaml")
+                for item in yaml.safe_load(path.read_text(encoding="utf-8"))["items"]
+                for c in item.get("commitments") or () if c.get("section")}
+    assert sections
+    assert sorted(s for s in sections if vietnamese.search(i18n.section_label(s, "en"))) == []

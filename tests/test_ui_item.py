@@ -76,6 +76,22 @@ def test_cards_say_where_each_deadline_comes_from_and_mark_an_action_disagreemen
     assert "nghiên cứu (chưa có công trình)" in vi and "study (no works yet)" not in vi
 
 
+def test_the_vietnamese_page_folds_the_data_teams_english_and_writes_sections_as_the_documents_do():
+    row = {"id": "x", "name_vi": "Cầu", "name_en": "Bridge", "notes": "Deadline from the 2024 plan.",
+           "geometry_source": "Drawn from waypoints.", "location_precision": "approximate",
+           "commitments": [{"document": "14/NQ-CP", "section": "Mục II.4, (i) Về đường bộ", "line": 441,
+                            "quote": "Đến năm 2027", "deadline_text": "Đến năm 2027"}]}
+    vi, en = item.page_html(row, "vi"), item.page_html(row, "en")
+    # in Vietnamese: the English notes under a summary saying so, marked lang='en'; the other name marked too
+    assert "<summary>Ghi chú của nhóm dữ liệu (bằng tiếng Anh, bấm để xem)</summary><span lang='en'>Deadline from" in vi
+    assert "<div class='gt-muted' lang='en'>Bridge</div>" in vi
+    assert "· Mục II.4, (i) Về đường bộ ·" in vi and "Mục Mục" not in vi
+    # in English: the notes as they are, the section in English, the Vietnamese name and quotes marked lang='vi'
+    assert "Deadline from the 2024 plan." in en and "<details" not in en
+    assert "· Section II.4, (i) roads ·" in en and "Mục" not in en
+    assert "<div class='gt-muted' lang='vi'>Cầu</div>" in en and "<q lang='vi'>Đến năm 2027</q>" in en
+
+
 def test_each_source_link_carries_its_tier_and_a_weak_one_is_marked(rows):
     row = rows["ring-road-4-capital"]
     press = item.page_html(row, "en", source_tiers={"press_of_record": ["example.org"]})

@@ -193,7 +193,7 @@ def test_js_json_cannot_close_the_script():
 
 def test_focus_view():
     view = look.focus_view(Point(106.0, 21.0))
-    assert view == ((21.0, 106.0), 15)
+    assert view == ((21.0, 106.0), look.FOCUS_MAX_ZOOM)
     wide = look.focus_view(LineString([(105.0, 20.5), (106.5, 21.5)]))
     assert wide is not None and 7 <= wide[1] <= 10
     assert look.focus_view(None) is None

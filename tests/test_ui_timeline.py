@@ -65,7 +65,7 @@ def test_chart_has_bars_today_and_overdue_colours(frame):
     colour = spec["layer"][0]["encoding"]["color"]["scale"]
     assert colour["range"] == [timeline.OVERDUE_COLOUR, timeline.ON_TIME_COLOUR]
     datasets = spec["datasets"].values()
-    assert any(any(str(row.get("label", "")).startswith("Today 2026-03-01") for row in d) for d in datasets)
+    assert any(any(str(row.get("label", "")) == "Today\n2026-03-01" for row in d) for d in datasets)
     assert any(abs(row.get("x", 0) - 2026.16) < 0.01 for d in datasets for row in d)
 
 

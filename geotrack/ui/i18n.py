@@ -68,6 +68,9 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "map": ("Bản đồ", "Map"),
         "frame_selection": ("Khung vùng chọn", "Frame the selection"),
         "whole_extent": ("Toàn bộ phạm vi", "Whole extent"),
+        "zoom_in": ("Phóng to", "Zoom in"),
+        "zoom_out": ("Thu nhỏ", "Zoom out"),
+        "layers": ("Lớp bản đồ", "Layers"),
         "provinces_layer": ("Ranh giới tỉnh (từ 7/2025)", "Province boundaries (since July 2025)"),
         "provinces_former_layer": ("Ranh giới tỉnh cũ (trước 7/2025)", "Former province boundaries (before July 2025)"),
         "legend": ("Chú giải", "Legend"),
@@ -159,6 +162,9 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "tier_other_help": ("Không phải cổng thông tin chính thức hay báo chí chính thống: hãy đối chiếu trước "
                             "khi trích dẫn.", "Not an official portal or press of record: check it before citing."),
         "notes": ("Ghi chú", "Notes"),
+        "in_english": ("{what} (bằng tiếng Anh, bấm để xem)", "{what}"),
+        "how_drawn": ("Cách vẽ", "How it was drawn"),
+        "data_notes": ("Ghi chú của nhóm dữ liệu", "The data team's notes"),
         # timeline
         "timeline": ("Tiến độ (năm bắt đầu – năm hoàn thành)", "Timeline (start year – deadline)"),
         "timeline_none": ("Không có công trình nào có năm bắt đầu hoặc hoàn thành.",
@@ -208,6 +214,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "field_lead_agency_current": ("cơ quan chủ trì hiện nay", "current lead agency"),
         "field_provinces": ("tỉnh, thành phố", "provinces"),
         "field_geometry": ("hình vẽ", "geometry"),
+        "field_geometry_source": ("cách vẽ", "how it was drawn"),
+        "field_stated_length_km": ("chiều dài theo văn bản", "stated length"),
         "field_name_vi": ("tên tiếng Việt", "Vietnamese name"),
         "field_name_en": ("tên tiếng Anh", "English name"),
         "field_notes": ("ghi chú", "notes"),
@@ -234,6 +242,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "show_overdue": ("Xem {n} công trình quá hạn", "Show the {n} overdue"),
         "show_conflicts": ("Xem {n} công trình có văn bản vênh nhau", "Show the {n} disputed"),
         "as_of_date": ("Dữ liệu tính đến ngày", "Data as of"),
+        "date_format": ("DD/MM/YYYY", "YYYY-MM-DD"),
         "as_of_help": ("Xem dữ liệu như đã ghi vào cuối ngày này (theo lịch sử kho).",
                        "See the data as recorded at the end of this day (from the store's history)."),
         "as_of_shown": ("Đang xem dữ liệu tính đến {day}.", "Showing the data as of {day}."),
@@ -274,6 +283,38 @@ DOCUMENT_TITLES_EN: Final[Mapping[str, str]] = MappingProxyType({
 def document_title(number: str, title_vi: str, lang: str = DEFAULT_LANG) -> str:
     """A document's title in ``lang`` (the Vietnamese title when no English one is known)."""
     return DOCUMENT_TITLES_EN.get(number, title_vi) if lang == "en" else title_vi
+
+
+#: Words of the documents' section references, in English (longest first: "Phụ lục" before "mục").
+_SECTION_WORDS_EN: Final[tuple[tuple[str, str], ...]] = (
+    ("Về đường thủy nội địa", "inland waterways"), ("Vẽ đường thủy nội địa", "inland waterways"),
+    ("Về cảng hàng không", "airports"), ("Về đường hàng không", "air transport"), ("Về đường biển", "sea transport"),
+    ("Về đường bộ", "roads"), ("Về đường sắt", "railways"), ("Về cảng biển", "seaports"),
+    ("Đường thủy nội địa", "Inland waterways"), ("Cảng biển", "Seaports"),
+    ("Phát triển công nghiệp", "industrial development"), ("tình hình", "situation"),
+    ("Phụ lục", "Appendix"), ("Mục", "Section"), ("mục", "section"), ("dòng", "row"),
+)
+
+
+def section_label(section: str, lang: str = DEFAULT_LANG) -> str:
+    """A document section reference ("Mục II.4, (i) Về đường bộ") as written, or in English."""
+    if lang != "en":
+        return section
+    for vi, en in _SECTION_WORDS_EN:
+        section = section.replace(vi, en)
+    return section
+
+
+def number(value: float, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
+    """``value`` with grouped thousands as ``lang`` writes them (Vietnamese: 85.813,5; English: 85,813.5).
+
+    ``decimals=None`` keeps the decimals the value has (at most 3): a stated figure is never rounded.
+    """
+    if decimals is None:
+        fraction = repr(float(value)).partition(".")[2].rstrip("0")
+        decimals = 0 if "e" in fraction else min(len(fraction), 3)
+    text = f"{value:,.{decimals}f}"
+    return text.translate(str.maketrans(",.", ".,")) if lang == "vi" else text
 
 
 def has(key: str) -> bool:

@@ -85,8 +85,22 @@ def _site(url: str) -> str:
 def _deadline(row: Mapping[str, Any]) -> str:
     """The deadline year, then the wording the documents use (a quote, kept as written)."""
     end, text = row.get("end_year"), row.get("deadline_text")
-    parts = [escape(end) if end is not None else "", f"“{escape(text)}”" if text else ""]
+    parts = [escape(end) if end is not None else "", f"<q lang='vi'>{escape(text)}</q>" if text else ""]
     return " · ".join(p for p in parts if p) or EMPTY
+
+
+def _english(text: Any, what: str, lang: str) -> str:
+    """The data team's words (in English), marked ``lang='en'``.
+
+    On a Vietnamese page they are folded under a summary saying they are in English, so the page
+    reads in one language.
+    """
+    if not text:
+        return ""
+    if lang == "en":
+        return escape(text)
+    body = f"<span lang='en'>{escape(text)}</span>"
+    return f"<details class='gt-en'><summary>{escape(i18n.t('in_english', lang, what=what))}</summary>{body}</details>"
 
 
 def _fact(label: str, value_html: str) -> str:
@@ -118,13 +132,13 @@ def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, t
     corridors = [names[c][index] if c in names else c for c in row.get("corridors") or ()]
     stated, drawn = row.get("stated_length_km"), row.get("length_km")
     lengths = " · ".join(part for part in (
-        f"{escape(t('stated'))}: {stated:,.1f} km" if isinstance(stated, int | float) else "",
-        f"{escape(t('drawn'))}: {drawn:,.1f} km" if isinstance(drawn, int | float) and drawn > 0 else "") if part)
+        f"{escape(t('stated'))}: {i18n.number(stated, lang, 1)} km" if isinstance(stated, int | float) else "",
+        f"{escape(t('drawn'))}: {i18n.number(drawn, lang, 1)} km" if isinstance(drawn, int | float) and drawn > 0
+        else "") if part)
     location = " · ".join(part for part in (
         escape(t(f"precision_{row['location_precision']}")) if row.get("location_precision") else "",
         # how the geometry was drawn: the data team's words, in English
-        f"<span lang='en'>{escape(row['geometry_source'])}</span>" if row.get("geometry_source") else "")
-        if part)
+        _english(row.get("geometry_source"), t("how_drawn"), lang)) if part)
     pairs = [
         (t("status"), status),
         (t("deadline"), _deadline(row)),
@@ -137,7 +151,7 @@ def facts_html(row: Mapping[str, Any], lang: str, corridor_names: Mapping[str, t
         (t("location"), location or EMPTY),
         (t("col_length"), lengths or EMPTY),
         # the notes are the data team's, in English: marked so, not translated
-        (t("notes"), f"<span lang='en'>{_text(row.get('notes'))}</span>" if row.get("notes") else EMPTY),
+        (t("notes"), _english(row.get("notes"), t("data_notes"), lang) or EMPTY),
     ]
     return "<dl class='gt-facts'>" + "".join(_fact(k, v) for k, v in pairs) + "</dl>"
 
@@ -159,7 +173,7 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
         if titles and titles.get(doc):
             where.append(f"<span class='gt-muted'>{escape(titles[doc])}</span>")
         if c.get("section"):
-            where.append(f"{escape(t('col_section'))} {escape(c['section'])}")
+            where.append(escape(i18n.section_label(str(c["section"]), lang)))
         if c.get("line") is not None:
             href = reader_href(doc, c["line"], str(row.get("id") or "") or None, lang)
             where.append(f"<a class='gt-line' href='{escape(href)}' target='_self'>"
@@ -167,12 +181,15 @@ def commitment_cards(row: Mapping[str, Any], lang: str, titles: Mapping[str, str
         flags = [i18n.t(f"conflict_{f}", lang) for f in conflicts if doc in conflicts[f]]
         deadline = c.get("deadline_text") or c.get("end_year")
         extra = []
-        if deadline:
-            extra.append(f"{escape(t('deadline'))}: {escape(deadline)}")
+        if deadline:  # the document's words (a quote) or its year
+            extra.append(f"{escape(t('deadline'))}: <q lang='vi'>{escape(deadline)}</q>" if c.get("deadline_text")
+                         else f"{escape(t('deadline'))}: {escape(deadline)}")
         basis = c.get("deadline_basis")
         if i18n.has(f"basis_{basis}"):
-            told = t(f"basis_{basis}") + (f" ({c['deadline_from']})" if c.get("deadline_from") else "")
-            extra.append(f"{escape(t('deadline_basis'))}: {escape(told)}")
+            # where the deadline is read from: the data team's words, in English
+            told = escape(t(f"basis_{basis}")) + (f" ({_english(c['deadline_from'], t('deadline_from'), lang)})"
+                                                   if c.get("deadline_from") else "")
+            extra.append(f"{escape(t('deadline_basis'))}: {told}")
         action = f"action_{c.get('action')}"
         if i18n.has(action):
             extra.append(f"{escape(t('commitment_action'))}: {escape(t(action))}")
@@ -262,8 +279,8 @@ def page_html(row: Mapping[str, Any], lang: str, *, titles: Mapping[str, str] | 
     t = i18n.translator(lang)
     name, other = main_name(row, lang)
     head = f"<h3 class='gt-title'>{escape(name)}</h3>"
-    if other:
-        head += f"<div class='gt-muted'>{escape(other)}</div>"
+    if other:  # the name in the other language, marked so
+        head += f"<div class='gt-muted' lang='{'vi' if lang == 'en' else 'en'}'>{escape(other)}</div>"
     head += f"<div class='gt-muted gt-id'>{escape(row.get('id'))}</div>"
     return (f"<article class='gt-item'>{head}{facts_html(row, lang, corridor_names, source_tiers)}"
             f"<h4>{escape(t('commitments'))}</h4>{commitment_cards(row, lang, titles)}"

@@ -252,7 +252,9 @@ class _Finish(_Macro):
     def __init__(self, lang: str) -> None:
         super().__init__()
         self._name = "GtFinish"
-        self.labels_js = js_json({"frame": i18n.t("frame_selection", lang), "whole": i18n.t("whole_extent", lang)})
+        self.labels_js = js_json({"frame": i18n.t("frame_selection", lang), "whole": i18n.t("whole_extent", lang),
+                                  "zoomIn": i18n.t("zoom_in", lang), "zoomOut": i18n.t("zoom_out", lang),
+                                  "layers": i18n.t("layers", lang)})
 
 
 class _Boundaries(_Macro):
@@ -312,7 +314,7 @@ def build_map(
     """
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, zoom_snap=0.25, tiles=None, prefer_canvas=True,
-                    control_scale=True, height=height)
+                    control_scale=False, height=height)  # metric only: js/map.js adds it
     if tiles:
         folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
                          control=False).add_to(m)

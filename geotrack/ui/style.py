@@ -102,7 +102,7 @@ def funding_text(funding: Mapping[str, Any] | None, lang: str) -> str:
     amount, unit = funding.get("amount"), funding.get("unit")
     if amount is not None:
         unit_label = i18n.t(unit, lang) if unit in ("billion_vnd", "million_usd") else str(unit or "")
-        figure = f"{amount:,.0f}" if isinstance(amount, int | float) else str(amount)
+        figure = i18n.number(amount, lang) if isinstance(amount, int | float) else str(amount)
         as_of = f", {i18n.t('as_of', lang)} {funding['as_of']}" if funding.get("as_of") else ""
         parts.append(f"{figure} {unit_label}{as_of}".strip())
     return "; ".join(parts) or i18n.t("unknown", lang)
@@ -129,6 +129,11 @@ def payload_zoom(count: int) -> int | None:
 
 
 
+#: The closest a selected item is shown: offline the map has only province boundaries, and a point at
+#: street zoom sits alone in an empty square; at 12 its neighbours and a boundary with its name show.
+FOCUS_MAX_ZOOM: Final = 12
+
+
 def focus_view(geom: BaseGeometry | None, *, width_px: int = 900, height_px: int = 560) -> tuple[
         tuple[float, float], int] | None:
     """(center ``(lat, lon)``, zoom) that shows ``geom`` whole in a map of the given size, or ``None``."""
@@ -139,7 +144,7 @@ def focus_view(geom: BaseGeometry | None, *, width_px: int = 900, height_px: int
     dx, dy = max(east - west, 1e-6), max(_mercator_y(north) - _mercator_y(south), 1e-6)
     zoom_x = math.log2(width_px / 256 * 360 / dx)
     zoom_y = math.log2(height_px / 256 * 2 * math.pi / dy)
-    zoom = int(max(5, min(15, math.floor(min(zoom_x, zoom_y) - 0.3))))
+    zoom = int(max(5, min(FOCUS_MAX_ZOOM, math.floor(min(zoom_x, zoom_y) - 0.3))))
     return (round(center[0], MAP_DECIMALS), round(center[1], MAP_DECIMALS)), zoom
 
 

@@ -69,9 +69,12 @@ def timeline_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG,
             "name": html.escape(str(name), quote=False),
             "status": html.escape(i18n.status_label(row.get("status"), lang), quote=False),
             "deadline_text": html.escape(str(row.get("deadline_text") or ""), quote=False),
+            # what a screen reader says of the bar (Vega would name the raw fields: "label", "end", "overdue")
+            "description": f"{name}, {start or '?'}–{end or '?'}, {i18n.status_label(row.get('status'), lang)}, "
+                           f"{i18n.t('overdue' if overdue else 'on_time', lang)}",
         })
     frame = pd.DataFrame(rows, columns=["id", "label", "start", "end", "at", "kind", "years", "overdue",
-                                        "is_overdue", "name", "status", "deadline_text"])
+                                        "is_overdue", "name", "status", "deadline_text", "description"])
     if frame.empty:
         return frame
     seen = frame["label"].duplicated(keep=False)
@@ -109,10 +112,11 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
         "overdue:N",
         title=None,
         scale=alt.Scale(domain=[t("overdue"), t("on_time")], range=[OVERDUE_COLOUR, ON_TIME_COLOUR]),
-        legend=alt.Legend(orient="top"),
+        # stacked: side by side, the second entry ran past a phone's edge
+        legend=alt.Legend(orient="top", direction="vertical", description=t("legend")),
     )
     y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
-              axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11))
+              axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11, description=t("sum_items")))
     tooltip = [
         alt.Tooltip("name:N", title=t("col_name")),
         alt.Tooltip("status:N", title=t("status")),
@@ -127,23 +131,28 @@ def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date |
     base = alt.Chart(frame)
     bars = base.transform_filter(alt.datum.kind == "span").mark_bar(cornerRadius=2).encode(
         x=alt.X("start:Q", title=t("year"), scale=x_scale,
-                axis=alt.Axis(format="d", tickMinStep=1, orient="top", grid=True)),
+                axis=alt.Axis(format="d", tickMinStep=1, orient="top", grid=True, description=t("year"))),
         x2="end:Q",
         y=y,
         color=colour,
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
         tooltip=tooltip,
+        description="description:N",
     ).add_params(pick)
     milestones = base.transform_filter(alt.datum.kind == "milestone").mark_point(
         shape="diamond", size=140, filled=True).encode(
-        x=alt.X("at:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip,
+        x=alt.X("at:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip, description="description:N",
         opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
     )
     year_fraction = today.year + (today.timetuple().tm_yday - 1) / 365.0
-    now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')} {today.isoformat()}"]})
-    rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5).encode(
+    now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')}\n{today.isoformat()}"]})
+    rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5, aria=False).encode(
         x=alt.X("x:Q", scale=x_scale))
-    rule_text = alt.Chart(now).mark_text(align="left", dx=4, dy=8, fontSize=11, color="#222").encode(
+    # on two lines, on the side of the line with room: on a phone the plot is narrow and the text was cut
+    late = (year_fraction - low) / (high - low) > 0.6
+    rule_text = alt.Chart(now).mark_text(align="right" if late else "left", dx=-4 if late else 4, dy=4,
+                                         baseline="top", lineBreak="\n", fontSize=11, color="#222",
+                                         aria=False).encode(
         x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N"
     )
     return cast(alt.LayerChart, alt.layer(bars, milestones, rule, rule_text).properties(height=alt.Step(ROW_PX)))

@@ -17,7 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from geotrack.ui import i18n, style
+from geotrack.ui import frontend, i18n, style
 
 from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, start_server, stop_server, wait_idle
 
@@ -253,8 +253,9 @@ def _label_boxes(page: Page) -> list[dict[str, float]]:
     chart = page.locator("[data-testid='stVegaLiteChart']").first
     chart.scroll_into_view_if_needed()
     return chart.evaluate(
-        """(el) => [...el.querySelectorAll('g.role-axis')]
-                     .filter(g => (g.getAttribute('aria-label') || '').startsWith('Y-axis'))
+        r"""(el) => [...el.querySelectorAll('g.role-axis')]
+                     .filter(g => ![...g.querySelectorAll('.role-axis-label text')]
+                                     .every(t => /^\d+$/.test(t.textContent)))  // not the years' axis
                      .flatMap(g => [...g.querySelectorAll('.role-axis-label text')])
                      .map(t => t.getBoundingClientRect())
                      .filter(b => b.width > 0).map(b => ({x: b.x, y: b.y, w: b.width, h: b.height}))""")
@@ -272,26 +273,101 @@ def test_timeline_rows_never_overlap_and_yearless_items_are_listed(desktop: Page
 
 
 def _page_text(page: Page, lang: str) -> str:
-    """The page's text without what the data says in another language (quotes, notes: marked ``lang``)."""
-    return page.locator("[data-testid='stApp']").evaluate(
-        "(el, lang) => { const copy = el.cloneNode(true);"
+    """What the page shows (the whole document, the dropdowns and pickers Streamlit adds outside the app
+    too), without what the data says in another language (names, quotes, notes: marked ``lang``) and
+    without icon ligatures ("download", "expand_more": drawn as icons)."""
+    return page.evaluate(
+        "(lang) => { const copy = document.body.cloneNode(true);"
+        " copy.querySelectorAll('script, style, [data-testid=stIconMaterial]').forEach(e => e.remove());"
         " copy.querySelectorAll('[lang]').forEach(e => { if (e.getAttribute('lang') !== lang) e.remove(); });"
-        " document.body.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }", lang)
+        " copy.style.cssText = 'position:absolute;left:0;top:0;width:1440px';"
+        " document.documentElement.appendChild(copy); const text = copy.innerText; copy.remove(); return text; }",
+        lang)
 
 
-@NEW_LAYOUT
+def _page_attributes(page: Page) -> list[str]:
+    """Tool tips, placeholders and accessible names on the page (outside the map's frame)."""
+    return page.evaluate(
+        "() => { const names = ['title', 'placeholder', 'aria-label', 'aria-roledescription'];"
+        " return Array.from(document.querySelectorAll(names.map(n => `[${n}]`).join(',')))"
+        ".filter(e => !e.closest('[lang]:not(html)'))"
+        ".flatMap(e => names.map(a => e.getAttribute(a)).filter(Boolean)); }")
+
+
+def _walk_the_widgets(page: Page, lang: str) -> str:
+    """Open what holds Streamlit's own strings; return everything shown along the way.
+
+    A multiselect's list ("Select all"), the same list after a search that matches nothing ("No
+    results"), a text input being typed in ("Press Enter to apply"), the date picker (month and
+    weekday names, the date field's empty segments), the map's controls (zoom titles, scale).
+    """
+    seen = [_page_text(page, lang), *_page_attributes(page)]
+    page.locator(".st-key-f_modes input").click()
+    expect(page.locator("[data-testid='stMultiSelectDropdown'] [data-key='__select_all__']")).to_be_visible()
+    seen.append(_page_text(page, lang))
+    page.keyboard.type("zzzq")
+    expect(page.locator("[data-testid='stMultiSelectDropdown'] [role='listbox'][data-empty='true']")).to_be_visible()
+    seen += [_page_text(page, lang), *_page_attributes(page)]
+    page.keyboard.press("Escape")
+    page.keyboard.press("Escape")
+    date = page.locator(".st-key-f_as_of")
+    date.scroll_into_view_if_needed()
+    date.locator("[data-testid='stDateInputCalendarButton']").click()
+    expect(page.locator("[role='dialog'] [role='grid']")).to_be_visible()
+    seen += [_page_text(page, lang), *_page_attributes(page)]
+    page.keyboard.press("Escape")
+    search = page.locator(".st-key-f_search input")
+    search.focus()
+    page.keyboard.type("abc")
+    expect(page.locator(".st-key-f_search [data-testid='InputInstructions']")).not_to_be_empty()
+    seen.append(_page_text(page, lang))
+    search.fill("")  # typed, never applied: the page stays as it was
+    search.blur()
+    wait_idle(page)
+    seen.append(map_frame(page).evaluate(
+        "() => [document.querySelector('.leaflet-control-scale').innerText,"
+        " ...Array.from(document.querySelectorAll('.leaflet-control a[title]')).map(a => a.title)].join('\\n')"))
+    return "\n".join(seen)
+
+
+#: Streamlit's own frontend strings, and the English the page must never show in Vietnamese.
+ENGLISH_FRONTEND = [*[s for s in frontend.STREAMLIT_VI if len(s) > 4], "Choose an option", "Press Enter",
+                    "Zoom in", "Zoom out", "Layers", "X-axis", "Y-axis", "legend", "mark container", "overdue"]
+MONTHS_EN = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+             "November", "December"]
+#: Vietnamese that the English page must never show: its own labels, the frontend table, section words.
+VIETNAMESE_ONLY = [*[s for s in frontend.STREAMLIT_VI.values() if len(s) > 4], "Tháng", "Mục", "Phụ lục", "dòng"]
+
+
+def _labels(index: int) -> list[str]:
+    """The page's own labels in one language that differ from the other's (a few words at least)."""
+    return [pair[index] for key, pair in i18n.LABELS.items()
+            if pair[0] != pair[1] and len(pair[index]) > 6 and "{" not in pair[index] and not key.startswith("lang_")]
+
+
+def _words(text: str, words: list[str]) -> list[str]:
+    return sorted({w for w in words if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text)})
+
+
 def test_one_language_at_a_time(desktop: Page, real_server: Server):
+    """No English on the Vietnamese page and no Vietnamese-only words on the English page (names and
+    quotes apart), Streamlit's own widgets included; switching language in the page switches them too."""
     open_app(desktop, f"{real_server.url}/?sel=ring-road-4-capital")
-    vi_page = _page_text(desktop, "vi")
-    english = [en for key, (vi, en) in i18n.LABELS.items() if en != vi and len(en) > 6 and "{" not in en
-               and not key.startswith("lang_")]
-    assert [e for e in english if e in vi_page] == []
-    assert "None" not in vi_page and "Choose an option" not in vi_page
-    open_app(desktop, f"{real_server.url}/?lang=en&sel=ring-road-4-capital")
-    en_page = _page_text(desktop, "en")
-    vietnamese = [vi for key, (vi, en) in i18n.LABELS.items() if en != vi and len(vi) > 6 and "{" not in vi
-                  and not key.startswith("lang_")]
-    assert [v for v in vietnamese if v in en_page] == []
+    expect(desktop.locator(".gt-item")).to_be_visible()
+    vi_page = _walk_the_widgets(desktop, "vi")
+    assert _words(vi_page, [*ENGLISH_FRONTEND, *_labels(1), *MONTHS_EN, "None", "nan", "mi"]) == []
+    # what the walk opened was there, in Vietnamese
+    for shown in ("Chọn tất cả", "Không có kết quả", "Nhấn Enter để áp dụng", "Tháng", "Phóng to", "nnnn"):
+        assert shown in vi_page
+    # the same page switched to English in place: Streamlit's own strings are its own again
+    desktop.locator("[data-testid='stSidebar'] [role='radiogroup'] label").filter(has_text="English").click()
+    wait_idle(desktop)
+    expect(desktop.locator(".gt-item h3.gt-title")).to_have_text("Ring Road 4 – Capital Region")
+    en_page = _walk_the_widgets(desktop, "en")
+    assert _words(en_page, [*VIETNAMESE_ONLY, *_labels(0)]) == []
+    for shown in ("Select all", "No results", "Press Enter to apply", "Skip to main content", "Zoom in", "yyyy"):
+        assert shown in en_page
+    assert any(month in en_page for month in MONTHS_EN)
 
 
 def test_the_phone_scrolls_past_the_map_and_shows_the_item_page(phone: Page, real_server: Server):

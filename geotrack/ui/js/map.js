@@ -177,6 +177,30 @@ window.gtExtentControl = function (map, labels) {
     return box;
   };
   control.addTo(map);
+  // Leaflet's own controls in the page's language; a metric scale only (no miles)
+  L.control.scale({imperial: false}).addTo(map);
+  if (map.zoomControl) {
+    [[map.zoomControl._zoomInButton, labels.zoomIn], [map.zoomControl._zoomOutButton, labels.zoomOut]]
+      .forEach(function (b) { if (b[0]) { b[0].title = b[1]; b[0].setAttribute('aria-label', b[1]); } });
+  }
+  // the layer control may be made after this runs (streamlit-folium adds it): name its button when it is
+  window.gtLayersTitle = labels.layers;
+  var layers = L.Control.Layers.prototype;
+  if (!layers.gtTitled) {
+    var initLayout = layers._initLayout;
+    layers._initLayout = function () {
+      initLayout.call(this);
+      if (this._layersLink) {
+        this._layersLink.title = window.gtLayersTitle;
+        this._layersLink.setAttribute('aria-label', window.gtLayersTitle);
+      }
+    };
+    layers.gtTitled = true;
+  }
+  document.querySelectorAll('.leaflet-control-layers-toggle').forEach(function (a) {
+    a.title = labels.layers;
+    a.setAttribute('aria-label', labels.layers);
+  });
 };
 
 // province boundaries under everything, with their names at a label point
