@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 import sys
@@ -278,3 +279,34 @@ def test_large_selections_get_the_webgl_map(run_app, monkeypatch):
     assert any("WebGL" in c.value for c in at.caption)
     small = run_app(modes="seaport")  # below the threshold: Leaflet again, same filters
     assert not small.get("deck_gl_json_chart") and sorted(_map_ids(small)) == ["port-alpha", "port-bravo"]
+
+
+def _streamlit_caches(source: str) -> dict[str, ast.expr]:
+    """Function name → its ``st.cache_data``/``st.cache_resource`` decorator, in ``source``."""
+    found = {}
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.FunctionDef):
+            for deco in node.decorator_list:
+                target = deco.func if isinstance(deco, ast.Call) else deco
+                if isinstance(target, ast.Attribute) and target.attr in ("cache_data", "cache_resource"):
+                    found[node.name] = deco
+    return found
+
+
+def _bound(deco: ast.expr) -> int | None:
+    keywords = deco.keywords if isinstance(deco, ast.Call) else []
+    value = next((k.value for k in keywords if k.arg == "max_entries"), None)
+    return value.value if isinstance(value, ast.Constant) and isinstance(value.value, int) else None
+
+
+def test_every_cache_of_the_page_is_bounded():
+    """A link is input from anyone: each distinct URL is a new cache key, so an unbounded cache grows with
+    every no-op URL a visitor invents (1,500 of them once doubled the server's memory)."""
+    caches = _streamlit_caches(Path(APP).read_text(encoding="utf-8"))
+    assert "_payload" in caches and len(caches) >= 10
+    unbounded = [name for name, deco in caches.items() if not (_bound(deco) or 0) > 0]
+    assert unbounded == []
+    # the check itself sees a cache without a bound, bare or called
+    assert [_bound(d) for d in _streamlit_caches(
+        "@st.cache_data\ndef a(): ...\n@st.cache_data(show_spinner=False)\ndef b(): ...\n"
+        "@st.cache_resource(max_entries=4)\ndef c(): ...\n").values()] == [None, None, 4]

@@ -16,7 +16,18 @@ def test_lists_are_deduplicated_capped_and_unknown_values_reported():
     url = state.read_url({"modes": f"rail,rail,foo,seaport,{many}", "colour": "red"}, OPTIONS, (2024, 2035))
     assert url.widgets["f_modes"] == ["rail", "seaport"]
     assert ("modes", "foo") in url.ignored and ("colour", "red") in url.ignored
-    assert len([v for k, v in url.ignored if k == "modes"]) == state.MAX_VALUES - 2  # capped before matching
+    modes = [v for k, v in url.ignored if k == "modes"]
+    # the repeat and the values past the cap are named, not dropped silently; unknown ones are capped first
+    assert modes[:2] == ["rail (×2)", f"… (+{203 - state.MAX_VALUES})"]
+    assert modes[2:] == ["foo", *(f"x{i}" for i in range(state.MAX_VALUES - 3))]
+
+
+def test_one_value_repeated_thousands_of_times_is_read_once_and_named():
+    url = state.read_url({"corridors": ",".join(["ring-4"] * 20_000 + [f"c{i}" for i in range(300)]),
+                          "corridor_km": "5"}, OPTIONS, (2024, 2035))
+    assert url.widgets["f_corridors"] == ["ring-4"] and url.corridor_km == 5.0
+    assert url.ignored[:2] == [("corridors", "ring-4 (×20,000)"), ("corridors", f"… (+{301 - state.MAX_VALUES})")]
+    assert len(url.ignored) == 2 + state.MAX_VALUES - 1  # the unknown ids kept by the cap, each named
 
 
 def test_provinces_match_without_diacritics_and_only_what_was_asked():
@@ -33,6 +44,15 @@ def test_years_outside_the_data_are_clamped_with_a_notice():
     # no year at all (outside 1900-2200): ignored, and said so
     far = state.read_url({"deadline_min": "1800", "deadline_max": "99999"}, OPTIONS, (2024, 2035))
     assert far.url_years is None and far.ignored == [("deadline_min", "1800"), ("deadline_max", "99999")]
+
+
+def test_an_inverted_year_range_is_named_and_left_out():
+    url = state.read_url({"deadline_min": "2030", "deadline_max": "2025"}, OPTIONS, (2024, 2035))
+    assert url.url_years is None and url.years == (2024, 2035) and url.clamped == []
+    assert url.ignored == [("deadline_min", "2030"), ("deadline_max", "2025")]
+    # inverted as asked, even where clamping alone would have made it look right
+    outside = state.read_url({"deadline_min": "2040", "deadline_max": "2020"}, OPTIONS, (2024, 2035))
+    assert outside.url_years is None and outside.clamped == [] and len(outside.ignored) == 2
 
 
 def test_url_only_filters_are_kept_for_chips_and_bad_distances_ignored():

@@ -9,6 +9,7 @@ them as removable chips. Pure functions over plain values; the app puts them int
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -63,11 +64,26 @@ class UrlState:
     clamped: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-def _values(raw: Any) -> list[str]:
-    """A list parameter's values, trimmed, de-duplicated and capped at :data:`MAX_VALUES`."""
+def _values(raw: Any) -> tuple[list[str], list[str]]:
+    """A list parameter's values, trimmed, de-duplicated and capped at :data:`MAX_VALUES`, and what that left out.
+
+    What was left out is told language-neutrally for the notice: ``"v (×N)"`` for a value given
+    N times, ``"… (+N)"`` for the N values past the cap.
+    """
     parts = raw if isinstance(raw, list) else str(raw or "").split(",")
-    seen = list(dict.fromkeys(str(p).strip() for p in parts if str(p).strip()))
-    return seen[:MAX_VALUES]
+    counts = Counter(str(p).strip() for p in parts if str(p).strip())
+    distinct = list(counts)
+    kept = distinct[:MAX_VALUES]
+    left = [f"{v} (×{counts[v]:,})" for v in kept if counts[v] > 1]
+    if len(distinct) > MAX_VALUES:
+        left.append(f"… (+{len(distinct) - MAX_VALUES:,})")
+    return kept, left
+
+
+def _year(name: str, raw: str) -> int | None:
+    """One deadline bound as the shared URL parsing reads it (``None``: absent or not a year)."""
+    year = getattr(parse_query({name: raw}).filter, name)
+    return None if year is None else int(year)
 
 
 def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
@@ -85,7 +101,12 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
     """
     ignored: list[tuple[str, str]] = [(k, str(v)[:80]) for k, v in params.items()
                                       if k not in _FILTER_PARAMS and k not in PAGE_PARAMS]
-    clean = {k: ",".join(_values(v)) for k, v in params.items() if k in _FILTER_PARAMS and k != "search"}
+    clean: dict[str, str] = {}
+    for k, v in params.items():
+        if k in _FILTER_PARAMS and k != "search":
+            kept, left_out = _values(v)
+            clean[k] = ",".join(kept)
+            ignored.extend((k, text) for text in left_out)
     clean["search"] = str(params.get("search") or "")[:MAX_SEARCH]
     for name in ("deadline_min", "deadline_max", "corridor_km"):
         raw = params.get(name)
@@ -116,17 +137,21 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
             unknown = [v for v in value if v not in known]
         widgets[key] = list(dict.fromkeys(kept))
         ignored.extend((name, v) for v in unknown)
+    asked = {name: _year(name, clean.get(name, "")) for name in ("deadline_min", "deadline_max")}
+    low, high = asked.values()
+    if low is not None and high is not None and low > high:
+        # an inverted range is not guessed at (swapped or cut): both bounds are named and left out
+        ignored.extend((name, str(year)) for name, year in asked.items())
+        asked = dict.fromkeys(asked)
     clamped: list[tuple[str, int, int]] = []
     bounds: list[int | None] = []
-    for name, value in (("deadline_min", flt.deadline_min), ("deadline_max", flt.deadline_max)):
+    for name, value in asked.items():
         if value is not None and not years[0] <= value <= years[1]:
             used = min(max(value, years[0]), years[1])
             clamped.append((name, value, used))
             value = used
         bounds.append(value)
     lo, hi = bounds
-    if lo is not None and hi is not None and lo > hi:
-        lo, hi = hi, lo
     url_years = (lo, hi) if (lo is not None or hi is not None) else None
     start = (lo if lo is not None else years[0], hi if hi is not None else years[1])
     corridor_km = flt.corridor_km if flt.corridor_km is not None and 0 < flt.corridor_km <= 100 else None

@@ -138,3 +138,15 @@ def item_screen_point(page: Page, item_id: str) -> tuple[float, float]:
     box = page.locator(MAP_FRAME).bounding_box()
     assert box is not None
     return box["x"] + xy[0], box["y"] + xy[1]
+
+
+def serve_long_query(page: Page, server: Server) -> None:
+    """Let ``page`` open app URLs whose query is past the HTTP server's request-line limit.
+
+    Uvicorn refuses a request line over 16 KB, but the page's query reaches the app over the
+    websocket (as anyone may send it there, whatever its size): the page is fetched from ``/``
+    while the browser keeps the long address, so the app reads the whole query.
+    """
+    limit = 8_000
+    page.route(lambda url: url.startswith(f"{server.url}/?") and len(url) > limit,
+               lambda route: route.continue_(url=f"{server.url}/"))

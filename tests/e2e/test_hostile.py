@@ -2,10 +2,10 @@
 
 One store (:mod:`tests.e2e.hostile`) gives each payload its own item, with the payload as its
 names, agencies, status source, source title, notes, deadline text and commitment section. The
-app shows them in the map's tooltips and popups, the item table, the item selectbox, the detail
-(heading, facts, commitments, sources), the timeline (axis labels and tooltips) and the search
-box (from the URL). After all of it no marker ``window.__xss`` is set in any frame, no dialog
-opened and no element a payload would inject exists.
+app shows them in the map's tooltips and popups, the item table, the item selectbox, the item
+page (title, other-language name, facts, commitment card, source link), the timeline (axis labels
+and tooltips) and the search box (from the URL). After all of it no marker ``window.__xss`` is set
+in any frame, no dialog opened and no element a payload would inject exists.
 """
 
 from __future__ import annotations
@@ -15,15 +15,10 @@ from collections.abc import Iterator
 from urllib.parse import quote
 
 import pytest
-from playwright.sync_api import Dialog, Locator, Page, expect
+from playwright.sync_api import Dialog, Page, expect
 
 from .browserkit import MAP_FRAME, Offline, Server, item_screen_point, start_server, stop_server, wait_idle
-from .hostile import PAYLOADS, STREAMLIT_MARKUP_MARKERS, TEMPLATE_MARKERS, build_hostile_store, item_id
-
-#: Tests that still read the page as it was before the item page and summary were rebuilt; known to fail
-#: until they are brought up to the new layout.
-NEW_LAYOUT = pytest.mark.xfail(
-    strict=False, reason="reads the page as it was before the item page and summary were rebuilt")
+from .hostile import PAYLOADS, STREAMLIT_MARKUP_MARKERS, TEMPLATE_MARKERS, build_hostile_store, item_id, name_en
 
 pytestmark = pytest.mark.browser
 
@@ -59,12 +54,6 @@ def _open(page: Page, url: str) -> None:
     expect(page.frame_locator(MAP_FRAME).locator(".leaflet-container[data-gt-features]")).to_have_count(1)
 
 
-def _expect_cell(grid: Locator, text: str) -> None:
-    """The table holds a cell whose text is exactly ``text``."""
-    cell = grid.locator("[role='gridcell']").filter(has_text=re.compile(rf"^\s*{re.escape(text)}\s*$"))
-    expect(cell.first).to_be_attached()
-
-
 def _select(page: Page, ident: str, payload: str) -> None:
     """Pick the item in the item selectbox (typing its id to find it); check the option shows the payload."""
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=re.compile("Chọn công trình"))
@@ -96,7 +85,6 @@ def _record_dialogs(page: Page) -> list[str]:
     return dialogs
 
 
-@NEW_LAYOUT
 def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Server, offline: Offline):
     dialogs = _record_dialogs(page)
     places: dict[str, int] = {}
@@ -125,28 +113,32 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
         seen("detail heading (map click)")
     _assert_nothing_ran(page, dialogs)
 
-    # the selectbox, then the whole detail: facts, commitments and the sources behind their expander
+    # the selectbox, then the whole item page: names, facts, commitment cards and sources, each as text
     for marker, payload in PLAIN:
         ident = item_id(marker)
         _select(page, ident, payload)
         seen("item selectbox option")
-        expect(page.locator("article.gt-item h3.gt-title")).to_contain_text(payload)
-        seen("detail heading (selectbox)")
-        facts = page.locator("[data-testid='stDataFrame']").nth(1)
-        for text in (payload, f"{payload} (en)", f"{payload} (now)"):
-            _expect_cell(facts, text)
-        seen("detail facts table")
-        _expect_cell(page.locator("[data-testid='stDataFrame']").nth(2), payload)
-        seen("detail commitments table")
-        sources = page.locator("[data-testid='stExpander']").filter(has_text="Nguồn bên ngoài")
-        sources.locator("summary").click()
-        _expect_cell(sources.locator("[data-testid='stDataFrame']"), payload)
-        seen("detail sources table")
-        sources.locator("summary").click()
+        article = page.locator("article.gt-item")
+        expect(article.locator("h3.gt-title")).to_have_text(payload)
+        seen("item page title (selectbox)")
+        expect(article.locator(".gt-muted").filter(has_text=name_en(payload)).first).to_have_text(name_en(payload))
+        seen("item page other-language name")
+        facts = article.locator("dl.gt-facts dd")
+        for text in (payload, f"{payload} (now)"):
+            expect(facts.filter(has_text=text).first).to_be_visible()
+        seen("item page facts")
+        expect(article.locator("dl.gt-facts dd span[lang='en']").filter(has_text=payload)).to_have_count(2)
+        seen("item page notes and geometry source")
+        expect(article.locator(".gt-card .gt-where")).to_contain_text("14/NQ-CP")
+        expect(article.locator(".gt-card .gt-where")).to_contain_text(payload)
+        seen("item page commitment card")
+        source = article.locator(f".gt-sources a[href='https://example.org/{marker}']")
+        expect(source).to_have_text(payload)
+        seen("item page source link")
     _assert_nothing_ran(page, dialogs)
 
     # the item table (scrolled through) and the timeline (labels and every bar's tooltip)
-    table = page.locator("[data-testid='stDataFrame']").first
+    table = page.locator(".st-key-table [data-testid='stDataFrame']")
     table.scroll_into_view_if_needed()
     shown: set[str] = set()
     for _ in range(len(PLAIN)):
@@ -190,7 +182,6 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
     assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} <= {"tile.openstreetmap.org"}
 
 
-@NEW_LAYOUT
 def test_template_payloads_stay_text(page: Page, hostile_server: Server):
     """``{{ … }}`` in an item's text is neither evaluated (Jinja on the server, a template in the page)
     nor breaks the map: it shows as written."""
@@ -204,7 +195,6 @@ def test_template_payloads_stay_text(page: Page, hostile_server: Server):
     _assert_nothing_ran(page, dialogs)
 
 
-@NEW_LAYOUT
 def test_streamlit_markup_payloads_stay_text(page: Page, hostile_server: Server):
     """Streamlit's own Markdown extensions (``:material/…:`` icons, ``:red[…]``, ``:smile:``) in an item's
     name show as written in the detail heading, not as an icon, a colour or an emoji."""
