@@ -21,11 +21,6 @@ from geotrack.ui import frontend, i18n, style
 
 from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, start_server, stop_server, wait_idle
 
-#: Tests that still read the page as it was before the item page and summary were rebuilt; known to fail
-#: until they are brought up to the new layout.
-NEW_LAYOUT = pytest.mark.xfail(
-    strict=False, reason="reads the page as it was before the item page and summary were rebuilt")
-
 pytestmark = pytest.mark.browser
 GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
 
