@@ -19,9 +19,15 @@ function gtScrollToItem() {
   });
 }
 function gtScrollLine(n) {
+  // the cited line a third of the way down the reader, measured where the browser laid both out (offsetTop
+  // counts from whichever ancestor is positioned, which Streamlit's containers change)
   gtWhenThere('gt-L' + n, function (line) {
     var body = line.closest('.gt-reader');
-    if (body) { body.scrollTop = line.offsetTop - body.clientHeight / 2; }
+    if (!body) { return; }
+    requestAnimationFrame(function () {
+      var offset = line.getBoundingClientRect().top - body.getBoundingClientRect().top;
+      body.scrollTop = Math.max(0, body.scrollTop + offset - body.clientHeight / 3);
+    });
   });
 }
 function gtCloseSidebarOnPhone() {  // after a filter choice, a phone shows the page again, not the sidebar
