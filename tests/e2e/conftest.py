@@ -13,6 +13,9 @@ import pytest
 from mapfixtures import build_fixture_store
 from playwright.sync_api import Browser, Page, Playwright, expect, sync_playwright
 
+from geotrack.build import build
+from geotrack.store import GeoPackageStore
+
 from .browserkit import CHROMIUM, CHROMIUM_ARGS, Offline, Server, start_server, stop_server
 
 # a ceiling on waiting for the page, not a speed goal: a cold app start (imports, first caches) on a
@@ -60,3 +63,19 @@ def page(browser: Browser, offline: Offline) -> Iterator[Page]:
     page.set_default_timeout(30_000)
     yield page
     context.close()
+
+
+@pytest.fixture(scope="module")
+def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the shipped ``data/``, one per test module (each module's server writes nothing)."""
+    path = tmp_path_factory.mktemp("real-store") / "geotrack.gpkg"
+    build(GeoPackageStore(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def real_server(real_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """The app serving :func:`real_store`."""
+    server = start_server(real_store, tmp_path_factory.mktemp("real-log") / "streamlit.log")
+    yield server
+    stop_server(server)

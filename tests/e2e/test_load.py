@@ -23,10 +23,8 @@ from urllib.parse import urlencode
 import pytest
 from playwright.async_api import Browser, Page, Route, async_playwright, expect
 
-from geotrack.build import build
 from geotrack.filters import Filter, apply
-from geotrack.io import DATA_DIR, LAYERS_DIR
-from geotrack.store import GeoPackageStore, open_store
+from geotrack.store import open_store
 from geotrack.ui import i18n
 
 from .browserkit import CHROMIUM, CHROMIUM_ARGS, LOCAL, MAP_FRAME, Server, start_server, stop_server
@@ -61,13 +59,6 @@ class Outcome:
 
     downloads: list[tuple[list[str], list[str]]] = field(default_factory=list)  # (got, wanted)
     exceptions: int = 0
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("load-store") / "geotrack.gpkg"
-    build(GeoPackageStore(path), data_dir=DATA_DIR, layers_dir=LAYERS_DIR)
-    return path
 
 
 @pytest.fixture(scope="module")

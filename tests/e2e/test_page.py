@@ -19,24 +19,10 @@ from playwright.sync_api import Browser, Page, expect
 
 from geotrack.ui import frontend, i18n, style
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, start_server, stop_server, wait_idle
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, wait_idle
 
 pytestmark = pytest.mark.browser
 GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("real") / "geotrack.gpkg"
-    subprocess.run([*GEOTRACK, "--store", str(store), "build"], cwd=ROOT, check=True, capture_output=True)
-    return store
-
-
-@pytest.fixture(scope="module")
-def real_server(real_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(real_store, tmp_path_factory.mktemp("real-log") / "streamlit.log")
-    yield server
-    stop_server(server)
 
 
 def _page(browser: Browser, width: int, height: int) -> Page:

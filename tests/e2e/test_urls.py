@@ -12,34 +12,19 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from .browserkit import ROOT, Server, open_app, serve_long_query, start_server, stop_server, wait_idle
+from .browserkit import ROOT, Server, open_app, serve_long_query, wait_idle
 
 pytestmark = pytest.mark.browser
 GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
 CORRIDOR = "ic-hanoi-haiphong"
 #: What a page must never show a visitor, whatever the link.
 INTERNALS = re.compile(r"Traceback|File \"|\b[A-Z]\w*(?:Error|Exception)\b|\bSELECT\b|\bWHERE\b")
-
-
-@pytest.fixture(scope="module")
-def real_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    store = tmp_path_factory.mktemp("urls") / "geotrack.gpkg"
-    subprocess.run([*GEOTRACK, "--store", str(store), "build"], cwd=ROOT, check=True, capture_output=True)
-    return store
-
-
-@pytest.fixture(scope="module")
-def real_server(real_store: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    server = start_server(real_store, tmp_path_factory.mktemp("urls-log") / "streamlit.log")
-    yield server
-    stop_server(server)
 
 
 def _cli_count(store: Path, *args: str) -> int:
