@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-import json
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,11 +18,11 @@ from typing import Any
 import geopandas as gpd
 
 from geotrack import rebuild
-from geotrack.changes import HistoryEntry
+from geotrack.changes import ITEM_FIELD, HistoryEntry
 from geotrack.errors import ValidationError
 from geotrack.frames import empty_frame, frame_to_items
 from geotrack.io import DATA_DIR, LAYERS_DIR, Dataset, read_dataset
-from geotrack.model import Item
+from geotrack.model import Document, Item
 from geotrack.store import Store
 from geotrack.validate import Context, check_dataset, check_record, errors_only
 
@@ -78,14 +77,25 @@ def build(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_
     fingerprint = data_fingerprint(data_dir, layers_dir)
     dataset = read_dataset(data_dir, layers_dir)
     items = parse_items(dataset)
-    documents = list(dataset.documents.values())
     ctx = Context(dataset.texts, dataset.corridor_ids)
+    return build_items(store, items, list(dataset.documents.values()), fingerprint=fingerprint,
+                       valid=lambda row: _valid(row, ctx), actor=actor, source=source, fresh=fresh)
+
+
+def build_items(store: Store, items: Sequence[Item], documents: Sequence[Document], *, fingerprint: str = "",
+                valid: Callable[[Mapping[str, Any]], bool] = lambda row: True, actor: str = "geotrack build",
+                source: str | None = "data/", fresh: bool = False) -> BuildReport:
+    """The store step of :func:`build`: write validated ``items``, keeping the store's edits unless ``fresh``.
+
+    ``valid`` tells whether a merged row is a valid item (:func:`geotrack.rebuild.merge`).
+    A store built by this geotrack reads and writes only the items that changed and those
+    the merge involves (:meth:`Store.replace_all`).
+    """
     outcome: list[rebuild.MergeResult] = []
 
-    def merge(data: gpd.GeoDataFrame, stored: gpd.GeoDataFrame, history: list[HistoryEntry],
+    def merge(data: gpd.GeoDataFrame, stored: gpd.GeoDataFrame, since: list[HistoryEntry],
               meta: dict[str, str]) -> tuple[gpd.GeoDataFrame, dict[str, str]]:
-        since = rebuild.edits_since_build(history, meta, source)
-        result = rebuild.merge(data, stored, since, _divergence(meta), valid=lambda row: _valid(row, ctx))
+        result = rebuild.merge(data, stored, since, rebuild.divergence_of(meta), valid=valid)
         outcome.append(result)
         return result.frame, result.meta()
 
@@ -93,16 +103,10 @@ def build(store: Store, *, data_dir: Path = DATA_DIR, layers_dir: Path = LAYERS_
                                 meta={"data_fingerprint": fingerprint, rebuild.DIVERGENCE_KEY: "{}"},
                                 merge=None if fresh else merge)
     merged = outcome[-1] if outcome else rebuild.MergeResult(empty_frame())
-    count = len(merged.frame) if outcome else len(items)
+    # the items kept added in the store (data/ has none) or kept removed from it (data/ has one) count too
+    presence = [d.get(ITEM_FIELD) for d in merged.divergence.values()]
+    count = len(items) + presence.count(rebuild.ABSENT) - presence.count(rebuild.PRESENT)
     return BuildReport(count, len(documents), changes, fingerprint, merged.conflicts, merged.kept)
-
-
-def _divergence(meta: Mapping[str, str]) -> dict[str, dict[str, Any]]:
-    try:
-        value = json.loads(meta.get(rebuild.DIVERGENCE_KEY) or "{}")
-    except ValueError:
-        return {}
-    return value if isinstance(value, dict) else {}
 
 
 def _valid(row: Mapping[str, Any], ctx: Context) -> bool:

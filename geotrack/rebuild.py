@@ -82,6 +82,24 @@ def edits_since_build(history: Sequence[HistoryEntry], meta: Mapping[str, str], 
     return [e for e in history if e.source != build_source]
 
 
+def divergence_of(meta: Mapping[str, str]) -> dict[str, dict[str, Encoded]]:
+    """The divergence the last build recorded in the store's meta (:data:`DIVERGENCE_KEY`), ``{}`` if none."""
+    try:
+        value = json.loads(meta.get(DIVERGENCE_KEY) or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def involved_ids(since: Sequence[HistoryEntry], meta: Mapping[str, str]) -> set[str]:
+    """The items whose merged row may differ from ``data/``'s: edited in the store since, or diverging.
+
+    :func:`merge` takes every other item from ``data/`` as it is, so a store may hand it
+    only these and the items that changed in ``data/``.
+    """
+    return {entry.item_id for entry in since} | set(divergence_of(meta))
+
+
 def merge(data: gpd.GeoDataFrame, store: gpd.GeoDataFrame, since: Sequence[HistoryEntry],
           divergence: Mapping[str, Mapping[str, Encoded]],
           valid: Callable[[Mapping[str, Any]], bool] = lambda row: True) -> MergeResult:

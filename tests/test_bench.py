@@ -20,8 +20,10 @@ def test_synthetic_items_have_realistic_shapes():
 
 def test_bench_runs_small_and_writes_tables(tmp_path):
     report = run([40], repeat=1)
-    assert {r.what.split(" (")[0] for r in report.rows} >= {"store build", "store load", "filter query",
-                                                              "GeoJSON export"}
+    assert {r.what.split(" (")[0] for r in report.rows} >= {
+        "store build", "rebuild after one item changed", "store load", "filter query", "GeoJSON export",
+        "GeoJSON export in memory", "gpkg export", "parquet export"}
+    assert all(r.baseline is not None for r in report.rows if not r.what.startswith("map payload"))
     assert all(r.optimised > 0 for r in report.rows)
     md, js = write(report, tmp_path)
     assert "| items | measurement |" in md.read_text(encoding="utf-8")

@@ -203,19 +203,16 @@ def test_failed_write_leaves_the_store_unchanged(built, make_dataset, monkeypatc
     store, _, _ = built
     before = snapshot(store)
     data, layers = make_dataset([base_record()])
-    if store_kind == "gpkg":
-        import pyogrio
+    if store_kind == "gpkg":  # fail after every row is written, before the transaction commits
+        from geotrack.store import _gpkgsql
 
-        calls = {"n": 0}
-        real = pyogrio.write_dataframe
+        real = _gpkgsql.write_rows
 
         def flaky(*args, **kwargs):
-            calls["n"] += 1
-            if calls["n"] == 2:
-                raise OSError("disk full")
-            return real(*args, **kwargs)
+            real(*args, **kwargs)
+            raise OSError("disk full")
 
-        monkeypatch.setattr(pyogrio, "write_dataframe", flaky)
+        monkeypatch.setattr(_gpkgsql, "write_rows", flaky)
     else:  # fail after the items are replaced, before the history is recorded
         def broken(self, conn, entries):
             raise OSError("disk full")
@@ -386,7 +383,8 @@ def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch
 
 
 def test_unchanged_items_keep_their_stored_texts(built_gpkg, make_dataset, monkeypatch):
-    """A GeoPackage write rewrites the file: only the items that changed get their text computed again."""
+    """A GeoPackage write computes the Feature text of the items that changed only."""
+    import geotrack.store._gpkgrows
     import geotrack.store.gpkg
     from geotrack.features import feature_texts
 

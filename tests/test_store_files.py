@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import errno
 import os
+import sqlite3
 
 import pytest
 
@@ -74,16 +75,29 @@ def test_a_folder_as_store_or_output_is_a_clean_error(built, tmp_path, capsys):
         assert code == 1 and "is a folder" in err and "Traceback" not in err, err
 
 
-@pytest.mark.parametrize(("code", "says"), [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"),
-                                            (errno.EACCES, "permission denied")])
-def test_a_full_or_read_only_disk_is_a_clean_error_and_the_store_is_unchanged(built, monkeypatch, capsys, code, says):
+def _failing_after_writes(error):
+    """``_gpkgsql.write_rows`` that writes every row, then fails before the transaction commits."""
+    from geotrack.store import _gpkgsql
+
+    real = _gpkgsql.write_rows
+
+    def write_rows(con, *args, **kwargs):
+        real(con, *args, **kwargs)
+        raise error
+
+    return write_rows
+
+
+@pytest.mark.parametrize(("code", "sqlite_code", "says"), [(errno.ENOSPC, 13, "the disk is full"),
+                                                           (errno.EROFS, 8, "read-only"),
+                                                           (errno.EACCES, 3, "permission denied")])
+def test_a_full_or_read_only_disk_is_a_clean_error_and_the_store_is_unchanged(built, monkeypatch, capsys, code,
+                                                                              sqlite_code, says):
     run, store = built
     before = store.read_bytes()
-
-    def fail(path, writer):
-        raise OSError(code, os.strerror(code), str(path))
-
-    monkeypatch.setattr("geotrack.store.gpkg.write_atomic_with", fail)
+    error = sqlite3.OperationalError(os.strerror(code))
+    error.sqlite_errorcode = sqlite_code  # as SQLite sets it
+    monkeypatch.setattr("geotrack.store._gpkgsql.write_rows", _failing_after_writes(error))
     capsys.readouterr()
     assert run("update", "port-a", "--end-year", "2031", "--actor", "t") == 1
     err = capsys.readouterr().err
@@ -91,16 +105,45 @@ def test_a_full_or_read_only_disk_is_a_clean_error_and_the_store_is_unchanged(bu
     assert store.read_bytes() == before
 
 
+@pytest.mark.parametrize(("code", "says"), [(errno.ENOSPC, "the disk is full"), (errno.EROFS, "read-only"),
+                                            (errno.EACCES, "permission denied")])
+def test_a_failed_new_store_file_is_a_clean_error_and_leaves_nothing(built, monkeypatch, capsys, code, says):
+    run, store = built
+    store.unlink()  # a build writes a new store as a whole file, renamed into place
+
+    def fail(path, writer):
+        raise OSError(code, os.strerror(code), str(path))
+
+    monkeypatch.setattr("geotrack.store.gpkg.write_atomic_with", fail)
+    capsys.readouterr()
+    assert run("build") == 1
+    err = capsys.readouterr().err
+    assert says in err and str(store) in err and "Traceback" not in err
+    assert not store.exists()
+
+
 def test_gdal_reporting_a_full_disk_is_a_clean_error(built, monkeypatch, capsys):
     import pyogrio.errors
 
     run, store = built
-    before = store.read_bytes()
+    store.unlink()
 
     def full(*args, **kwargs):
         raise pyogrio.errors.DataSourceError("sqlite3_exec(COMMIT) failed: database or disk is full")
 
-    monkeypatch.setattr("geotrack.store.gpkg.pyogrio.write_dataframe", full)
+    monkeypatch.setattr("geotrack.store._gpkgrows.pyogrio.write_dataframe", full)
+    capsys.readouterr()
+    assert run("build") == 1
+    err = capsys.readouterr().err
+    assert "disk is full" in err and "Free disk space" in err and "Traceback" not in err
+    assert not store.exists() and not list(store.parent.glob(f".{store.name}.*"))
+
+
+def test_sqlite_reporting_a_full_disk_mid_write_is_a_clean_error(built, monkeypatch, capsys):
+    run, store = built
+    before = store.read_bytes()
+    monkeypatch.setattr("geotrack.store._gpkgsql.write_rows",
+                        _failing_after_writes(sqlite3.OperationalError("database or disk is full")))
     capsys.readouterr()
     assert run("update", "port-a", "--end-year", "2031", "--actor", "t") == 1
     err = capsys.readouterr().err

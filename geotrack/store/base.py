@@ -9,17 +9,23 @@ PostGIS stores answer alike.
 from __future__ import annotations
 
 import abc
+import dataclasses
+import hashlib
+import operator
+import pickle
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from geotrack import filters as _filters
 from geotrack.changes import HistoryEntry
 from geotrack.errors import NotFoundError
 from geotrack.frames import frame_to_items
-from geotrack.model import FRAME_COLUMNS, Document, Item
+from geotrack.model import FRAME_COLUMNS, Commitment, Document, Funding, Item, Source
 
 #: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
 #: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys; 4 = the texts carry
@@ -34,13 +40,46 @@ SEARCH_COLUMN = "search_text"
 DOCUMENT_COLUMNS: tuple[str, ...] = ("number", "type", "title", "issuer", "date", "implements", "file", "url", "notes")
 
 #: Merges a rebuild (:mod:`geotrack.rebuild`): given the frame built from ``data/``, the stored frame, the
-#: history and the meta, the frame to store and the meta to add (run under the write lock).
+#: store's edits since the last build (:func:`geotrack.rebuild.edits_since_build`) and the meta, the frame
+#: to store and the meta to add (run under the write lock). A store may pass only the rows of the items
+#: that changed in ``data/`` and those :func:`geotrack.rebuild.involved_ids` names, both frames alike.
 Merge = Callable[[gpd.GeoDataFrame, gpd.GeoDataFrame, list[HistoryEntry], dict[str, str]],
                  tuple[gpd.GeoDataFrame, dict[str, str]]]
 #: Reads the stored rows of the given item ids as the working frame (inside a write).
 ReadRows = Callable[[Sequence[str]], gpd.GeoDataFrame]
 #: Makes the items a write upserts, given a reader of the stored rows; raises to refuse the write.
 MakeUpserts = Callable[[ReadRows], Sequence[Item]]
+
+
+def _getter(cls: type) -> operator.attrgetter[Any]:
+    return operator.attrgetter(*(f.name for f in dataclasses.fields(cls)))
+
+
+#: Item fields read as they are, and the getters of its nested values' fields (all of them, in order).
+_PLAIN = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)
+                               if f.name not in ("geometry", "funding", "commitments", "sources")))
+_FUNDING, _COMMITMENT, _SOURCE = _getter(Funding), _getter(Commitment), _getter(Source)
+
+
+def content_hashes(items: Sequence[Item]) -> list[str]:
+    """A digest of each item's content: two items with the same digest are the same item.
+
+    A rebuild compares these with the digests stored beside the items (GeoPackage) and reads,
+    merges and writes only the items whose digest differs. The converse need not hold (``12``
+    and ``12.0`` differ here): such an item is compared field by field, and found unchanged.
+    """
+    if not items:
+        return []
+    geometries = shapely.to_wkb(np.array([item.geometry for item in items], dtype=object))
+    digests = []
+    for item, wkb in zip(items, geometries, strict=True):
+        key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
+               tuple(map(_SOURCE, item.sources)))
+        digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
+        if wkb is not None:
+            digest.update(wkb)
+        digests.append(digest.hexdigest())
+    return digests
 
 
 def sql_answers(flt: _filters.Filter) -> bool:

@@ -1,21 +1,20 @@
 """The embedded store: one GeoPackage file (QGIS and ArcGIS open it as it is).
 
-Every write builds the new file beside it and renames it into place under an
-exclusive lock, so a reader or a crash never sees half a write.
+Writers take an exclusive lock. A build of a new store (or of one an older geotrack
+wrote) makes the new file beside it and renames it into place; every other write
+changes only the rows it touches, in one SQLite transaction (:mod:`._gpkgsql`).
+Either way a reader or a crash never sees half a write.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
-import fcntl
 import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, cast
 
 import geopandas as gpd
 import pandas as pd
@@ -24,49 +23,35 @@ import pyogrio
 from geotrack import filters as _filters
 from geotrack import settings
 from geotrack._files import remove_stale, write_atomic_with
-from geotrack.changes import HISTORY_COLUMNS, Change, HistoryEntry, diff_frames, entries, merge_frames, now
-from geotrack.errors import StoreBusyError, StoreError
+from geotrack.changes import (
+    HISTORY_COLUMNS,
+    ITEM_FIELD,
+    Change,
+    HistoryEntry,
+    diff_frames,
+    entries,
+    merge_frames,
+    now,
+)
+from geotrack.errors import StoreError
 from geotrack.features import feature_texts
-from geotrack.frames import empty_frame, items_to_frame, normalise_numbers
-from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
-from geotrack.rebuild import HISTORY_ROWS_KEY
+from geotrack.frames import empty_frame, items_to_frame
+from geotrack.model import FRAME_COLUMNS, Document, Item
+from geotrack.rebuild import HISTORY_ROWS_KEY, edits_since_build, involved_ids
+from geotrack.store import _gpkgrows, _gpkgsql
 from geotrack.store.base import (
-    DOCUMENT_COLUMNS,
     FEATURE_COLUMN,
     SCHEMA_VERSION,
     SEARCH_COLUMN,
     MakeUpserts,
     Merge,
     Store,
+    content_hashes,
 )
 
-ITEMS_LAYER = "items"
+ITEMS_LAYER = _gpkgrows.ITEMS_LAYER
 #: Item columns :meth:`GeoPackageStore._read_items` reads (the geometry besides).
 _LOAD_COLUMNS: tuple[str, ...] = (*FRAME_COLUMNS[:-1], SEARCH_COLUMN)
-
-
-def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
-    """Turn a stored items table (nested columns as JSON text) into the working frame."""
-    gdf = gpd.GeoDataFrame(raw, geometry="geometry", crs=CRS) if "geometry" in raw else gpd.GeoDataFrame(raw)
-    for column in NESTED_COLUMNS:
-        empty: Any = {} if column == "funding" else []
-        gdf[column] = [json.loads(v) if isinstance(v, str) and v else empty for v in gdf[column]]
-    normalise_numbers(gdf)
-    ordered = [*FRAME_COLUMNS[:-1], SEARCH_COLUMN, "geometry"] if SEARCH_COLUMN in gdf else list(FRAME_COLUMNS)
-    return gdf[ordered]
-
-
-def encode_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The stored form of a working frame: nested columns as JSON text, plus ``search_text``."""
-    out = gdf.copy()
-    out.insert(len(out.columns) - 1, SEARCH_COLUMN, [_filters.search_text(r) for r in gdf.to_dict("records")])
-    for column in NESTED_COLUMNS:
-        out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
-    for column in ("start_year", "end_year"):
-        out[column] = pd.array(out[column].tolist(), dtype="Int64")
-    for column in ("stated_length_km", "length_km"):
-        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
-    return out
 
 
 class GeoPackageStore(Store):
@@ -101,16 +86,7 @@ class GeoPackageStore(Store):
 
         Symlinks are followed and hard links recognised, so no other name of the store counts as free.
         """
-        target = Path(os.path.realpath(path))
-        if target.parent == self.path.parent and (
-                target.name.startswith(self.path.name) or target.name.startswith(f".{self.path.name}.")):
-            return True  # the store, "<store>.lock", "-wal", "-journal", and the writers' ".<store>.*.tmp"
-        if any(parent.name.startswith(f".{self.path.name}.") and parent.parent == self.path.parent
-               for parent in target.parents):
-            return True
-        with contextlib.suppress(OSError):
-            return target.exists() and self.path.exists() and os.path.samefile(target, self.path)
-        return False
+        return _gpkgrows.owns(self.path, Path(path))
 
     # -- reading ------------------------------------------------------------
     def exists(self) -> bool:
@@ -128,6 +104,7 @@ class GeoPackageStore(Store):
     def _require(self) -> None:
         if not self.exists():
             raise StoreError(f"{self.location}: no store here; run 'geotrack build' first")
+        _gpkgsql.recover(self.path, self.lock_timeout)  # a killed writer's journal: read-only readers need it gone
 
     def _read_table(self, layer: str) -> pd.DataFrame:
         self._require()
@@ -158,7 +135,7 @@ class GeoPackageStore(Store):
     def _read_items(self, flt: _filters.Filter | None, *, features: bool) -> tuple[gpd.GeoDataFrame, list[str]]:
         self._require()
         self._check_version()
-        return self._read_rows(_sql_where(flt) if flt else None, features=features)
+        return self._read_rows(_gpkgrows.sql_where(flt) if flt else None, features=features)
 
     def _read_rows(self, where: str | None, *, features: bool) -> tuple[gpd.GeoDataFrame, list[str]]:
         """The items ``where`` keeps as the working frame, and their Feature texts if ``features``."""
@@ -168,12 +145,12 @@ class GeoPackageStore(Store):
         except Exception as exc:
             raise StoreError(f"{self.path}: cannot read the items: {exc}") from exc
         texts = raw.pop(FEATURE_COLUMN).tolist() if features else []
-        return (decode_frame(raw) if len(raw) else empty_frame()), texts
+        return (_gpkgrows.decode_frame(raw) if len(raw) else empty_frame()), texts
 
     def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
         self._require()
         self._check_version()
-        return self._select_texts(_sql_where(flt) if flt else None)
+        return self._select_texts(_gpkgrows.sql_where(flt) if flt else None)
 
     def _select_texts(self, where: str | None) -> list[str]:
         """The Feature texts of the items ``where`` keeps, in the order :meth:`_read_rows` reads them (fid).
@@ -181,21 +158,18 @@ class GeoPackageStore(Store):
         Straight from SQLite, read-only: GDAL adds nothing to one text column but a quarter
         of a second per 100,000 items.
         """
-        sql = f"SELECT {FEATURE_COLUMN} FROM {ITEMS_LAYER} {'WHERE ' + where if where else ''} ORDER BY fid"
-        try:
-            with contextlib.closing(sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
-                return [text for (text,) in con.execute(sql)]
-        except sqlite3.Error as exc:
-            raise StoreError(f"{self.path}: cannot read the items: {exc}") from exc
+        with self._reading() as con:
+            sql = f"SELECT {FEATURE_COLUMN} FROM {ITEMS_LAYER} {'WHERE ' + where if where else ''} ORDER BY fid"
+            return [text for (text,) in con.execute(sql)]
 
     def documents(self) -> list[Document]:
         """The ``documents`` table as :class:`Document` values, in stored order."""
         return [Document.from_record({**r, "implements": json.loads(r["implements"] or "[]")})
-                for r in _records(self._read_table("documents"))]
+                for r in _gpkgrows.records(self._read_table("documents"))]
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
         """The ``history`` table, oldest first, of one item or of all."""
-        rows = _records(self._read_table("history"))
+        rows = _gpkgrows.records(self._read_table("history"))
         found = [HistoryEntry(**{k: r[k] for k in HISTORY_COLUMNS}) for r in rows]
         return [e for e in found if item_id is None or e.item_id == item_id]
 
@@ -204,86 +178,174 @@ class GeoPackageStore(Store):
     def _locked(self) -> Iterator[None]:
         if self.path.is_dir():
             raise StoreError(f"{self.location}: is a folder, not a store; give a .gpkg file path")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        lock_path = self.path.with_name(self.path.name + ".lock")
-        with open(lock_path, "a+") as lock:
-            deadline = time.monotonic() + self.lock_timeout
-            while True:
-                try:
-                    fcntl.flock(lock.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except OSError as exc:
-                    if exc.errno not in (errno.EAGAIN, errno.EACCES):
-                        raise
-                    if time.monotonic() >= deadline:
-                        raise StoreBusyError(
-                            f"{self.path}: store busy — another process is writing it (waited {self.lock_timeout:g} s)"
-                        ) from exc
-                    time.sleep(0.05)
-            try:
-                yield
-            finally:
-                fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
+        with _gpkgsql.write_lock(self.path, self.lock_timeout):
+            # the caller holds the write lock, so a journal or temporary file left here is a killed writer's
+            _gpkgsql.recover(self.path, self.lock_timeout)
+            remove_stale(self.path)
+            yield
 
-    def _write_file(self, gdf: gpd.GeoDataFrame, features: Sequence[str], documents: Sequence[Document],
-                    history: pd.DataFrame, meta: Mapping[str, str]) -> None:
-        # the caller holds the write lock, so any temporary file left here is a killed writer's
-        remove_stale(self.path)
-
-        def write(tmp: Path) -> None:
-            stored = encode_frame(gdf)
-            stored.insert(len(stored.columns) - 1, FEATURE_COLUMN, pd.Series(list(features), index=stored.index,
-                                                                              dtype=object))
-            # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
-            pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
-                                    layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
-            docs = pd.DataFrame([{**d.to_record(), "implements": json.dumps(list(d.implements))} for d in documents],
-                                columns=list(DOCUMENT_COLUMNS))
-            pyogrio.write_dataframe(docs, tmp, layer="documents", driver="GPKG", append=True)
-            hist = history.reindex(columns=HISTORY_COLUMNS).astype(object)
-            if hist.empty:  # GDAL needs a row to learn column types; write one and delete it
-                hist = pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")])
-                pyogrio.write_dataframe(hist, tmp, layer="history", driver="GPKG", append=True)
-                _execute(tmp, "DELETE FROM history")
-            else:
-                pyogrio.write_dataframe(hist.astype("string"), tmp, layer="history", driver="GPKG", append=True)
-            meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
-            pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
-
+    def _write_file(self, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
+                    documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
+        """Write the whole store to a new file and rename it into place (a build of a new or older store)."""
         try:
-            write_atomic_with(self.path, write)
+            write_atomic_with(self.path, lambda tmp: _gpkgrows.write_file(tmp, gdf, features, digests, documents,
+                                                                          history, meta))
         except OSError:
             raise  # disk full, read-only: the command line names the path and what to do
         except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
             raise StoreError(f"{self.location}: cannot write the store ({exc}); it is unchanged. "
                              "Free disk space or check that the folder is writable, then retry") from exc
 
-    def _history_frame(self) -> pd.DataFrame:
-        if not self.exists():
-            return pd.DataFrame(columns=HISTORY_COLUMNS)
-        return self._read_table("history")
+    def _write_in_place(self, new: gpd.GeoDataFrame, digests: Sequence[str | None], write: Sequence[bool],
+                        removals: Sequence[str], recorded: Sequence[HistoryEntry], meta: Mapping[str, str],
+                        documents: Sequence[Document] | None) -> None:
+        """Write the rows of ``new`` that ``write`` marks, remove ``removals``, add ``recorded``: one transaction."""
+        frame = new.iloc[[n for n, w in enumerate(write) if w]]
+        digests = [d for d, w in zip(digests, write, strict=True) if w]
+        stored = _gpkgrows.table_frame(frame, feature_texts(frame), _gpkgsql.geometry_blobs(frame.geometry))
+        stamp = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        try:
+            with _gpkgsql.connect(self.path, self.lock_timeout) as con:
+                con.execute("BEGIN IMMEDIATE")
+                try:
+                    _gpkgsql.write_rows(con, stored, digests, removals, [e.__dict__ for e in recorded], meta,
+                                        None if documents is None else _gpkgrows.documents_frame(documents), stamp)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+        except sqlite3.Error as exc:  # SQLite rolled the transaction back: name the cause as the OS would
+            code = _gpkgsql.OS_ERRORS.get((getattr(exc, "sqlite_errorcode", None) or 0) & 0xFF)
+            if code is not None:
+                raise OSError(code, os.strerror(code), str(self.path)) from exc
+            raise StoreError(f"{self.location}: cannot write the store ({exc}); it is unchanged. "
+                             "Free disk space or check that the folder is writable, then retry") from exc
+
+    def _in_place(self) -> bool:
+        """Tell whether a write may change rows in place: a store of this version holding content digests."""
+        if not self.exists() or self.needs_rebuild():
+            return False
+        self._check_version()
+        with self._reading() as con:
+            return bool(_gpkgsql.column_names(con, _gpkgsql.DIGESTS_TABLE))
+
+    @contextlib.contextmanager
+    def _reading(self) -> Iterator[sqlite3.Connection]:
+        """A read-only SQLite connection to the store."""
+        try:
+            with contextlib.closing(sqlite3.connect(self.path.resolve().as_uri() + "?mode=ro", uri=True,
+                                                    timeout=self.lock_timeout)) as con:
+                yield con
+        except sqlite3.Error as exc:
+            raise StoreError(f"{self.path}: cannot read the store: {exc}") from exc
+
+    def _read_ids(self, ids: Iterable[str]) -> gpd.GeoDataFrame:
+        """The stored rows of the items ``ids`` (those there are) as the working frame, in stored order."""
+        try:
+            raw = _gpkgrows.read_ids(self.path, ids, _LOAD_COLUMNS)
+        except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
+            raise StoreError(f"{self.path}: cannot read the items: {exc}") from exc
+        return _gpkgrows.decode_frame(raw)[list(FRAME_COLUMNS)] if len(raw) else empty_frame()
+
+    def _history_since(self, rows: int) -> list[HistoryEntry]:
+        """The history after its first ``rows`` entries, oldest first."""
+        with self._reading() as con:
+            found = con.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history ORDER BY fid LIMIT -1 OFFSET ?",
+                                (rows,)).fetchall()
+        return [HistoryEntry(*row) for row in found]
 
     def replace_all(
         self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,
         meta: Mapping[str, str] | None = None, merge: Merge | None = None,
     ) -> list[HistoryEntry]:
-        """Replace every item and document (a build), recording what changed (see :meth:`Store.replace_all`)."""
-        new = items_to_frame(items)
+        """Replace every item and document (a build), recording what changed (see :meth:`Store.replace_all`).
+
+        A store this geotrack built is changed in place: only the items whose content digest
+        (:func:`~geotrack.store.base.content_hashes`) differs from the stored one, those the
+        merge involves and those gone from ``items`` are read, merged, diffed and written.
+        """
         meta = dict(meta or {})
+        hashes = content_hashes(items)
         with self._locked():
+            if self._in_place():
+                recorded = self._rebuild_in_place(items, hashes, documents, actor=actor, source=source, meta=meta,
+                                                  merge=merge)
+                if recorded is not None:
+                    return recorded
+            new = items_to_frame(items)
             old, old_features = self._current(older=True)
+            involved: set[str] = set()
             if merge is not None and self.exists():
-                new, extra = merge(new, old, self.history(), self.meta())
+                stored_meta = self.meta()
+                since = edits_since_build(self.history(), stored_meta, source)
+                involved = involved_ids(since, stored_meta)
+                new, extra = merge(new, old, since, stored_meta)
                 meta.update(extra)
-            changes = diff_frames(old, new)
-            return self._commit(old, old_features, new, changes, documents, actor=actor, source=source,
-                                meta=meta, count_history=True)
+            digests = _gpkgrows.digests(new["id"], items, hashes, involved)
+            return self._commit(old, old_features, new, digests, diff_frames(old, new), documents, actor=actor,
+                                source=source, meta=meta, count_history=True)
+
+    def _rebuild_in_place(self, items: Sequence[Item], hashes: Sequence[str], documents: Sequence[Document], *,
+                          actor: str, source: str | None, meta: dict[str, str], merge: Merge | None,
+                          ) -> list[HistoryEntry] | None:
+        """:meth:`replace_all` writing only what changed; ``None`` when the whole file is to be rewritten.
+
+        It is when the items come in another order than stored (the store keeps ``data/``'s
+        order), when more than half of them (and over 1,000) changed, or when the store does not know which
+        of its history rows a merge must consider.
+        """
+        stored_meta = self.meta()
+        with self._reading() as con:
+            stored = _gpkgsql.stored_digests(con)
+        since: list[HistoryEntry] = []
+        if merge is not None:
+            rows = stored_meta.get(HISTORY_ROWS_KEY, "")
+            if not rows.isdigit():
+                return None
+            since = self._history_since(int(rows))
+        involved = involved_ids(since, stored_meta) if merge is not None else set()
+        stored_hash: dict[str, str | None] = dict(stored)
+        ids = [item.id for item in items]
+        in_data = set(ids)
+        if len(in_data) != len(ids) or [i for i, _ in stored if i in in_data] != [i for i in ids if i in stored_hash]:
+            return None
+        touched = {i for i, h in zip(ids, hashes, strict=True) if stored_hash.get(i) != h}
+        touched |= (stored_hash.keys() - in_data) | involved
+        if len(touched) > max(1000, len(ids) // 2):
+            return None
+        data_items = [item for item in items if item.id in touched]
+        old = self._read_ids(touched)
+        new = items_to_frame(data_items)
+        if merge is not None:
+            new, extra = merge(new, old, since, stored_meta)
+            meta.update(extra)
+        changes = diff_frames(old, new)
+        digests = _gpkgrows.digests(new["id"], items, hashes, involved)
+        changed = {item_id for item_id, *_ in changes}
+        # a changed row, or one whose stored digest is stale (an unchanged row a merge involves keeps its own)
+        write = [i in changed or (i not in involved and stored_hash.get(i) != d)
+                 for i, d in zip(new["id"], digests, strict=True)]
+        kept = set(new["id"])
+        at = now()
+        recorded = entries(changes, at=at, actor=actor, source=source)
+        with self._reading() as con:
+            (history_rows,) = con.execute("SELECT count(*) FROM history").fetchone()
+        full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta,
+                     HISTORY_ROWS_KEY: str(history_rows + len(recorded))}
+        self._write_in_place(new, digests, write, [i for i in old["id"] if i not in kept], recorded, full_meta,
+                             documents)
+        return recorded
 
     def _write(self, make_upserts: MakeUpserts, removals: Sequence[str], *, actor: str, source: str | None,
                check: Callable[[gpd.GeoDataFrame], None] | None) -> list[HistoryEntry]:
         with self._locked():
-            old, old_features = self._current()
-            upserts = make_upserts(lambda ids: old[old["id"].isin(list(ids))])
+            in_place = self._in_place()
+            if in_place and check is None:  # only the rows touched: no check needs the whole frame
+                upserts = make_upserts(self._read_ids)
+                old, old_features = self._read_ids([*(u.id for u in upserts), *removals]), None
+            else:
+                old, old_features = self._current()
+                upserts = make_upserts(lambda ids: old[old["id"].isin(list(ids))])
             new = merge_frames(old, items_to_frame(upserts), removals)
             if check is not None:
                 check(new)
@@ -291,8 +353,17 @@ class GeoPackageStore(Store):
             if not changes:  # as PostGIS: nothing written, built_at (the app's cache key) unchanged
                 return []
             meta = {k: v for k, v in self.meta().items() if k not in ("schema_version", "built_at")}
-            return self._commit(old, old_features, new, changes, self.documents(), actor=actor, source=source,
-                                meta=meta)
+            digests = _gpkgrows.digests(new["id"], upserts, content_hashes(upserts), set())
+            if not in_place:
+                return self._commit(old, old_features, new, digests, changes, self.documents(), actor=actor,
+                                    source=source, meta=meta)
+            at = now()
+            recorded = entries(changes, at=at, actor=actor, source=source)
+            gone = {i for i, name, _, after in changes if name == ITEM_FIELD and after is None}
+            write = new["id"].isin({i for i, *_ in changes} - gone).tolist()
+            self._write_in_place(new, digests, write, sorted(gone), recorded,
+                                 {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}, None)
+            return recorded
 
     def _current(self, *, older: bool = False) -> tuple[gpd.GeoDataFrame, list[str] | None]:
         """The stored items and their Feature texts: what a writer starts from (the caller holds the lock).
@@ -309,10 +380,11 @@ class GeoPackageStore(Store):
         return self._read_rows(None, features=False)[0], self._select_texts(None)
 
     def _commit(self, old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
-                changes: Sequence[Change], documents: Sequence[Document], *, actor: str, source: str | None,
-                meta: Mapping[str, str], count_history: bool = False) -> list[HistoryEntry]:
-        """Write ``new`` with the history of ``changes`` from ``old`` (caller holds the lock)."""
-        history = self._history_frame()
+                digests: Sequence[str | None], changes: Sequence[Change], documents: Sequence[Document], *,
+                actor: str, source: str | None, meta: Mapping[str, str],
+                count_history: bool = False) -> list[HistoryEntry]:
+        """Write ``new`` as a new file with the history of ``changes`` from ``old`` (caller holds the lock)."""
+        history = self._read_table("history") if self.exists() else pd.DataFrame(columns=HISTORY_COLUMNS)
         at = now()
         recorded = entries(changes, at=at, actor=actor, source=source)
         if recorded:
@@ -321,53 +393,6 @@ class GeoPackageStore(Store):
         full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
         if count_history:
             full_meta[HISTORY_ROWS_KEY] = str(len(history))
-        self._write_file(new, _kept_feature_texts(old, old_features, new, changes), documents, history, full_meta)
+        texts = _gpkgrows.kept_feature_texts(old, old_features, new, changes)
+        self._write_file(new, texts, digests, documents, history, full_meta)
         return recorded
-
-
-def _kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
-                        changes: Sequence[Change]) -> list[str]:
-    """The Feature texts of ``new``'s rows: ``old``'s stored one where the item did not change, else computed.
-
-    The file is rewritten on every write, but recomputing every text would cost seconds at
-    100,000 items. An item is unchanged when ``changes`` (:func:`diff_frames` of the two
-    frames) names none of its fields and its ``length_km``, the one frame column the
-    history does not track, is equal. ``old_features`` is ``None`` when there are none to keep.
-    """
-    texts: list[str | None] = [None] * len(new)
-    if old_features is not None and old["id"].is_unique and new["id"].is_unique:
-        changed = {item_id for item_id, *_ in changes}
-        before = {i: (text, length) for i, text, length in zip(old["id"], old_features, old["length_km"], strict=True)}
-        for position, (item_id, length) in enumerate(zip(new["id"], new["length_km"], strict=True)):
-            kept = before.get(item_id)
-            if kept is not None and item_id not in changed and kept[1] == length:
-                texts[position] = kept[0]
-    missing = [position for position, text in enumerate(texts) if text is None]
-    for position, text in zip(missing, feature_texts(new.iloc[missing]), strict=True):
-        texts[position] = text
-    return cast(list[str], texts)  # every position is filled now
-
-
-def _records(table: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows of a plain table as dicts, missing values as ``None``."""
-    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
-
-
-def _execute(path: Path, sql: str) -> None:
-    with contextlib.closing(sqlite3.connect(path)) as con:
-        con.execute(sql)
-        con.commit()
-
-
-def _sql_where(flt: _filters.Filter) -> str | None:
-    """The part of a filter that SQL can answer on the items table (the rest runs in Python)."""
-    clauses = []
-    for column, values in (("mode", flt.modes), ("status", flt.statuses), ("id", flt.ids)):
-        if values:
-            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
-            clauses.append(f"{column} IN ({quoted})")
-    if flt.deadline_min is not None:
-        clauses.append(f"end_year >= {int(flt.deadline_min)}")
-    if flt.deadline_max is not None:
-        clauses.append(f"end_year <= {int(flt.deadline_max)}")
-    return " AND ".join(clauses) or None

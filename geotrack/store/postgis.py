@@ -35,7 +35,7 @@ from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, HistoryEntry, diff_fra
 from geotrack.errors import StoreBusyError, StoreError
 from geotrack.frames import empty_frame, items_to_frame
 from geotrack.model import FRAME_COLUMNS, Document, Item
-from geotrack.rebuild import HISTORY_ROWS_KEY
+from geotrack.rebuild import HISTORY_ROWS_KEY, edits_since_build
 from geotrack.store._pgrows import (
     ITEM_COLUMNS,
     document_values,
@@ -239,8 +239,8 @@ class PostGISStore(Store):
             old = select_items(conn, None)
             if merge is not None and conn.execute("SELECT 1 FROM meta WHERE key = 'built_at'").fetchone():
                 stored_meta = {k: v for k, v in conn.execute("SELECT key, value FROM meta").fetchall()}
-                new, extra = merge(new, old[list(FRAME_COLUMNS)] if len(old) else old, self._history_in(conn),
-                                   stored_meta)
+                since = edits_since_build(self._history_in(conn), stored_meta, source)
+                new, extra = merge(new, old[list(FRAME_COLUMNS)] if len(old) else old, since, stored_meta)
                 meta.update(extra)
             rows = encode_rows(new)
             at = now()

@@ -1,0 +1,181 @@
+"""The GeoPackage store's rows: the stored form of the working frame, and what a write keeps or computes."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, cast
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from geotrack import filters as _filters
+from geotrack.changes import HISTORY_COLUMNS, Change
+from geotrack.errors import StoreError
+from geotrack.features import feature_texts
+from geotrack.frames import normalise_numbers
+from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
+from geotrack.store._gpkgsql import DIGESTS_TABLE
+from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SEARCH_COLUMN
+
+ITEMS_LAYER = "items"
+
+
+def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
+    """Turn a stored items table (nested columns as JSON text) into the working frame."""
+    gdf = gpd.GeoDataFrame(raw, geometry="geometry", crs=CRS) if "geometry" in raw else gpd.GeoDataFrame(raw)
+    for column in NESTED_COLUMNS:
+        empty: Any = {} if column == "funding" else []
+        gdf[column] = [json.loads(v) if isinstance(v, str) and v else empty for v in gdf[column]]
+    normalise_numbers(gdf)
+    ordered = [*FRAME_COLUMNS[:-1], SEARCH_COLUMN, "geometry"] if SEARCH_COLUMN in gdf else list(FRAME_COLUMNS)
+    return gdf[ordered]
+
+
+def encode_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The stored form of a working frame: nested columns as JSON text, plus ``search_text``."""
+    out = gdf.copy()
+    out.insert(len(out.columns) - 1, SEARCH_COLUMN, [_filters.search_text(r) for r in gdf.to_dict("records")])
+    for column in NESTED_COLUMNS:
+        out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
+    for column in ("start_year", "end_year"):
+        out[column] = pd.array(out[column].tolist(), dtype="Int64")
+    for column in ("stated_length_km", "length_km"):
+        out[column] = pd.to_numeric(out[column], errors="coerce").astype("float64")
+    return out
+
+
+def digests(ids: Iterable[str], items: Sequence[Item], hashes: Sequence[str], involved: set[str]
+             ) -> list[str | None]:
+    """The content digest to store beside each of ``ids``: its item's, none for an item a merge involves.
+
+    An item merged from the store's edits, or kept only in the store, is not ``items``'
+    item: without a digest the next rebuild compares it field by field.
+    """
+    by_id = {item.id: digest for item, digest in zip(items, hashes, strict=True)}
+    return [None if i in involved else by_id.get(i) for i in ids]
+
+
+def documents_frame(documents: Sequence[Document]) -> pd.DataFrame:
+    """The ``documents`` table's rows."""
+    return pd.DataFrame([{**d.to_record(), "implements": json.dumps(list(d.implements))} for d in documents],
+                        columns=list(DOCUMENT_COLUMNS))
+
+
+def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
+                        changes: Sequence[Change]) -> list[str]:
+    """The Feature texts of ``new``'s rows: ``old``'s stored one where the item did not change, else computed.
+
+    The file is rewritten on every write, but recomputing every text would cost seconds at
+    100,000 items. An item is unchanged when ``changes`` (:func:`diff_frames` of the two
+    frames) names none of its fields and its ``length_km``, the one frame column the
+    history does not track, is equal. ``old_features`` is ``None`` when there are none to keep.
+    """
+    texts: list[str | None] = [None] * len(new)
+    if old_features is not None and old["id"].is_unique and new["id"].is_unique:
+        changed = {item_id for item_id, *_ in changes}
+        before = {i: (text, length) for i, text, length in zip(old["id"], old_features, old["length_km"], strict=True)}
+        for position, (item_id, length) in enumerate(zip(new["id"], new["length_km"], strict=True)):
+            kept = before.get(item_id)
+            if kept is not None and item_id not in changed and kept[1] == length:
+                texts[position] = kept[0]
+    missing = [position for position, text in enumerate(texts) if text is None]
+    for position, text in zip(missing, feature_texts(new.iloc[missing]), strict=True):
+        texts[position] = text
+    return cast(list[str], texts)  # every position is filled now
+
+
+def records(table: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows of a plain table as dicts, missing values as ``None``."""
+    return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
+
+
+def execute(path: Path, sql: str) -> None:
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        con.execute(sql)
+        con.commit()
+
+
+def sql_where(flt: _filters.Filter) -> str | None:
+    """The part of a filter that SQL can answer on the items table (the rest runs in Python)."""
+    clauses = []
+    for column, values in (("mode", flt.modes), ("status", flt.statuses), ("id", flt.ids)):
+        if values:
+            quoted = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+            clauses.append(f"{column} IN ({quoted})")
+    if flt.deadline_min is not None:
+        clauses.append(f"end_year >= {int(flt.deadline_min)}")
+    if flt.deadline_max is not None:
+        clauses.append(f"end_year <= {int(flt.deadline_max)}")
+    return " AND ".join(clauses) or None
+
+
+def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
+               documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
+    """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta."""
+    stored = encode_frame(gdf)
+    at = len(stored.columns) - 1
+    stored.insert(at, FEATURE_COLUMN, pd.Series(list(features), index=stored.index, dtype=object))
+    # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
+    pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
+                            layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
+    pyogrio.write_dataframe(documents_frame(documents), tmp, layer="documents", driver="GPKG", append=True)
+    hist = history.reindex(columns=HISTORY_COLUMNS).astype(object)
+    if hist.empty:  # GDAL needs a row to learn column types; write one and delete it
+        hist = pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")])
+        pyogrio.write_dataframe(hist, tmp, layer="history", driver="GPKG", append=True)
+        execute(tmp, "DELETE FROM history")
+    else:
+        pyogrio.write_dataframe(hist.astype("string"), tmp, layer="history", driver="GPKG", append=True)
+    meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
+    pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
+    with contextlib.closing(sqlite3.connect(tmp)) as con, con:
+        # a new layer numbers its rows from 1 in order: the digests table names them so
+        if con.execute("SELECT min(fid), max(fid), count(*) FROM items").fetchone() not in ((1, len(gdf), len(gdf)),
+                                                                                          (None, None, 0)):
+            raise StoreError(f"{tmp}: the items were not numbered in order; cannot record their digests")
+        con.execute(f"CREATE TABLE {DIGESTS_TABLE} (item_fid INTEGER PRIMARY KEY, id TEXT NOT NULL, digest TEXT)")
+        con.executemany(f"INSERT INTO {DIGESTS_TABLE} VALUES (?, ?, ?)",
+                        zip(range(1, len(gdf) + 1), gdf["id"].tolist(), digests, strict=True))
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
+                    " VALUES (?, 'attributes', ?, 'content digest of each item, by its fid',"
+                    " strftime('%Y-%m-%dT%H:%M:%fZ','now'))", (DIGESTS_TABLE, DIGESTS_TABLE))
+
+
+def owns(store: Path, path: Path) -> bool:
+    """Tell whether writing ``path`` would overwrite the store file ``store``, its lock, journal or temporary files."""
+    target = Path(os.path.realpath(path))
+    if target.parent == store.parent and (
+            target.name.startswith(store.name) or target.name.startswith(f".{store.name}.")):
+        return True  # the store, "<store>.lock", "-wal", "-journal", and the writers' ".<store>.*.tmp"
+    if any(parent.name.startswith(f".{store.name}.") and parent.parent == store.parent for parent in target.parents):
+        return True
+    with contextlib.suppress(OSError):
+        return target.exists() and store.exists() and os.path.samefile(target, store)
+    return False
+
+
+def read_ids(path: Path, ids: Iterable[str], columns: Sequence[str]) -> pd.DataFrame:
+    """The stored ``columns`` (and geometry) of the items ``ids`` of the store file ``path``, in stored order."""
+    wanted = sorted(set(ids))
+    parts = []
+    for start in range(0, len(wanted), 500):  # SQL of a bounded length
+        quoted = ", ".join("'" + i.replace("'", "''") + "'" for i in wanted[start:start + 500])
+        parts.append(pyogrio.read_dataframe(path, layer=ITEMS_LAYER, where=f"id IN ({quoted})", columns=list(columns),
+                                            fid_as_index=True))
+    return pd.concat(parts).sort_index().reset_index(drop=True) if parts else pd.DataFrame()
+
+
+def table_frame(frame: gpd.GeoDataFrame, features: Sequence[str], blobs: Sequence[bytes | None]) -> pd.DataFrame:
+    """The rows of the items table for ``frame``: its stored form, geometry blobs and Feature texts."""
+    if not len(frame):
+        return pd.DataFrame()
+    stored = pd.DataFrame(encode_frame(frame).drop(columns="geometry"))
+    stored["geom"] = list(blobs)
+    stored[FEATURE_COLUMN] = pd.Series(list(features), index=stored.index, dtype=object)
+    return stored
