@@ -264,7 +264,31 @@ def field_type(name: str) -> str:
 
 def json_text(value: Any) -> str:
     """``value`` as compact UTF-8 JSON text (no ASCII escapes, never NaN or Infinity)."""
-    return json.dumps(clean(value), ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    return dumps(clean(value))  # one encoder: json.dumps with options builds one per call
+
+
+def flat_columns(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
+    """:func:`flat_properties` of every row of the working frame, as one list per property, in row order.
+
+    The frame is read column by column (no dict per row) and each row's properties made once.
+    """
+    columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
+    rows = [_properties(*values) for values in zip(*columns, strict=True)]
+    out = {name: [row[name] for row in rows] for name in FIELDS}
+    for name in JSON_FIELDS:  # already cleaned by _properties: encoded as they are
+        out[name] = [_json_strings(value) for value in out[name]]
+    return out
+
+
+def _json_strings(value: Any) -> str:
+    """:func:`dumps` of ``value``, a list of strings joined without a call of the encoder per list."""
+    if type(value) is list and all(type(v) is str for v in value):
+        return "[" + ",".join(map(_json_string, value)) + "]"
+    return dumps(value)
+
+
+#: A JSON string literal as :func:`dumps` writes it (UTF-8, no ASCII escapes).
+_json_string = json.encoder.encode_basestring
 
 
 def flat_properties(row: Mapping[str, Any]) -> dict[str, Any]:

@@ -55,12 +55,17 @@ def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     pandas would otherwise make a year column with one gap a float column with NaN,
     and 2023 would come back as 2023.0.
     """
+    # the missing values found in one vectorised pass (None, NaN, NA, NaT alike), the rest cast or kept
     for columns, cast in ((OPTIONAL_INTS, int), (OPTIONAL_FLOATS, float)):
         for column in columns:
-            values = [None if _none_if_missing(v) is None else cast(v) for v in gdf[column]]
+            missing = pd.isna(gdf[column]).tolist()
+            values = [None if gone else cast(v) for v, gone in zip(gdf[column].tolist(), missing, strict=True)]
             gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
     for column in TEXT_COLUMNS:
-        gdf[column] = pd.Series([_none_if_missing(v) for v in gdf[column]], index=gdf.index, dtype=object)
+        missing = pd.isna(gdf[column]).tolist()
+        if any(missing) or gdf[column].dtype != object:
+            values = [None if gone else v for v, gone in zip(gdf[column].tolist(), missing, strict=True)]
+            gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
 
 

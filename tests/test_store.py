@@ -445,3 +445,20 @@ def test_newer_geopackage_is_not_rebuilt_over(built_gpkg):
     with pytest.raises(StoreError, match="schema version '999'"):
         store.feature_texts()
     assert snapshot(store) == before
+
+
+def test_stored_search_texts_are_what_the_filter_folds_row_by_row():
+    """The store folds every row's search text in one call: the same text the filter would compute per row."""
+    from geotrack.filters import search_text
+    from geotrack.frames import items_to_frame
+    from geotrack.store._gpkgrows import fold_all, search_texts
+    from geotrack.vocab import fold
+
+    tricky = ["Vành đai 4 – Vùng Thủ đô", "ĐƯỜNG  sắt\tHà Nội\n", "ΟΔΟΣ", "e\u0301\u0323", "", "  ", "a\x00b", "ﬁ Ǆ"]
+    assert fold_all(tricky) == [fold(t) for t in tricky]
+    assert fold_all(tricky[:-2]) == [fold(t) for t in tricky[:-2]]
+    assert fold_all([]) == []
+    records = [base_record(), point_record("port-a", notes="Ghi chú: Cảng Lạch Huyện", former_provinces=["Hà Tây"]),
+               point_record("port-b", name_en=None, lead_agency="Bộ Xây dựng")]
+    frame = items_to_frame([Item.from_record(r) for r in records])
+    assert search_texts(frame) == [search_text(r) for r in frame.to_dict("records")]

@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
+from shapely.geometry.base import BaseGeometry
 
 from geotrack import geo
-from geotrack.features import FIELDS, field_type, flat_properties
+from geotrack.features import FIELDS, field_type, flat_columns
 
 
 def to_flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
@@ -19,22 +22,20 @@ def to_flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     WGS 84 rounded to :data:`geotrack.geo.COORDINATE_PRECISION` decimals,
     polygons counter-clockwise, ``None`` where the location is unknown.
     """
-    records = gdf.to_dict("records")
+    flat = flat_columns(gdf)
     columns: dict[str, Any] = {}
-    flat = [flat_properties(r) for r in records]
     for name in FIELDS:
-        values = [p[name] for p in flat]
-        kind = field_type(name)
-        dtype = {"integer": "Int32", "real": "Float64"}.get(kind, object)
-        columns[name] = pd.Series(values, dtype=dtype)
-    geometries = [_export_geometry(r.get("geometry")) for r in records]
-    return gpd.GeoDataFrame(pd.DataFrame(columns, index=range(len(records))),
-                            geometry=gpd.GeoSeries(geometries, crs="EPSG:4326"), crs="EPSG:4326")
+        dtype = {"integer": "Int32", "real": "Float64"}.get(field_type(name), object)
+        columns[name] = pd.Series(flat[name], dtype=dtype)
+    return gpd.GeoDataFrame(pd.DataFrame(columns, index=range(len(gdf))),
+                            geometry=gpd.GeoSeries(_export_geometries(gdf), crs="EPSG:4326"), crs="EPSG:4326")
 
 
-def _export_geometry(geom: Any) -> Any:
-    if geom is None or getattr(geom, "is_empty", True):
-        return None
-    return geo.normalise_for_geojson(geom)
+def _export_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
+    """Every row's geometry rounded and wound for RFC 7946 in one vectorised pass; ``None`` if missing or empty."""
+    geoms = np.array([g if isinstance(g, BaseGeometry) else None for g in gdf.geometry], dtype=object)
+    if len(geoms):
+        geoms[shapely.is_empty(geoms)] = None
+    return geo.normalise_array(geoms)
 
 

@@ -3,25 +3,30 @@
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import sqlite3
+import sys
+import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 import pyogrio
 
 from geotrack import filters as _filters
-from geotrack.changes import HISTORY_COLUMNS, Change
+from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
 from geotrack.features import feature_texts
 from geotrack.frames import normalise_numbers
 from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
 from geotrack.store._gpkgsql import DIGESTS_TABLE
 from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SEARCH_COLUMN
+from geotrack.vocab import fold
 
 ITEMS_LAYER = "items"
 
@@ -37,12 +42,56 @@ def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
     return gdf[ordered]
 
 
+#: The nested columns' JSON text (one encoder: ``json.dumps`` with options builds one per call).
+_json_text = json.JSONEncoder(ensure_ascii=False, default=str).encode
+#: Text columns :func:`geotrack.filters.search_text` reads, in its order.
+_SEARCH_SCALARS = ("id", "name_vi", "name_en", "lead_agency", "lead_agency_current", "deadline_text", "notes")
+
+
+@functools.lru_cache(maxsize=1)
+def _combining() -> np.ndarray:
+    """Which code points are combining characters (what :func:`geotrack.vocab.fold` strips), by code point."""
+    table = np.zeros(sys.maxunicode + 1, dtype=bool)
+    table[[c for c in range(sys.maxunicode + 1) if unicodedata.combining(chr(c))]] = True
+    return table
+
+
+def fold_all(texts: Sequence[str]) -> list[str]:
+    """:func:`geotrack.vocab.fold` of every text, decomposed and stripped in one pass rather than one per text."""
+    joined = "\x00".join(texts)
+    if joined.count("\x00") != max(len(texts) - 1, 0):  # a text holds the separator: one by one
+        return [fold(t) for t in texts]
+    decomposed = unicodedata.normalize("NFD", joined.replace("đ", "d").replace("Đ", "D"))
+    try:
+        points = np.frombuffer(decomposed.encode("utf-32-le"), dtype=np.uint32)
+    except UnicodeEncodeError:  # a lone surrogate: one by one, as fold takes it
+        return [fold(t) for t in texts]
+    stripped = points[~_combining()[points]].tobytes().decode("utf-32-le")
+    return [" ".join(part.split()) for part in stripped.lower().split("\x00")] if texts else []
+
+
+def search_texts(gdf: gpd.GeoDataFrame) -> list[str]:
+    """:func:`geotrack.filters.search_text` of every row of the working frame, column by column."""
+    scalars = [[str(v or "") for v in gdf[name]] for name in _SEARCH_SCALARS]
+    rows = []
+    for n, (provinces, former, commitments) in enumerate(zip(gdf["provinces"], gdf["former_provinces"],
+                                                              gdf["commitments"], strict=True)):
+        parts = [column[n] for column in scalars]
+        parts.extend(provinces or ())
+        parts.extend(former or ())
+        for c in commitments or ():
+            parts.append(str(c.get("quote") or ""))
+            parts.append(str(c.get("document") or ""))
+        rows.append(" | ".join(parts))
+    return fold_all(rows)
+
+
 def encode_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """The stored form of a working frame: nested columns as JSON text, plus ``search_text``."""
     out = gdf.copy()
-    out.insert(len(out.columns) - 1, SEARCH_COLUMN, [_filters.search_text(r) for r in gdf.to_dict("records")])
+    out.insert(len(out.columns) - 1, SEARCH_COLUMN, search_texts(gdf))
     for column in NESTED_COLUMNS:
-        out[column] = out[column].map(lambda v: json.dumps(v, ensure_ascii=False, default=str))
+        out[column] = [_json_text(v) for v in out[column]]
     for column in ("start_year", "end_year"):
         out[column] = pd.array(out[column].tolist(), dtype="Int64")
     for column in ("stated_length_km", "length_km"):
@@ -179,3 +228,10 @@ def table_frame(frame: gpd.GeoDataFrame, features: Sequence[str], blobs: Sequenc
     stored["geom"] = list(blobs)
     stored[FEATURE_COLUMN] = pd.Series(list(features), index=stored.index, dtype=object)
     return stored
+
+
+def changes_between(old: gpd.GeoDataFrame, new: gpd.GeoDataFrame) -> list[Change]:
+    """:func:`geotrack.changes.diff_frames`, without reading a row when nothing was stored (a first build)."""
+    if len(old) == 0 and new["id"].is_unique:
+        return [(item_id, ITEM_FIELD, None, ADDED) for item_id in new["id"]]
+    return diff_frames(old, new)

@@ -282,8 +282,9 @@ class GeoPackageStore(Store):
                 new, extra = merge(new, old, since, stored_meta)
                 meta.update(extra)
             digests = _gpkgrows.digests(new["id"], items, hashes, involved)
-            return self._commit(old, old_features, new, digests, diff_frames(old, new), documents, actor=actor,
-                                source=source, meta=meta, count_history=True)
+            changes = _gpkgrows.changes_between(old, new)
+            return self._commit(old, old_features, new, digests, changes, documents, actor=actor, source=source,
+                                meta=meta, count_history=True)
 
     def _rebuild_in_place(self, items: Sequence[Item], hashes: Sequence[str], documents: Sequence[Document], *,
                           actor: str, source: str | None, meta: dict[str, str], merge: Merge | None,
