@@ -220,9 +220,14 @@ def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
         return []
     geometries = geo.geojson_geometries(gdf.geometry)
     columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
-    return [f'{{"type":"Feature","id":{dumps(values[0])},"geometry":{geometry or "null"},'
+    return [f'{{"type":"Feature","id":{_json_id(values[0])},"geometry":{geometry or "null"},'
             f'"properties":{dumps(_properties(*values))}}}'
             for values, geometry in zip(zip(*columns, strict=True), geometries, strict=True)]
+
+
+def _json_id(value: Any) -> str:
+    """:func:`dumps` of a Feature id: a string (every item id) written without a call of the encoder."""
+    return _json_string(value) if type(value) is str else dumps(clean(value))
 
 
 def check_aligned(ids: Sequence[Any], features: Sequence[str]) -> None:

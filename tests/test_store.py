@@ -462,3 +462,54 @@ def test_stored_search_texts_are_what_the_filter_folds_row_by_row():
                point_record("port-b", name_en=None, lead_agency="Bộ Xây dựng")]
     frame = items_to_frame([Item.from_record(r) for r in records])
     assert search_texts(frame) == [search_text(r) for r in frame.to_dict("records")]
+
+
+def _written_rows(monkeypatch):
+    """Record the item ids each in-place GeoPackage write upserts and removes."""
+    from geotrack.store import _gpkgsql
+
+    real = _gpkgsql.write_rows
+    written = []
+
+    def recording(con, stored, digests, removals, *args, **kwargs):
+        written.append((list(stored["id"]) if len(stored) else [], list(removals)))
+        return real(con, stored, digests, removals, *args, **kwargs)
+
+    monkeypatch.setattr(_gpkgsql, "write_rows", recording)
+    return written
+
+
+def test_a_rebuild_writes_only_the_items_that_changed(built_gpkg, make_dataset, monkeypatch):
+    store, _, _ = built_gpkg
+    written = _written_rows(monkeypatch)
+    before = store.load()
+    data, layers = make_dataset(_records())
+    assert build(store, data_dir=data, layers_dir=layers).changes == []
+    changed = [base_record(), point_record("port-a", end_year=2031),
+               point_record("port-b", mode="berth", parent_id="port-a")]
+    data, layers = make_dataset(changed)
+    report = build(store, data_dir=data, layers_dir=layers)
+    assert [(e.item_id, e.field, e.new) for e in report.changes] == [("port-a", "end_year", "2031")]
+    assert written == [([], []), (["port-a"], [])]  # the unchanged rebuild wrote no item row at all
+    after = store.load()
+    assert list(after["id"]) == list(before["id"]) and after.iloc[1]["end_year"] == 2031
+    assert [t for t in store.feature_texts() if '"port-a"' in t[:40]][0].count('"end_year":2031') == 1
+    data, layers = make_dataset(changed[:2])
+    assert [(e.item_id, e.field) for e in build(store, data_dir=data, layers_dir=layers).changes] == [
+        ("port-b", "item")]
+    assert written[-1] == ([], ["port-b"]) and list(store.load()["id"]) == ["ring-road-4-capital", "port-a"]
+
+
+def test_a_row_changed_outside_geotrack_is_compared_again_by_the_next_rebuild(built_gpkg):
+    """QGIS may edit the store's items table: its triggers clear that row's digest, so a rebuild sees the edit."""
+    from geotrack.store import _gpkgsql
+
+    store, data, layers = built_gpkg
+    with _gpkgsql.connect(store.path, 5.0) as con:
+        con.execute("UPDATE items SET end_year = 2099 WHERE id = 'port-a'")
+        con.execute("INSERT INTO items (id, name_vi, mode, action, status) "
+                    "VALUES ('stray', 'Thêm ngoài', 'port', 'build', 'study')")
+    report = build(store, data_dir=data, layers_dir=layers)
+    assert sorted((e.item_id, e.field) for e in report.changes) == [("port-a", "end_year"), ("stray", "item")]
+    frame = store.load()
+    assert list(frame["id"]) == ["ring-road-4-capital", "port-a", "port-b"] and frame.iloc[1]["end_year"] == 2030

@@ -108,7 +108,18 @@ def _stall(kind, location, stage, ready):
         ready.set()
         time.sleep(120)
 
-    if stage == "after-writes":  # every row written, transaction not yet committed
+    if stage == "after-writes" and kind == "gpkg":  # every row written in place, transaction not yet committed
+        from geotrack.store import _gpkgsql
+
+        real_rows = _gpkgsql.write_rows
+
+        def stalled_rows(*args, **kwargs):
+            real_rows(*args, **kwargs)
+            ready.set()
+            time.sleep(120)
+
+        _gpkgsql.write_rows = stalled_rows
+    elif stage == "after-writes":  # every row written, transaction not yet committed
         real = type(store)._insert_history
 
         def stalled(self, conn, entries):
@@ -122,7 +133,7 @@ def _stall(kind, location, stage, ready):
                         check=check if stage == "in-check" else None)
 
 
-@pytest.mark.parametrize(("kind", "stage"), [("gpkg", "in-check"), ("postgis", "in-check"),
+@pytest.mark.parametrize(("kind", "stage"), [("gpkg", "in-check"), ("gpkg", "after-writes"), ("postgis", "in-check"),
                                              ("postgis", "after-writes")])
 def test_writer_killed_mid_transaction_leaves_the_store_as_it_was(kind, stage, tmp_path, make_dataset,
                                                                   request):

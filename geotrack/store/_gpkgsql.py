@@ -167,7 +167,8 @@ def write_rows(con: sqlite3.Connection, stored: pd.DataFrame, digests: Sequence[
     """Inside the caller's transaction: upsert ``stored`` (stored form, geometry as blobs), remove, record.
 
     An item already stored is updated where it is (its place in the stored order kept),
-    a new one appended; :data:`DIGESTS_TABLE` follows. ``meta`` replaces the meta table
+    a new one appended; :data:`DIGESTS_TABLE` follows (its triggers clear a digest whenever
+    the row changes, so each is set after its row). ``meta`` replaces the meta table
     when given, ``documents`` the documents table.
     """
     fids: dict[str, int] = dict(con.execute(f"SELECT id, item_fid FROM {DIGESTS_TABLE}"))
@@ -185,7 +186,7 @@ def write_rows(con: sqlite3.Connection, stored: pd.DataFrame, digests: Sequence[
                 con.execute(f"UPDATE {DIGESTS_TABLE} SET digest = ? WHERE item_fid = ?", (digest, fids[item_id]))
             else:
                 fid = con.execute(insert, row).lastrowid
-                con.execute(f"INSERT INTO {DIGESTS_TABLE} (item_fid, id, digest) VALUES (?, ?, ?)",
+                con.execute(f"INSERT OR REPLACE INTO {DIGESTS_TABLE} (item_fid, id, digest) VALUES (?, ?, ?)",
                             (fid, item_id, digest))
     if history:
         names = [c for c in column_names(con, "history") if c != "fid"]
