@@ -25,6 +25,8 @@ from bench.timing import Breakdown, table
 from geotrack import export as gt_export
 from geotrack.build import build_items
 from geotrack.filters import Filter, apply
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 
 RESULTS_DIR = Path(__file__).parent
@@ -91,12 +93,13 @@ def _store_path(work: Path) -> Path:
     return work / "store.gpkg"
 
 
-def bench_store(size: int, gdf: gpd.GeoDataFrame, work: Path, repeat: int) -> list[Row]:
+def bench_store(size: int, gdf: gpd.GeoDataFrame, work: Path, repeat: int,
+                items: list[Item] | None = None) -> list[Row]:
     """Store build and load, and a filter query, beside plain ``to_file``/``read_file``.
 
     The store stays in ``work`` (:func:`_store_path`) for :func:`bench_exports`.
     """
-    items = synthetic.items(size)
+    items = items if items is not None else synthetic.items(size)  # the items of ``gdf``
     rows = []
     store = GeoPackageStore(_store_path(work))
     build_s, _ = best_of(lambda: build_items(store, items, [], actor="bench"), 1)
@@ -169,11 +172,12 @@ def run(sizes: list[int], repeat: int = 3, include: tuple[str, ...] = ("store", 
     """Run every bench at every size."""
     report = Report(machine())
     for size in sizes:
-        gdf = synthetic.frame(size)
+        items = synthetic.items(size)
+        gdf = items_to_frame(items)
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             if "store" in include:
-                report.rows.extend(bench_store(size, gdf, work, repeat))
+                report.rows.extend(bench_store(size, gdf, work, repeat, items))
             if "exports" in include:
                 report.rows.extend(bench_exports(size, gdf, work, repeat))
             if "map" in include:

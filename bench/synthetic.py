@@ -24,12 +24,9 @@ SITES = [m for m in vocab.MODES if m not in vocab.LINEAR_MODES]
 
 def _route(rng: np.random.Generator, vertices: int) -> LineString:
     start = np.array([rng.uniform(103.0, 108.5), rng.uniform(9.5, 22.5)])
-    heading = rng.uniform(0, 2 * np.pi)
-    steps = []
-    for _ in range(vertices - 1):
-        heading += rng.normal(0, 0.25)
-        steps.append([np.cos(heading), np.sin(heading)])
-    path = start + np.cumsum(np.vstack([[0, 0], np.array(steps) * 0.004]), axis=0)
+    heading = rng.uniform(0, 2 * np.pi) + np.cumsum(rng.normal(0, 0.25, vertices - 1))  # a random walk's turns
+    steps = np.column_stack([np.cos(heading), np.sin(heading)])
+    path = start + np.cumsum(np.vstack([[0, 0], steps * 0.004]), axis=0)
     path[:, 0] = path[:, 0].clip(102.2, 109.4)
     path[:, 1] = path[:, 1].clip(8.6, 23.3)
     return LineString(path.round(6))

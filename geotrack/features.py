@@ -269,27 +269,44 @@ def field_type(name: str) -> str:
 
 def json_text(value: Any) -> str:
     """``value`` as compact UTF-8 JSON text (no ASCII escapes, never NaN or Infinity)."""
+    if type(value) is list and all(type(v) is str for v in value):  # ids, provinces: no encoder call
+        return "[" + ",".join(map(_json_string, value)) + "]"
     return dumps(clean(value))  # one encoder: json.dumps with options builds one per call
 
 
 def flat_columns(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     """:func:`flat_properties` of every row of the working frame, as one list per property, in row order.
 
-    The frame is read column by column (no dict per row) and each row's properties made once.
+    Made column by column, as :func:`_properties` makes each row's: plain values are taken
+    as they are where every one is a string, a whole number or missing (``clean`` would keep
+    each), and a list or object is cleaned and encoded once.
     """
-    columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
-    rows = [_properties(*values) for values in zip(*columns, strict=True)]
-    out = {name: [row[name] for row in rows] for name in FIELDS}
-    for name in JSON_FIELDS:  # already cleaned by _properties: encoded as they are
-        out[name] = [_json_strings(value) for value in out[name]]
-    return out
+    col = {name: column_values(gdf, name) for name in _PROPERTY_COLUMNS}
+    out: dict[str, list[Any]] = {}
+    for name in FIELDS:
+        if name in col and name not in JSON_FIELDS:
+            out[name] = _plain(col[name])
+    out["sector"] = _plain([vocab.MODE_SECTORS.get(str(m)) for m in col["mode"]])
+    out["status_oc4ids"] = _plain([vocab.STATUS_OC4IDS.get(str(m)) for m in col["status"]])
+    out["location_precision_iati"] = _plain([vocab.PRECISION_IATI.get(str(p)) for p in col["location_precision"]])
+    fundings = [f or {} for f in col["funding"]]
+    out["funding_types"] = [json_text(list(f.get("types") or ())) for f in fundings]
+    for key in ("amount", "unit", "as_of", "source"):
+        out[f"funding_{key}"] = _plain([f.get(key) for f in fundings])
+    for name in ("provinces", "former_provinces", "corridors", "sources"):
+        out[name] = [json_text(list(v or ())) for v in col[name]]
+    commitments = [list(c or ()) for c in col["commitments"]]
+    out["documents"] = [json_text(list(dict.fromkeys(c.get("document") for c in cs))) for cs in commitments]
+    out["commitments"] = [json_text(cs) for cs in commitments]
+    out["conflicts"] = [json_text(conflict_map(cs)) if len(cs) > 1 else "{}" for cs in commitments]
+    return {name: out[name] for name in FIELDS}
 
 
-def _json_strings(value: Any) -> str:
-    """:func:`dumps` of ``value``, a list of strings joined without a call of the encoder per list."""
-    if type(value) is list and all(type(v) is str for v in value):
-        return "[" + ",".join(map(_json_string, value)) + "]"
-    return dumps(value)
+def _plain(values: list[Any]) -> list[Any]:
+    """``clean`` of every value; the values themselves when each is a string, an ``int`` or ``None``."""
+    if all(v is None or type(v) is str or type(v) is int for v in values):
+        return values
+    return [clean(v) for v in values]
 
 
 #: A JSON string literal as :func:`dumps` writes it (UTF-8, no ASCII escapes).

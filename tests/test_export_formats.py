@@ -407,3 +407,23 @@ def test_flat_json_text_has_no_nan_and_keeps_diacritics(gdf):
     assert "NaN" not in text and "Hà Nội" in text
     assert json.loads(text)[0]["score"] is None
     assert str(table["start_year"].dtype) == "Int32" and str(table["length_km"].dtype) == "Float64"
+
+
+def test_the_flat_table_is_each_rows_flat_properties(gdf):
+    """The flat table is made column by column: each row holds exactly what flat_properties makes of it."""
+    from geotrack.export.flat import to_flat_frame
+    from geotrack.features import flat_properties
+
+    odd = gdf.copy()  # values clean() must convert: a NaN length, a numpy year, a date, a tuple of provinces
+    odd.at[0, "stated_length_km"] = float("nan")
+    odd["start_year"] = pd.Series([None, 2021, None, 2020, None], dtype=object)
+    odd.at[1, "start_year"] = __import__("numpy").int64(2021)
+    odd.at[2, "status_as_of"] = __import__("datetime").date(2025, 3, 1)
+    odd.at[3, "provinces"] = ("Hải Phòng",)
+    for frame in (gdf, odd):
+        table = to_flat_frame(frame)
+        rows = [flat_properties(r) for r in frame.to_dict("records")]
+        for name in FIELDS:
+            got = [None if v is pd.NA else v for v in table[name].astype(object)]
+            want = [None if (isinstance(v, float) and math.isnan(v)) else v for v in (r[name] for r in rows)]
+            assert got == want, name

@@ -70,7 +70,7 @@ def content_hashes(items: Sequence[Item]) -> list[str]:
     """
     if not items:
         return []
-    geometries = shapely.to_wkb(np.array([item.geometry for item in items], dtype=object))
+    geometries = _geometry_bytes(np.array([item.geometry for item in items], dtype=object))
     digests = []
     for item, wkb in zip(items, geometries, strict=True):
         key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
@@ -80,6 +80,29 @@ def content_hashes(items: Sequence[Item]) -> list[str]:
             digest.update(wkb)
         digests.append(digest.hexdigest())
     return digests
+
+
+def _geometry_bytes(geoms: np.ndarray) -> list[bytes | None]:
+    """Bytes that differ whenever two geometries differ, ``None`` for no geometry.
+
+    The type and coordinates (with any Z) of points and lines, read in one pass; the WKB of
+    the other types (their rings and parts need their structure).
+    """
+    types = shapely.get_type_id(geoms)  # -1: no geometry
+    out: list[bytes | None] = [None] * len(geoms)
+    simple = np.nonzero((types == 0) | (types == 1))[0]
+    coords = shapely.get_coordinates(geoms[simple], include_z=True).tobytes()
+    ends = np.cumsum(shapely.get_num_coordinates(geoms[simple])) * 24
+    for position, start, end in zip(simple.tolist(), [0, *ends[:-1].tolist()], ends.tolist(), strict=True):
+        out[position] = _SIMPLE_TAGS[types[position]] + coords[start:end]
+    others = np.nonzero(types > 1)[0]
+    for position, wkb in zip(others.tolist(), shapely.to_wkb(geoms[others], output_dimension=3), strict=True):
+        out[position] = wkb
+    return out
+
+
+#: What starts a point's and a line's geometry bytes: never the first byte of WKB (0 or 1, the byte order).
+_SIMPLE_TAGS = {0: b"P", 1: b"L"}
 
 
 def sql_answers(flt: _filters.Filter) -> bool:

@@ -310,7 +310,8 @@ class GeoPackageStore(Store):
         in_data = set(ids)
         if len(in_data) != len(ids) or [i for i, _ in stored if i in in_data] != [i for i in ids if i in stored_hash]:
             return None
-        touched = {i for i, h in zip(ids, hashes, strict=True) if stored_hash.get(i) != h}
+        hash_of = dict(zip(ids, hashes, strict=True))
+        touched = {i for i, h in hash_of.items() if stored_hash.get(i) != h}
         touched |= (stored_hash.keys() - in_data) | involved
         if len(touched) > max(1000, len(ids) // 2):
             return None
@@ -321,7 +322,7 @@ class GeoPackageStore(Store):
             new, extra = merge(new, old, since, stored_meta)
             meta.update(extra)
         changes = diff_frames(old, new)
-        digests = _gpkgrows.digests(new["id"], items, hashes, involved)
+        digests = _gpkgrows.digests(new["id"], data_items, [hash_of[i] for i in ids if i in touched], involved)
         changed = {item_id for item_id, *_ in changes}
         # a changed row, or one whose stored digest is stale (an unchanged row a merge involves keeps its own)
         write = [i in changed or (i not in involved and stored_hash.get(i) != d)
