@@ -218,14 +218,15 @@ def _reset(years: tuple[int, int]) -> None:
 def _select(item_id: str | None) -> None:
     st.session_state.sel = item_id
     st.session_state._scroll_to_item = item_id is not None
+    st.session_state._sel_changed = True  # the URL follows (a fragment's rerun does not pass through main)
 
 
 def _chose() -> None:
     st.session_state._close_sidebar = True
 
 
-def _take_map_click() -> None:
-    """A click on an item in the map selects it (read before the item page is drawn)."""
+def _take_map_click() -> bool:
+    """A click on an item in the map selects it (read before the item page is drawn); True if it did."""
     returned = st.session_state.get(MAP_KEY) or {}
     click = (returned.get("last_object_clicked_tooltip"), str(returned.get("last_object_clicked")))
     item_id = mappayload.item_id_from_tooltip(click[0])
@@ -233,6 +234,8 @@ def _take_map_click() -> None:
         st.session_state._last_click = click
         _select(item_id)
         st.session_state._sel_from_map = item_id  # already in view: do not move the map under the popup
+        return True
+    return False
 
 
 def _take_deck_click() -> None:
@@ -267,6 +270,7 @@ def _take_pick() -> None:
 def _only(ids: list[str]) -> None:
     """A one-click view: exactly these items (a URL-only filter the page shows as a chip)."""
     st.session_state.f_extra = {**(st.session_state.get("f_extra") or {}), "ids": tuple(ids)}
+    st.session_state._whole_page = True  # clicked inside the map's fragment, but it filters the whole page
 
 
 def _drop_extra(name: str) -> None:
@@ -275,6 +279,7 @@ def _drop_extra(name: str) -> None:
 
 def _close_reader() -> None:
     st.session_state.reader = None
+    st.session_state._sel_changed = True
 
 
 # -- page sections -----------------------------------------------------------------------------------
@@ -398,8 +403,18 @@ def header(page: Page) -> None:
         )
 
 
+@st.fragment
 def map_and_side(page: Page) -> None:
-    """The map, and beside it the selected item's page (or the summary when none is selected)."""
+    """The map, and beside it the selected item's page (or the summary when none is selected).
+
+    A fragment: a click on the map, or on the item page, reruns this part of the page only (the
+    table and the timeline below do not change with the selection). What changes the filter from
+    in here (the summary's one-click views) reruns the whole page.
+    """
+    if st.session_state.pop("_whole_page", False):
+        st.rerun(scope="app")
+    if _take_map_click() or st.session_state.pop("_sel_changed", False):
+        _sync_url(page)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if len(page.gdf) >= settings.webgl_min_items():
@@ -622,6 +637,7 @@ def main() -> None:
     page.t = i18n.translator(lang)
     page.select_items()
     _take_map_click()
+    st.session_state._sel_changed = False  # the URL is written just below
     if st.session_state.get("sel") not in set(page.gdf["id"]):
         st.session_state.sel = None
     _sync_url(page)
