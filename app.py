@@ -17,7 +17,6 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from streamlit_folium import st_folium
 
 from geotrack import export, history, profiling, settings, templates, vocab
 from geotrack.changes import HistoryEntry
@@ -27,7 +26,7 @@ from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import is_database_url, open_store
 from geotrack.store.location import scrub
-from geotrack.ui import background, choices, frontend, i18n, item, reader, state, summary, timeline
+from geotrack.ui import background, choices, component, frontend, i18n, item, reader, state, summary, timeline
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import payload as mappayload
@@ -45,6 +44,8 @@ LOG = logging.getLogger("geotrack.app")
 templates.compile_once()
 
 # -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
+# Resources, not data, wherever the page only reads the result: cache_data unpickles a fresh copy
+# on every rerun, which cost more than building the smaller ones again. Downloads stay cache_data.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
     return open_store(path).load()
@@ -52,13 +53,14 @@ def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
-    # the store answers the filter (SQL in PostGIS and in the GeoPackage) instead of filtering everything here.
-    # A resource, shared and never changed: cache_data would keep a pickled copy and unpickle another on
-    # every rerun (hundreds of MB at national scale)
-    return _frame(path, built_at) if flt.is_empty() else open_store(path).load(flt)
+    # the page holds every item already (the summary's totals, the choices): filtering that frame takes
+    # milliseconds where asking the store again took tens (the store's SQL serves the CLI and the API).
+    # A resource, shared and never changed: cache_data would unpickle a copy on every rerun
+    full = _frame(path, built_at)
+    return full if flt.is_empty() else apply(full, flt)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int, int] | None]:
     # what the filter widgets offer depends on the build only: not worth a pass over every item per rerun
     full = _frame(path, built_at)
@@ -71,12 +73,12 @@ def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
     return views.table_frame(_filtered(path, built_at, flt), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _documents(path: str, built_at: str) -> list[Document]:
     return open_store(path).documents()
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@st.cache_resource(show_spinner=False, max_entries=64)
 def _history(path: str, built_at: str, item_id: str) -> list[HistoryEntry]:
     return open_store(path).history(item_id)
 
@@ -86,11 +88,18 @@ def _corridors() -> gpd.GeoDataFrame:
     return read_corridors()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
     return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _map_args(path: str, built_at: str, flt: Filter, lang: str, tiles: bool) -> component.MapArgs:
+    # the Leaflet script of the map and its item layers, made once per filter: st_folium made it anew
+    # on every rerun, the largest part of one
+    return _map_args_of(_payload(path, built_at, flt, lang), lang, tiles, _choices(path, built_at)[0])
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -102,7 +111,7 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
     return deck, int(payload["count"])
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _corridor_payload(lang: str) -> dict[str, Any]:
     return mappayload.corridor_payload(_corridors(), lang)
 
@@ -117,12 +126,12 @@ def _geojson(path: str, built_at: str, flt: Filter) -> str:
 def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
     return export.export_bytes(_filtered(path, built_at, flt), fmt, _documents(path, built_at), flt)
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _cited(path: str, built_at: str) -> dict[str, int]:
     return choices.cited_documents(_frame(path, built_at))
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _all_history(path: str, built_at: str) -> list[HistoryEntry]:
     return open_store(path).history()
 
@@ -152,13 +161,19 @@ def _source_tiers() -> dict[str, Any]:
     return dict(read_yaml(path) or {}) if path.exists() else {}
 
 
-@st.cache_data(show_spinner=False, max_entries=2)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _boundaries(lang: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
     current, former = background.load_layers(background.default_loader())
     return background.boundary_payload(current, lang), background.boundary_payload(former, lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _timeline(path: str, built_at: str, flt: Filter, lang: str, today: dt.date) -> dict[str, Any] | None:
+    # a resource: Streamlit only reads the spec, and a pickled copy per rerun would cost what caching saves
+    return timeline.chart(_filtered(path, built_at, flt), lang, today)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
 def _summary(path: str, built_at: str, flt: Filter, day: dt.date | None, today: dt.date) -> summary.Summary:
     frame = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
     return summary.summarise(frame, today)
@@ -203,14 +218,15 @@ def _reset(years: tuple[int, int]) -> None:
 def _select(item_id: str | None) -> None:
     st.session_state.sel = item_id
     st.session_state._scroll_to_item = item_id is not None
+    st.session_state._sel_changed = True  # the URL follows (a fragment's rerun does not pass through main)
 
 
 def _chose() -> None:
     st.session_state._close_sidebar = True
 
 
-def _take_map_click() -> None:
-    """A click on an item in the map selects it (read before the item page is drawn)."""
+def _take_map_click() -> bool:
+    """A click on an item in the map selects it (read before the item page is drawn); True if it did."""
     returned = st.session_state.get(MAP_KEY) or {}
     click = (returned.get("last_object_clicked_tooltip"), str(returned.get("last_object_clicked")))
     item_id = mappayload.item_id_from_tooltip(click[0])
@@ -218,6 +234,8 @@ def _take_map_click() -> None:
         st.session_state._last_click = click
         _select(item_id)
         st.session_state._sel_from_map = item_id  # already in view: do not move the map under the popup
+        return True
+    return False
 
 
 def _take_deck_click() -> None:
@@ -252,6 +270,7 @@ def _take_pick() -> None:
 def _only(ids: list[str]) -> None:
     """A one-click view: exactly these items (a URL-only filter the page shows as a chip)."""
     st.session_state.f_extra = {**(st.session_state.get("f_extra") or {}), "ids": tuple(ids)}
+    st.session_state._whole_page = True  # clicked inside the map's fragment, but it filters the whole page
 
 
 def _drop_extra(name: str) -> None:
@@ -260,6 +279,7 @@ def _drop_extra(name: str) -> None:
 
 def _close_reader() -> None:
     st.session_state.reader = None
+    st.session_state._sel_changed = True
 
 
 # -- page sections -----------------------------------------------------------------------------------
@@ -383,8 +403,18 @@ def header(page: Page) -> None:
         )
 
 
+@st.fragment
 def map_and_side(page: Page) -> None:
-    """The map, and beside it the selected item's page (or the summary when none is selected)."""
+    """The map, and beside it the selected item's page (or the summary when none is selected).
+
+    A fragment: a click on the map, or on the item page, reruns this part of the page only (the
+    table and the timeline below do not change with the selection). What changes the filter from
+    in here (the summary's one-click views) reruns the whole page.
+    """
+    if st.session_state.pop("_whole_page", False):
+        st.rerun(scope="app")
+    if _take_map_click() or st.session_state.pop("_sel_changed", False):
+        _sync_url(page)
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if len(page.gdf) >= settings.webgl_min_items():
@@ -512,13 +542,15 @@ def timeline_section(page: Page) -> None:
         st.caption(t("timeline_too_many", n=i18n.number(len(page.gdf), page.lang),
                      limit=i18n.number(settings.timeline_max_items, page.lang)))
         return
-    chart = timeline.chart(page.gdf, page.lang)
-    if chart is None:
+    today = dt.date.today()
+    spec = (_timeline(page.path, page.built_at, page.flt, page.lang, today) if not page.day
+            else timeline.chart(page.gdf, page.lang, today))
+    if spec is None:
         st.caption(t("timeline_none"))
     else:
-        st.caption(t("timeline_click"))
-        st.altair_chart(chart, width="stretch", key="timeline", on_select=_take_timeline_click,
-                        selection_mode=timeline.PICK)
+        st.caption(f"{t('timeline_click')} {t('timeline_today', day=today.isoformat())}")
+        st.vega_lite_chart(spec, width="stretch", key="timeline", on_select=_take_timeline_click,
+                           selection_mode=timeline.PICK)
     no_year = timeline.no_year_names(page.gdf, page.lang)
     if no_year:
         with st.expander(t("no_year", n=len(no_year))):
@@ -526,29 +558,31 @@ def timeline_section(page: Page) -> None:
 
 
 def _leaflet_map(page: Page) -> None:
-    payload = _payload(page.path, page.built_at, page.flt, page.lang) if not page.day else mappayload.map_payload(
-        page.gdf, page.lang, page.corridor_names, popups=False)
-    boundaries, former = _boundaries(page.lang)
-    # the page itself depends only on the language, basemap, boundaries and legend: a filter change
-    # swaps the item layers inside it (feature_group_to_add) instead of loading a new map
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(page.lang), tiles=bool(st.session_state.basemap),
-                             legend_modes=page.options["modes"], items=False, boundaries=boundaries,
-                             former_boundaries=former)
-    layers = mapview.item_layers(payload)
+    if page.day:
+        payload = mappayload.map_payload(page.gdf, page.lang, page.corridor_names, popups=False)
+        args = _map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"])
+    else:
+        payload = _payload(page.path, page.built_at, page.flt, page.lang)
+        args = _map_args(page.path, page.built_at, page.flt, page.lang, bool(st.session_state.basemap))
     selected = st.session_state.sel
     ring = mapview.highlight_group(page.gdf, selected) if selected else None
     rows = page.gdf[page.gdf["id"] == selected]
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
-    st_folium(
-        fmap, key=MAP_KEY, height=MAP_HEIGHT, use_container_width=True,
-        returned_objects=["last_object_clicked_tooltip", "last_object_clicked"],
-        center=view[0] if view else None, zoom=view[1] if view else None,
-        feature_group_to_add=[*layers, ring] if ring else layers,
-        layer_control=folium.LayerControl(collapsed=True, position="topright"),
-    )
+    component.show(args, key=MAP_KEY, height=MAP_HEIGHT, extra=component.extra_layers(args, [ring]) if ring else "",
+                   center=view[0] if view else None, zoom=view[1] if view else None)
     if payload["missing"]:
         st.caption(page.t("not_drawn", n=len(payload["missing"])))
+
+
+def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[str]) -> component.MapArgs:
+    boundaries, former = _boundaries(lang)
+    # the page itself depends only on the language, basemap, boundaries and legend: a filter change
+    # swaps the item layers inside it (feature groups) instead of loading a new map
+    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=modes, items=False,
+                             boundaries=boundaries, former_boundaries=former)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    return component.map_args(fmap, mapview.item_layers(payload), control)
 
 
 def _webgl_map(page: Page) -> None:
@@ -603,6 +637,7 @@ def main() -> None:
     page.t = i18n.translator(lang)
     page.select_items()
     _take_map_click()
+    st.session_state._sel_changed = False  # the URL is written just below
     if st.session_state.get("sel") not in set(page.gdf["id"]):
         st.session_state.sel = None
     _sync_url(page)

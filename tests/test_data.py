@@ -1,5 +1,6 @@
 """The shipped dataset, held to the five documents."""
 
+import itertools
 import json
 
 import pytest
@@ -72,6 +73,16 @@ def test_lach_huyen_berths_are_six_items_under_the_port(items, berth):
         return
     assert _km(item.geometry, items["port-lach-huyen"].geometry) < 10
     assert item.location_precision in ("exact", "approximate") and "http" in (item.geometry_source or "")
+
+
+def test_lach_huyen_berths_3_to_6_follow_the_quay_by_their_cited_lengths(items):
+    # berths 4-6 are derived from berth 3's published water area: 375 m berths 3-4, 450 m berths 5-6, in that order
+    points = [items[f"lach-huyen-berth-{berth}"].geometry for berth in (3, 4, 5, 6)]
+    assert all(isinstance(p, Point) for p in points)
+    spacing_m = [_km(a, b) * 1000 for a, b in itertools.pairwise(points)]
+    assert spacing_m == pytest.approx([375, 412.5, 450], abs=15)
+    assert _km(points[0], points[3]) * 1000 == pytest.approx(sum(spacing_m), abs=15)  # one straight quay, no zigzag
+    assert [p.y for p in points] == sorted((p.y for p in points), reverse=True)  # north-west to south-east
 
 
 def test_ring_road_4_runs_through_its_three_provinces(items):

@@ -246,6 +246,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "no_year": ("Không nêu năm: {n}", "No year given: {n}"),
         "milestone": ("chỉ có năm hoàn thành", "end year only"),
         "timeline_click": ("Bấm vào một thanh để mở công trình.", "Click a bar to open the item."),
+        "timeline_today": ("Đường nét đứt là hôm nay ({day}).", "The dashed line is today ({day})."),
     }
 )
 

@@ -1,8 +1,8 @@
-"""A Gantt-style timeline of the items' start and end years (Altair, which Streamlit bundles).
+"""A Gantt-style timeline of the items' start and end years (a Vega-Lite spec, which Streamlit draws).
 
 Each item with a year is a row of fixed height (the chart grows with the rows, so labels never
 overlap): a bar from its start to its end year, or a milestone (a diamond) when only the end
-year is known. A rule marks today; overdue items (end year passed, status not completed,
+year is known. A dashed rule marks today; overdue items (end year passed, status not completed,
 operational or cancelled) are drawn in red. Items without any year are not rows: the page
 lists them by name under the chart (:func:`no_year_names`). A click on a row selects its item
 (the ``pick`` selection, by ``id``).
@@ -13,9 +13,8 @@ from __future__ import annotations
 import datetime as dt
 import html
 from collections.abc import Mapping
-from typing import Any, Final, cast
+from typing import Any, Final
 
-import altair as alt
 import geopandas as gpd
 import pandas as pd
 
@@ -28,6 +27,8 @@ ROW_PX: Final = 22
 MAX_LABEL: Final = 40
 #: Name of the click selection (the app reads ``selection.pick``).
 PICK: Final = "pick"
+#: Name of the bars' view, where the click selection lives.
+BARS: Final = "bars"
 
 
 def is_overdue(row: Mapping[str, Any], today: dt.date) -> bool:
@@ -96,63 +97,65 @@ def _missing(value: Any) -> bool:
     return value is None or bool(pd.isna(value))
 
 
-def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date | None = None) -> alt.LayerChart | None:
-    """The timeline chart of ``gdf``, or ``None`` when no item has a year.
+def chart(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG, today: dt.date | None = None) -> dict[str, Any] | None:
+    """The timeline as a Vega-Lite spec (for ``st.vega_lite_chart``), or ``None`` when no item has a year.
 
     One row of :data:`ROW_PX` per item whatever their number; the year axis always spans at least
-    the items' years and today.
+    the items' years and today, which a dashed rule marks (the caption names it: a label inside
+    the plot covered the first row). Written as a plain dict rather than through Altair: Altair
+    validates every spec against the Vega-Lite schema on each rerun, which cost the page more
+    than everything else the timeline does.
     """
     today = today or dt.date.today()
     frame = timeline_frame(gdf, lang, today)
     if frame.empty:
         return None
-    order = list(frame["label"])
     t = i18n.translator(lang)
-    colour = alt.Color(
-        "overdue:N",
-        title=None,
-        scale=alt.Scale(domain=[t("overdue"), t("on_time")], range=[OVERDUE_COLOUR, ON_TIME_COLOUR]),
-        # stacked: side by side, the second entry ran past a phone's edge
-        legend=alt.Legend(orient="top", direction="vertical", description=t("legend")),
-    )
-    y = alt.Y("label:N", sort=order, title=None, scale=alt.Scale(paddingInner=0.25),
-              axis=alt.Axis(labelLimit=300, labelOverlap=False, labelFontSize=11, description=t("sum_items")))
-    tooltip = [
-        alt.Tooltip("name:N", title=t("col_name")),
-        alt.Tooltip("status:N", title=t("status")),
-        alt.Tooltip("years:N", title=t("year")),
-        alt.Tooltip("deadline_text:N", title=t("deadline_text")),
-        alt.Tooltip("overdue:N", title=" "),
-    ]
     low = int(min(frame["start"].min(), today.year)) - 1
     high = int(max(frame["end"].max(), today.year + 1)) + 1
-    x_scale = alt.Scale(domain=[low, high], zero=False, nice=False)
-    pick = alt.selection_point(name=PICK, fields=["id"], on="click", clear="dblclick")
-    base = alt.Chart(frame)
-    bars = base.transform_filter(alt.datum.kind == "span").mark_bar(cornerRadius=2).encode(
-        x=alt.X("start:Q", title=t("year"), scale=x_scale,
-                axis=alt.Axis(format="d", tickMinStep=1, orient="top", grid=True, description=t("year"))),
-        x2="end:Q",
-        y=y,
-        color=colour,
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-        tooltip=tooltip,
-        description="description:N",
-    ).add_params(pick)
-    milestones = base.transform_filter(alt.datum.kind == "milestone").mark_point(
-        shape="diamond", size=140, filled=True).encode(
-        x=alt.X("at:Q", scale=x_scale), y=y, color=colour, tooltip=tooltip, description="description:N",
-        opacity=alt.condition(pick, alt.value(1.0), alt.value(0.45)),
-    )
-    year_fraction = today.year + (today.timetuple().tm_yday - 1) / 365.0
-    now = pd.DataFrame({"x": [year_fraction], "label": [f"{t('today')}\n{today.isoformat()}"]})
-    rule = alt.Chart(now).mark_rule(color="#222", strokeDash=[4, 3], strokeWidth=1.5, aria=False).encode(
-        x=alt.X("x:Q", scale=x_scale))
-    # on two lines, on the side of the line with room: on a phone the plot is narrow and the text was cut
-    late = (year_fraction - low) / (high - low) > 0.6
-    rule_text = alt.Chart(now).mark_text(align="right" if late else "left", dx=-4 if late else 4, dy=4,
-                                         baseline="top", lineBreak="\n", fontSize=11, color="#222",
-                                         aria=False).encode(
-        x=alt.X("x:Q", scale=x_scale), y=alt.value(0), text="label:N"
-    )
-    return cast(alt.LayerChart, alt.layer(bars, milestones, rule, rule_text).properties(height=alt.Step(ROW_PX)))
+    x_scale = {"domain": [low, high], "zero": False, "nice": False}
+    colour = {
+        "field": "overdue", "type": "nominal", "title": None,
+        "scale": {"domain": [t("overdue"), t("on_time")], "range": [OVERDUE_COLOUR, ON_TIME_COLOUR]},
+        # stacked: side by side, the second entry ran past a phone's edge
+        "legend": {"orient": "top", "direction": "vertical", "description": t("legend")},
+    }
+    y = {"field": "label", "type": "nominal", "sort": list(frame["label"]), "title": None,
+         "scale": {"paddingInner": 0.25},
+         "axis": {"labelLimit": 300, "labelOverlap": False, "labelFontSize": 11, "description": t("sum_items")}}
+    tooltip = [{"field": field, "type": "nominal", "title": title} for field, title in (
+        ("name", t("col_name")), ("status", t("status")), ("years", t("year")),
+        ("deadline_text", t("deadline_text")), ("overdue", " "))]
+    shared = {"y": y, "color": colour, "tooltip": tooltip, "description": {"field": "description", "type": "nominal"},
+              "opacity": {"condition": {"param": PICK, "value": 1.0}, "value": 0.45}}
+    bars = {
+        "name": BARS, "mark": {"type": "bar", "cornerRadius": 2},
+        "transform": [{"filter": "datum.kind === 'span'"}],
+        "encoding": {**shared, "x2": {"field": "end"}, "x": {
+            "field": "start", "type": "quantitative", "title": t("year"), "scale": x_scale,
+            "axis": {"format": "d", "tickMinStep": 1, "orient": "top", "grid": True, "description": t("year")}}},
+    }
+    milestones = {
+        "mark": {"type": "point", "shape": "diamond", "size": 140, "filled": True},
+        "transform": [{"filter": "datum.kind === 'milestone'"}],
+        "encoding": {**shared, "x": {"field": "at", "type": "quantitative", "scale": x_scale}},
+    }
+    rule = {
+        "data": {"values": [{"x": today_fraction(today)}]},
+        "mark": {"type": "rule", "color": "#222", "strokeDash": [4, 3], "strokeWidth": 1.5, "aria": False},
+        "encoding": {"x": {"field": "x", "type": "quantitative", "scale": x_scale}},
+    }
+    records = frame.astype(object).where(frame.notna(), None).to_dict("records")
+    return {
+        "$schema": "https://vega.github.io/schema/vega-lite/v6.json",
+        "data": {"values": records},
+        "height": {"step": ROW_PX},
+        "params": [{"name": PICK, "views": [BARS],
+                    "select": {"type": "point", "fields": ["id"], "on": "click", "clear": "dblclick"}}],
+        "layer": [bars, milestones, rule],
+    }
+
+
+def today_fraction(today: dt.date) -> float:
+    """``today`` as a fractional year, where the timeline draws its today rule."""
+    return today.year + (today.timetuple().tm_yday - 1) / 365.0

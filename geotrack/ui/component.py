@@ -1,0 +1,121 @@
+"""The map's Streamlit component (streamlit-folium), with what it sends made once per map.
+
+``st_folium`` renders the whole folium map to Leaflet script on every call: on every rerun of
+the page, although the map only changes with the language, the basemap and the filter. Here
+the same pieces are made once (:func:`map_args`, cached by the app per filter) and each rerun
+only sends them (:func:`show`); the selected item's ring, which changes with every click, is the
+one piece made per call (:func:`extra_layers`). The pieces are what ``st_folium`` itself would
+send, made with its own helpers (``tests/test_ui_component.py`` compares the two), so the
+frontend cannot tell the difference.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import folium
+import streamlit as st
+import streamlit_folium as sf
+
+#: What a map click sends back (everything else the component can report would rerun the page for nothing).
+RETURNED: tuple[str, ...] = ("last_object_clicked_tooltip", "last_object_clicked")
+
+
+@dataclass(frozen=True)
+class MapArgs:
+    """Everything ``st_folium`` sends for one map and its item layers, but the per-call values."""
+
+    script: str
+    header: str
+    html: str
+    map_id: str
+    feature_group: str
+    layer_control: str | None
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+    defaults: dict[str, Any] = field(hash=False)
+    #: how many feature groups ``feature_group`` holds (a ring added later is numbered after them)
+    groups: int = 0
+
+
+def _links(fmap: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # st_folium's walk over the map for the CSS and JS its elements load (from our static folder)
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Any) -> None:
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
+
+
+def map_args(fmap: folium.Map, layers: Sequence[folium.FeatureGroup], layer_control: folium.LayerControl | None,
+             returned: Iterable[str] = RETURNED) -> MapArgs:
+    """The pieces ``st_folium(fmap, feature_group_to_add=layers, layer_control=layer_control)`` sends.
+
+    ``fmap`` is changed as ``st_folium`` changes it (the layers and the control are added to it):
+    pass a map made for this call only.
+    """
+    fmap.get_root().render()
+    fmap.render()  # type: ignore[no-untyped-call]
+    # in st_folium's order, which matters: the script renames the map (its id becomes "div"), and the map's
+    # own script comes before the layers and the control are added to it
+    html, header = sf._get_html(fmap), sf._get_header(fmap)
+    script = sf._get_map_string(fmap)
+    map_id = sf.get_full_id(fmap)
+    try:
+        bounds = fmap.get_bounds()
+    except AttributeError:
+        bounds = [[None, None], [None, None]]
+    (south, west), (north, east) = bounds
+    defaults = {
+        "last_clicked": None, "last_object_clicked": None, "last_object_clicked_count": None,
+        "last_object_clicked_tooltip": None, "last_object_clicked_popup": None, "all_drawings": None,
+        "last_active_drawing": None,
+        "bounds": {"_southWest": {"lat": south, "lng": west}, "_northEast": {"lat": north, "lng": east}},
+        "zoom": fmap.options.get("zoom"), "last_circle_radius": None, "last_circle_polygon": None,
+        "selected_layers": None, "selected_tags": None, "last_geocoder_result": None,
+    }
+    groups = "".join(sf._get_feature_group_string(group, map=fmap, idx=idx) for idx, group in enumerate(layers))
+    control = sf._get_layer_control_string(layer_control, fmap) if layer_control is not None else None
+    wanted = set(returned)
+    css, js = _links(fmap)  # after the layers: their elements' links count too
+    return MapArgs(script=script, header=header, html=html, map_id=map_id, feature_group=groups,
+                   layer_control=control, css_links=css, js_links=js,
+                   defaults={k: v for k, v in defaults.items() if k in wanted}, groups=len(layers))
+
+
+def extra_layers(args: MapArgs, layers: Sequence[folium.FeatureGroup]) -> str:
+    """The script that adds ``layers`` after the ones in ``args`` (the selected item's ring)."""
+    host = folium.Map(tiles=None)  # only its name is written into the script, and replaced by the component's
+    return "".join(sf._get_feature_group_string(group, map=host, idx=args.groups + idx)
+                   for idx, group in enumerate(layers))
+
+
+def show(args: MapArgs, *, key: str, height: int, extra: str = "", center: Sequence[float] | None = None,
+         zoom: int | None = None, returned: Iterable[str] = RETURNED,
+         on_change: Callable[[], None] | None = None) -> Any:
+    """Draw the map as ``st_folium(..., use_container_width=True)`` would; returns what it reports.
+
+    The component's value is also kept in ``st.session_state[key]``, as ``st_folium`` keeps it.
+    """
+    hash_key = sf.generate_js_hash(args.script, key, False)
+
+    def changed() -> None:
+        st.session_state[key] = st.session_state.get(hash_key, {})
+        if on_change is not None:
+            on_change()
+
+    return sf._component_func(
+        script=args.script, header=args.header, html=args.html, id=args.map_id, key=hash_key, height=height,
+        width=None, returned_objects=list(returned), default=args.defaults, zoom=zoom,
+        center=center, feature_group=args.feature_group + extra,
+        return_on_hover=False, layer_control=args.layer_control, pixelated=False, css_links=list(args.css_links),
+        js_links=list(args.js_links), on_change=changed, wrap_longitude=False,
+    )

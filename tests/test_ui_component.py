@@ -1,0 +1,60 @@
+"""The map component sends what ``st_folium`` would send, made once instead of on every rerun."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import folium
+import pytest
+import streamlit_folium as sf
+from mapfixtures import fixture_records
+
+from geotrack.frames import items_to_frame
+from geotrack.model import Item
+from geotrack.ui import component, leaflet, payload
+
+
+@pytest.fixture()
+def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    calls: list[dict[str, Any]] = []
+
+    def capture(**kwargs: Any) -> None:
+        kwargs.pop("on_change")
+        calls.append(kwargs)
+
+    monkeypatch.setattr(sf, "_component_func", capture)
+    return calls
+
+
+def _map(selected: str | None = None) -> tuple[folium.Map, list[folium.FeatureGroup], folium.FeatureGroup | None]:
+    gdf = items_to_frame([Item.from_record(r) for r in fixture_records()])
+    data = payload.map_payload(gdf, "en", {}, zoom=None, popups=True)
+    fmap = leaflet.build_map(data, corridors=None, tiles=False, legend_modes=["road", "rail"], items=False)
+    ring = leaflet.highlight_group(gdf, selected) if selected else None
+    return fmap, leaflet.item_layers(data), ring
+
+
+@pytest.mark.parametrize("selected", [None, "rail-script-agency"])
+def test_show_sends_what_st_folium_sends(sent, selected):
+    fmap, layers, ring = _map(selected)
+    sf.st_folium(fmap, key="map", height=540, use_container_width=True, returned_objects=list(component.RETURNED),
+                 feature_group_to_add=[*layers, ring] if ring else layers,
+                 layer_control=folium.LayerControl(collapsed=True, position="topright"), center=(21.0, 106.0), zoom=9)
+    fmap, layers, ring = _map(selected)
+    args = component.map_args(fmap, layers, folium.LayerControl(collapsed=True, position="topright"))
+    component.show(args, key="map", height=540, extra=component.extra_layers(args, [ring]) if ring else "",
+                   center=(21.0, 106.0), zoom=9)
+    theirs, ours = sent
+    assert ours == theirs
+    assert "feature_group_0" in ours["feature_group"] and ours["layer_control"]
+    if selected:
+        assert f"feature_group_{len(layers)}" in ours["feature_group"]  # the ring comes after the item layers
+
+
+def test_made_once_the_args_serve_every_rerun(sent):
+    fmap, layers, _ = _map()
+    args = component.map_args(fmap, layers, None)
+    for _ in range(3):
+        component.show(args, key="map", height=540)
+    assert len(sent) == 3 and sent[0] == sent[2]
+    assert sent[0]["key"] == sf.generate_js_hash(args.script, "map", False)  # the frontend keeps its map
