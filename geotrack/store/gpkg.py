@@ -292,8 +292,8 @@ class GeoPackageStore(Store):
         """:meth:`replace_all` writing only what changed; ``None`` when the whole file is to be rewritten.
 
         It is when the items come in another order than stored (the store keeps ``data/``'s
-        order), when more than half of them (and over 1,000) changed, or when the store does not know which
-        of its history rows a merge must consider.
+        order), when more than half of them (and over 1,000) changed, or when the store does
+        not know which of its history rows a merge must consider.
         """
         stored_meta = self.meta()
         with self._reading() as con:
