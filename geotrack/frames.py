@@ -30,14 +30,31 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     """
     from geotrack.geo import lengths_km
 
-    # not to_record(): its GeoJSON mapping of every geometry cost a third of a store build
-    rows = [item._record() for item in items]
-    frame = pd.DataFrame(rows, columns=[c for c in FRAME_COLUMNS if c != "length_km"])
+    # not to_record(): its GeoJSON mapping of every geometry cost a third of a store build; and column by
+    # column, as Item._record makes each value, rather than a dict per item
+    items = list(items)
+    columns = [c for c in FRAME_COLUMNS if c != "length_km"]
+    frame = (pd.DataFrame({c: _column(items, c) for c in columns}, columns=columns) if items
+             else pd.DataFrame([], columns=columns))
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
     if lengths is None:
         lengths = lengths_km(gdf.geometry)
     gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
     return normalise_numbers(gdf)
+
+
+def _column(items: Sequence[Item], key: str) -> list[Any]:
+    """The working-frame values of field ``key`` of every item, as :meth:`Item._record` makes them."""
+    values = [getattr(item, key) for item in items]
+    if key == "status_as_of":
+        return [None if v is None else v.isoformat() for v in values]
+    if key == "funding":
+        return [v.to_record() for v in values]
+    if key in ("sources", "commitments"):
+        return [[x.to_record() for x in v] for v in values]
+    if key in ("provinces", "former_provinces", "corridors"):
+        return [list(v) for v in values]
+    return values
 
 
 #: Numeric columns that may be missing: kept as Python ``int``/``float`` or ``None`` (never NaN).
