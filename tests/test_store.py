@@ -458,6 +458,11 @@ def test_stored_search_texts_are_what_the_filter_folds_row_by_row():
     assert fold_all(tricky) == [fold(t) for t in tricky]
     assert fold_all(tricky[:-2]) == [fold(t) for t in tricky[:-2]]
     assert fold_all([]) == []
+    import sys
+    import unicodedata
+
+    from geotrack.store._gpkgrows import _COMBINING_BELOW
+    assert not any(unicodedata.combining(chr(c)) for c in range(_COMBINING_BELOW, sys.maxunicode + 1))
     records = [base_record(), point_record("port-a", notes="Ghi chú: Cảng Lạch Huyện", former_provinces=["Hà Tây"]),
                point_record("port-b", name_en=None, lead_agency="Bộ Xây dựng")]
     frame = items_to_frame([Item.from_record(r) for r in records])
@@ -493,7 +498,7 @@ def test_a_rebuild_writes_only_the_items_that_changed(built_gpkg, make_dataset, 
     assert written == [([], []), (["port-a"], [])]  # the unchanged rebuild wrote no item row at all
     after = store.load()
     assert list(after["id"]) == list(before["id"]) and after.iloc[1]["end_year"] == 2031
-    assert [t for t in store.feature_texts() if '"port-a"' in t[:40]][0].count('"end_year":2031') == 1
+    assert next(t for t in store.feature_texts() if '"port-a"' in t[:40]).count('"end_year":2031') == 1
     data, layers = make_dataset(changed[:2])
     assert [(e.item_id, e.field) for e in build(store, data_dir=data, layers_dir=layers).changes] == [
         ("port-b", "item")]
