@@ -69,8 +69,8 @@ def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int,
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
-    return views.table_frame(_filtered(path, built_at, flt), lang)
+def _table(path: str, built_at: str, flt: Filter, lang: str, rows: int) -> pd.DataFrame:
+    return views.table_frame(_filtered(path, built_at, flt).head(rows), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -411,10 +411,15 @@ def map_and_side(page: Page) -> None:
     table and the timeline below do not change with the selection). What changes the filter from
     in here (the summary's one-click views) reruns the whole page.
     """
-    if st.session_state.pop("_whole_page", False):
-        st.rerun(scope="app")
-    if _take_map_click() or st.session_state.pop("_sel_changed", False):
-        _sync_url(page)
+    with profiling.fragment_run("map"):
+        if st.session_state.pop("_whole_page", False):
+            st.rerun(scope="app")
+        if _take_map_click() or st.session_state.pop("_sel_changed", False):
+            _sync_url(page)
+        _map_and_side(page)
+
+
+def _map_and_side(page: Page) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if len(page.gdf) >= settings.webgl_min_items():
@@ -518,8 +523,11 @@ def table_and_picker(page: Page) -> None:
     t = page.t
     st.subheader(t("table"))
     ids = list(page.gdf["id"])
-    table = (_table(page.path, page.built_at, page.flt, page.lang) if not page.day
-             else views.table_frame(page.gdf, page.lang))
+    table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
+             else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
+    if len(ids) > settings.table_max_rows:
+        st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
+                     limit=i18n.number(settings.table_max_rows, page.lang)))
     st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
                  selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks

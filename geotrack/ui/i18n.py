@@ -109,6 +109,10 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
                             "(tối đa {limit}) để chọn từ danh sách.",
                             "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
                             "choose from a list."),
+        "table_too_many": ("Bảng hiện {limit} công trình đầu tiên trong {n}; hãy thu hẹp bộ lọc, hoặc tải xuống "
+                           "cả vùng chọn.",
+                           "The table shows the first {limit} of {n} items; narrow the filters, or download the "
+                           "whole selection."),
         "timeline_too_many": ("Dòng thời gian hiện tối đa {limit} công trình; vùng chọn có {n}. Hãy thu hẹp bộ lọc.",
                               "The timeline shows at most {limit} items; the selection has {n}. Narrow the filters."),
         "select_none": ("— không chọn —", "— none —"),
