@@ -469,8 +469,10 @@ def summary_panel(page: Page) -> None:
         kept = [i for i in changed if i in set(page.gdf["id"])]
         st.button(t("changed_count", n=len(kept), day=since.isoformat()), key="only_changed", on_click=_only,
                   args=(kept,), disabled=not kept)
-    with st.expander(t("sum_targets")):
-        st.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
+    # lazy, as every expander of the page: closed, it sends nothing (the browser renders hidden content too)
+    targets = st.expander(t("sum_targets"), key="targets_open", on_change="rerun")
+    if targets.open:
+        targets.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
 
 
 def item_page(page: Page, item_id: str) -> None:
@@ -561,8 +563,9 @@ def timeline_section(page: Page) -> None:
                            selection_mode=timeline.PICK)
     no_year = timeline.no_year_names(page.gdf, page.lang)
     if no_year:
-        with st.expander(t("no_year", n=len(no_year))):
-            st.markdown("\n".join(f"- {views.md_escape(name)} ({views.md_escape(i)})" for i, name in no_year))
+        listed = st.expander(t("no_year", n=len(no_year)), key="no_year_open", on_change="rerun")
+        if listed.open:
+            listed.markdown("\n".join(f"- {views.md_escape(name)} ({views.md_escape(i)})" for i, name in no_year))
 
 
 def _leaflet_map(page: Page) -> None:
