@@ -520,10 +520,25 @@ def document_reader(page: Page, number: str, line: Any) -> None:
         st.html(f"<script>{item.SCROLL_JS}gtScrollLine({at});</script>", unsafe_allow_javascript=True)
 
 
+def below_the_map(page: Page) -> None:
+    """The item table and the timeline, as two tabs; only the one shown is made and sent.
+
+    Both at once cost the browser about as much as the rest of the page (a data grid and a
+    Vega chart of every item), before the map could draw; a tab is one click away.
+    """
+    table_tab, timeline_tab = st.tabs([page.t("table"), page.t("timeline")], key="below", on_change="rerun")
+    if table_tab.open:
+        with table_tab:
+            table_and_picker(page)
+    if timeline_tab.open:
+        profiling.mark("timeline")
+        with timeline_tab:
+            timeline_section(page)
+
+
 def table_and_picker(page: Page) -> None:
     """The item table (a row click opens the item) and a picker by name."""
     t = page.t
-    st.subheader(t("table"))
     ids = list(page.gdf["id"])
     table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
              else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
@@ -547,7 +562,6 @@ def table_and_picker(page: Page) -> None:
 def timeline_section(page: Page) -> None:
     """The timeline (fixed row height, click selects) and the items with no year, by name."""
     t = page.t
-    st.subheader(t("timeline"))
     if len(page.gdf) > settings.timeline_max_items:
         st.caption(t("timeline_too_many", n=i18n.number(len(page.gdf), page.lang),
                      limit=i18n.number(settings.timeline_max_items, page.lang)))
@@ -620,7 +634,7 @@ def _sync_url(page: Page) -> None:
 
 # -- page -------------------------------------------------------------------------------------------
 def main() -> None:
-    """The page: sidebar; header; map beside the item page or summary; table and picker; timeline."""
+    """The page: sidebar; header; map beside the item page or summary; table and picker, or timeline."""
     st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
     st.html(f"<style>{mapview.PAGE_CSS}</style>")
     params = st.query_params.to_dict()
@@ -657,9 +671,7 @@ def main() -> None:
     profiling.mark("map")
     map_and_side(page)
     profiling.mark("table")
-    table_and_picker(page)
-    profiling.mark("timeline")
-    timeline_section(page)
+    below_the_map(page)
     if st.session_state.pop("_close_sidebar", False):  # last on the page: nothing above it moves
         st.html(f"<script>{item.SCROLL_JS}gtCloseSidebarOnPhone();</script>", unsafe_allow_javascript=True)
 
