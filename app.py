@@ -69,8 +69,8 @@ def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int,
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def _table(path: str, built_at: str, flt: Filter, lang: str) -> pd.DataFrame:
-    return views.table_frame(_filtered(path, built_at, flt), lang)
+def _table(path: str, built_at: str, flt: Filter, lang: str, rows: int) -> pd.DataFrame:
+    return views.table_frame(_filtered(path, built_at, flt).head(rows), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -411,10 +411,15 @@ def map_and_side(page: Page) -> None:
     table and the timeline below do not change with the selection). What changes the filter from
     in here (the summary's one-click views) reruns the whole page.
     """
-    if st.session_state.pop("_whole_page", False):
-        st.rerun(scope="app")
-    if _take_map_click() or st.session_state.pop("_sel_changed", False):
-        _sync_url(page)
+    with profiling.fragment_run("map"):
+        if st.session_state.pop("_whole_page", False):
+            st.rerun(scope="app")
+        if _take_map_click() or st.session_state.pop("_sel_changed", False):
+            _sync_url(page)
+        _map_and_side(page)
+
+
+def _map_and_side(page: Page) -> None:
     left, right = st.columns([3, 2], gap="medium")
     with left:
         if len(page.gdf) >= settings.webgl_min_items():
@@ -464,8 +469,10 @@ def summary_panel(page: Page) -> None:
         kept = [i for i in changed if i in set(page.gdf["id"])]
         st.button(t("changed_count", n=len(kept), day=since.isoformat()), key="only_changed", on_click=_only,
                   args=(kept,), disabled=not kept)
-    with st.expander(t("sum_targets")):
-        st.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
+    # lazy, as every expander of the page: closed, it sends nothing (the browser renders hidden content too)
+    targets = st.expander(t("sum_targets"), key="targets_open", on_change="rerun")
+    if targets.open:
+        targets.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
 
 
 def item_page(page: Page, item_id: str) -> None:
@@ -513,13 +520,31 @@ def document_reader(page: Page, number: str, line: Any) -> None:
         st.html(f"<script>{item.SCROLL_JS}gtScrollLine({at});</script>", unsafe_allow_javascript=True)
 
 
+def below_the_map(page: Page) -> None:
+    """The item table and the timeline, as two tabs; only the one shown is made and sent.
+
+    Both at once cost the browser about as much as the rest of the page (a data grid and a
+    Vega chart of every item), before the map could draw; a tab is one click away.
+    """
+    table_tab, timeline_tab = st.tabs([page.t("table"), page.t("timeline")], key="below", on_change="rerun")
+    if table_tab.open:
+        with table_tab:
+            table_and_picker(page)
+    if timeline_tab.open:
+        profiling.mark("timeline")
+        with timeline_tab:
+            timeline_section(page)
+
+
 def table_and_picker(page: Page) -> None:
     """The item table (a row click opens the item) and a picker by name."""
     t = page.t
-    st.subheader(t("table"))
     ids = list(page.gdf["id"])
-    table = (_table(page.path, page.built_at, page.flt, page.lang) if not page.day
-             else views.table_frame(page.gdf, page.lang))
+    table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
+             else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
+    if len(ids) > settings.table_max_rows:
+        st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
+                     limit=i18n.number(settings.table_max_rows, page.lang)))
     st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
                  selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
@@ -537,7 +562,6 @@ def table_and_picker(page: Page) -> None:
 def timeline_section(page: Page) -> None:
     """The timeline (fixed row height, click selects) and the items with no year, by name."""
     t = page.t
-    st.subheader(t("timeline"))
     if len(page.gdf) > settings.timeline_max_items:
         st.caption(t("timeline_too_many", n=i18n.number(len(page.gdf), page.lang),
                      limit=i18n.number(settings.timeline_max_items, page.lang)))
@@ -553,8 +577,9 @@ def timeline_section(page: Page) -> None:
                            selection_mode=timeline.PICK)
     no_year = timeline.no_year_names(page.gdf, page.lang)
     if no_year:
-        with st.expander(t("no_year", n=len(no_year))):
-            st.markdown("\n".join(f"- {views.md_escape(name)} ({views.md_escape(i)})" for i, name in no_year))
+        listed = st.expander(t("no_year", n=len(no_year)), key="no_year_open", on_change="rerun")
+        if listed.open:
+            listed.markdown("\n".join(f"- {views.md_escape(name)} ({views.md_escape(i)})" for i, name in no_year))
 
 
 def _leaflet_map(page: Page) -> None:
@@ -609,7 +634,7 @@ def _sync_url(page: Page) -> None:
 
 # -- page -------------------------------------------------------------------------------------------
 def main() -> None:
-    """The page: sidebar; header; map beside the item page or summary; table and picker; timeline."""
+    """The page: sidebar; header; map beside the item page or summary; table and picker, or timeline."""
     st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
     st.html(f"<style>{mapview.PAGE_CSS}</style>")
     params = st.query_params.to_dict()
@@ -646,9 +671,7 @@ def main() -> None:
     profiling.mark("map")
     map_and_side(page)
     profiling.mark("table")
-    table_and_picker(page)
-    profiling.mark("timeline")
-    timeline_section(page)
+    below_the_map(page)
     if st.session_state.pop("_close_sidebar", False):  # last on the page: nothing above it moves
         st.html(f"<script>{item.SCROLL_JS}gtCloseSidebarOnPhone();</script>", unsafe_allow_javascript=True)
 

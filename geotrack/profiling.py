@@ -42,9 +42,9 @@ def mark(section: str) -> None:
 class _Run:
     """The section times of one script run."""
 
-    def __init__(self) -> None:
+    def __init__(self, section: str = "setup") -> None:
         self.start = self.last = time.perf_counter()
-        self.section = "setup"
+        self.section = section
         self.times: dict[str, float] = {}
 
     def mark(self, section: str) -> None:
@@ -66,6 +66,28 @@ def script_run() -> Iterator[None]:
         yield
         return
     _local.run = _Run()
+    try:
+        yield
+    finally:
+        run, _local.run = _local.run, None
+        print(run.line(), file=sys.stdout, flush=True)
+
+
+@contextlib.contextmanager
+def fragment_run(section: str) -> Iterator[None]:
+    """Time a fragment of the page: a section of the whole run it is part of, or a run of its own.
+
+    A fragment (``st.fragment``) runs with the page, or again alone when a widget inside it
+    changes; alone, it logs a line of its own whose only section is ``section``.
+    """
+    if getattr(_local, "run", None) is not None:
+        mark(section)
+        yield
+        return
+    if not enabled():
+        yield
+        return
+    _local.run = _Run(section)
     try:
         yield
     finally:

@@ -53,6 +53,9 @@ detail_max_items: int = 2000
 webgl_min_items_default: int = 20_000
 #: Up to this many items the item picker offers each one; past it, a map click selects.
 select_max_items: int = 5000
+#: The item table holds at most this many rows (the first of the selection): past it, the rows sent to the
+#: browser on every rerun cost seconds at national scale, and a download serves the whole selection.
+table_max_rows: int = 5000
 #: The timeline draws at most this many items: past it, the chart is taller than anyone reads (and slow).
 timeline_max_items: int = 400
 

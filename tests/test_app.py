@@ -14,7 +14,7 @@ import pytest
 from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
 
-from geotrack import testing
+from geotrack import settings, testing
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import style as look
 
@@ -310,3 +310,12 @@ def test_every_cache_of_the_page_is_bounded():
     assert [_bound(d) for d in _streamlit_caches(
         "@st.cache_data\ndef a(): ...\n@st.cache_data(show_spinner=False)\ndef b(): ...\n"
         "@st.cache_resource(max_entries=4)\ndef c(): ...\n").values()] == [None, None, 4]
+
+
+def test_the_table_holds_the_first_rows_of_a_large_selection(run_app, monkeypatch):
+    monkeypatch.setattr(settings, "table_max_rows", 4)
+    at = run_app()
+    assert len(_items(at)) == 4  # the rest are on the map and in the downloads
+    assert any("4 công trình đầu tiên trong 6" in c.value for c in at.caption)
+    small = run_app(modes="seaport")
+    assert len(_items(small)) == 2 and not any("đầu tiên" in c.value for c in small.caption)

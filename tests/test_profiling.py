@@ -51,3 +51,16 @@ def test_parse_reads_only_profile_lines():
     assert profiling.parse("something else") is None
     assert profiling.parse(f"{profiling.PREFIX} map=3.0") is None  # no total: not a run line
     assert profiling.parse(f"{profiling.PREFIX} total=5.5 map=3.0 bad=x") == {"total": 5.5, "map": 3.0}
+
+
+def test_a_fragment_is_a_section_of_its_page_or_a_run_of_its_own(monkeypatch, capsys):
+    monkeypatch.setenv(profiling.PROFILE_ENV, "1")
+    with profiling.script_run():
+        profiling.mark("data")
+        with profiling.fragment_run("map"):
+            time.sleep(0.01)
+    with profiling.fragment_run("map"):  # rerun alone (a click inside it)
+        time.sleep(0.01)
+    whole, alone = (profiling.parse(line) for line in capsys.readouterr().out.splitlines())
+    assert whole is not None and list(whole) == ["total", "setup", "data", "map"] and whole["map"] >= 10.0
+    assert alone is not None and list(alone) == ["total", "map"] and alone["map"] >= 10.0

@@ -7,9 +7,8 @@ import json
 from pathlib import Path
 
 import altair
-import jsonschema
-
 import geopandas as gpd
+import jsonschema
 import pytest
 from mapfixtures import XSS_NAME, fixture_records
 

@@ -109,6 +109,10 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
                             "(tối đa {limit}) để chọn từ danh sách.",
                             "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
                             "choose from a list."),
+        "table_too_many": ("Bảng hiện {limit} công trình đầu tiên trong {n}; hãy thu hẹp bộ lọc, hoặc tải xuống "
+                           "cả vùng chọn.",
+                           "The table shows the first {limit} of {n} items; narrow the filters, or download the "
+                           "whole selection."),
         "timeline_too_many": ("Dòng thời gian hiện tối đa {limit} công trình; vùng chọn có {n}. Hãy thu hẹp bộ lọc.",
                               "The timeline shows at most {limit} items; the selection has {n}. Narrow the filters."),
         "select_none": ("— không chọn —", "— none —"),
@@ -153,7 +157,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "how_drawn": ("Cách vẽ", "How it was drawn"),
         "data_notes": ("Ghi chú của nhóm dữ liệu", "The data team's notes"),
         # timeline
-        "timeline": ("Tiến độ (năm bắt đầu – năm hoàn thành)", "Timeline (start year – deadline)"),
+        "timeline": ("Tiến độ", "Timeline"),
         "timeline_none": ("Không có công trình nào có năm bắt đầu hoặc hoàn thành.",
                           "No item has a start year or deadline."),
         "today": ("Hôm nay", "Today"),
@@ -245,7 +249,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "doc_count": ("{doc} — {title} ({n})", "{doc} — {title} ({n})"),
         "no_year": ("Không nêu năm: {n}", "No year given: {n}"),
         "milestone": ("chỉ có năm hoàn thành", "end year only"),
-        "timeline_click": ("Bấm vào một thanh để mở công trình.", "Click a bar to open the item."),
+        "timeline_click": ("Mỗi thanh đi từ năm bắt đầu đến năm hoàn thành; bấm vào một thanh để mở công trình.",
+                           "Each bar runs from the start year to the deadline; click a bar to open the item."),
         "timeline_today": ("Đường nét đứt là hôm nay ({day}).", "The dashed line is today ({day})."),
     }
 )

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Frame, FrameLocator, Page, Route, expect
+from playwright.sync_api import Frame, FrameLocator, Locator, Page, Route, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = "/usr/bin/chromium"
@@ -102,6 +102,15 @@ def open_app(page: Page, url: str) -> FrameLocator:
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-container[data-gt-features]")).to_have_count(1)
     return frame
+
+
+def show_timeline(page: Page) -> Locator:
+    """Open the timeline's tab below the map (it is made only when shown); return the chart."""
+    page.locator("[data-testid='stTabs'] [role='tab']").nth(1).click()
+    wait_idle(page)
+    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    expect(chart).to_be_visible()
+    return chart
 
 
 def wait_idle(page: Page) -> None:

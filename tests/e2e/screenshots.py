@@ -14,7 +14,17 @@ from pathlib import Path
 from PIL import Image
 from playwright.sync_api import Page, expect, sync_playwright
 
-from .browserkit import CHROMIUM, CHROMIUM_ARGS, ROOT, Offline, open_app, start_server, stop_server, wait_idle
+from .browserkit import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    ROOT,
+    Offline,
+    open_app,
+    show_timeline,
+    start_server,
+    stop_server,
+    wait_idle,
+)
 
 expect.set_options(timeout=90_000)
 OUT = ROOT / "docs" / "screenshots"
@@ -26,6 +36,11 @@ def _open_a_filter(page: Page) -> None:
     expect(page.locator("[data-testid='stMultiSelectDropdown'] [data-key='__select_all__']")).to_be_visible()
 
 
+def _timeline(page: Page) -> None:
+    """The timeline's tab open, scrolled into view."""
+    show_timeline(page).scroll_into_view_if_needed()
+
+
 #: (file name, query, viewport, what to scroll into view first or None, what to do before the picture or None)
 VIEWS: list[tuple[str, str, tuple[int, int], str | None, Callable[[Page], None] | None]] = [
     ("desktop-vi", "", (1440, 900), None, None),
@@ -34,12 +49,12 @@ VIEWS: list[tuple[str, str, tuple[int, int], str | None, Callable[[Page], None] 
     ("desktop-item-en", "lang=en&sel=ring-road-4-capital", (1440, 900), None, None),
     ("desktop-item-vi", "sel=port-lach-huyen", (1440, 900), None, None),
     ("desktop-reader-vi", "doc=14/NQ-CP&line=441&sel=ring-road-4-capital", (1440, 900), None, None),
-    ("desktop-timeline-en", "lang=en&search=lach+huyen", (1440, 900), "[data-testid='stVegaLiteChart']", None),
+    ("desktop-timeline-en", "lang=en&search=lach+huyen", (1440, 900), None, _timeline),
     ("phone-vi", "", (390, 844), None, None),
     ("phone-en", "lang=en", (390, 844), None, None),
     ("phone-item-en", "lang=en&sel=ring-road-4-capital", (390, 844), "#gt-item-anchor", None),
     ("phone-item-vi", "sel=port-lach-huyen", (390, 844), "#gt-item-anchor", None),
-    ("phone-timeline-vi", "search=vanh+dai+4", (390, 844), "[data-testid='stVegaLiteChart']", None),
+    ("phone-timeline-vi", "search=vanh+dai+4", (390, 844), None, _timeline),
 ]
 
 

@@ -156,7 +156,7 @@ def test_screenshot(page: Page, app_server: Server):
     open_app(page, f"{app_server.url}/?lang=en&sel=ring-road-4-capital")
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)
-    expect(page.locator("[data-testid='stVegaLiteChart']").first).to_be_visible()
+    expect(page.locator(".st-key-table [data-testid='stDataFrame']")).to_be_visible()
     out = ROOT / "artifacts" / "app.png"
     out.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(out))

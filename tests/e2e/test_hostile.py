@@ -17,7 +17,16 @@ from urllib.parse import quote
 import pytest
 from playwright.sync_api import Dialog, Page, expect
 
-from .browserkit import MAP_FRAME, Offline, Server, item_screen_point, start_server, stop_server, wait_idle
+from .browserkit import (
+    MAP_FRAME,
+    Offline,
+    Server,
+    item_screen_point,
+    show_timeline,
+    start_server,
+    stop_server,
+    wait_idle,
+)
 from .hostile import PAYLOADS, STREAMLIT_MARKUP_MARKERS, TEMPLATE_MARKERS, build_hostile_store, item_id, name_en
 
 pytestmark = pytest.mark.browser
@@ -151,7 +160,7 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
     assert len(shown) >= len(PLAIN) // 2, shown
     places["item table"] = len(shown)
 
-    chart = page.locator("[data-testid='stVegaLiteChart']")
+    chart = show_timeline(page)
     chart.scroll_into_view_if_needed()
     labels = chart.locator("svg text").all_text_contents()
     places["timeline labels"] = sum(1 for _, p in PLAIN if any(p[:40] in label for label in labels))

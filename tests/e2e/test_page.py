@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from geotrack.ui import frontend, i18n, style
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, wait_idle
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, show_timeline, wait_idle
 
 pytestmark = pytest.mark.browser
 GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
@@ -231,7 +231,7 @@ def test_as_of_and_changed_since_equal_the_cli(desktop: Page, real_server: Serve
 
 
 def _label_boxes(page: Page) -> list[dict[str, float]]:
-    chart = page.locator("[data-testid='stVegaLiteChart']").first
+    chart = show_timeline(page)
     chart.scroll_into_view_if_needed()
     return chart.evaluate(
         r"""(el) => [...el.querySelectorAll('g.role-axis')]
