@@ -63,7 +63,9 @@ LANG = i18n.DEFAULT_LANG
 REAL = "real"
 SIZES: tuple[str | int, ...] = (REAL, 10_000)
 MEMORY_SIZES: tuple[int, ...] = (100_000,)
-SERVER_START_S = 120
+#: Longest wait for the server to be warm: at 100,000 items on a busy machine the first run takes minutes
+#: (geotrack.serve runs it again while Streamlit's 60 s check times out).
+SERVER_START_S = 420
 #: Longest wait for one step (a page open or a filter change); the naive app at scale is slow.
 STEP_TIMEOUT_S = 600
 #: After a step: time for a rerun the page asks for by itself (st_folium's first value) to start.

@@ -25,6 +25,8 @@ from collections.abc import Sequence
 PREFIX = "[geotrack.serve]"
 #: Seconds to wait for the server to answer before giving up warming it (it still serves).
 START_TIMEOUT_S = 120.0
+#: How many times the script is run while Streamlit's check keeps timing out (60 s each).
+WARM_TRIES = 5
 _HEALTH = "/_stcore/health"
 _SCRIPT_HEALTH = "/_stcore/script-health-check"
 
@@ -59,14 +61,25 @@ def warm(url: str, timeout_s: float = START_TIMEOUT_S) -> tuple[float, str]:
             if time.monotonic() - start > timeout_s:
                 return time.monotonic() - start, "server did not answer"
             time.sleep(0.1)  # polling while the server starts
+    for _ in range(WARM_TRIES):
+        outcome = _run_script(url, timeout_s)
+        if outcome != "HTTP 503 (timeout)":
+            break
+        # Streamlit gives up on a script run after 60 s (a national-scale store on a busy machine): what the
+        # run cached stays cached, so asking again goes on from there
+    return time.monotonic() - start, outcome
+
+
+def _run_script(url: str, timeout_s: float) -> str:
+    """Run the page's script once through the script health check; its outcome in a few words."""
     try:
         with urllib.request.urlopen(url + _SCRIPT_HEALTH, timeout=timeout_s) as response:
-            outcome = "ok" if response.status == 200 else f"HTTP {response.status}"
-    except urllib.error.HTTPError as exc:  # 503: the script raised; the page shows the error to visitors too
-        outcome = f"HTTP {exc.code}"
+            return "ok" if response.status == 200 else f"HTTP {response.status}"
+    except urllib.error.HTTPError as exc:  # 503: the script raised or timed out; the body says which
+        said = exc.read(200).decode("utf-8", errors="replace").strip()
+        return f"HTTP {exc.code}" + (f" ({said})" if said else "")
     except OSError as exc:
-        outcome = f"{type(exc).__name__}: {exc}"
-    return time.monotonic() - start, outcome
+        return f"{type(exc).__name__}: {exc}"
 
 
 def _warm_and_report(url: str) -> None:

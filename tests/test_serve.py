@@ -18,21 +18,22 @@ def test_base_url_follows_the_streamlit_options():
     assert serve.base_url(["app.py", "--server.port=9001", "--server.address=127.0.0.1"]) == "http://127.0.0.1:9001"
 
 
-@pytest.fixture
-def fake_server() -> Iterator[tuple[str, list[str]]]:
-    """A loopback server answering like Streamlit: health, then a script health check that fails."""
+def _serve(answers: list[tuple[int, bytes]]) -> Iterator[tuple[str, list[str]]]:
+    """A loopback server answering like Streamlit: health, then each script health check with the next answer."""
     asked: list[str] = []
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # the http.server API names it
             asked.append(self.path)
-            self.send_response(200 if self.path == "/_stcore/health" else 503)
+            status, body = (200, b"ok") if self.path == "/_stcore/health" else answers.pop(0)
+            self.send_response(status)
             self.end_headers()
+            self.wfile.write(body)
 
         def log_message(self, *args: object) -> None:
             pass
 
-    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)  # one request at a time
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -41,11 +42,30 @@ def fake_server() -> Iterator[tuple[str, list[str]]]:
         server.shutdown()
 
 
+@pytest.fixture
+def fake_server() -> Iterator[tuple[str, list[str]]]:
+    """The script fails (an error, not a timeout)."""
+    yield from _serve([(503, b"error")])
+
+
+@pytest.fixture
+def slow_server() -> Iterator[tuple[str, list[str]]]:
+    """Streamlit's check times out twice (60 s each), then the run with the caches the first two filled ends."""
+    yield from _serve([(503, b"timeout"), (503, b"timeout"), (200, b"ok")])
+
+
 def test_warm_runs_the_script_once_and_reports_its_outcome(fake_server):
     url, asked = fake_server
     seconds, outcome = serve.warm(url, timeout_s=10)
-    assert asked == ["/_stcore/health", "/_stcore/script-health-check"]
-    assert outcome == "HTTP 503" and seconds >= 0
+    assert asked == ["/_stcore/health", "/_stcore/script-health-check"]  # an error is not run again
+    assert outcome == "HTTP 503 (error)" and seconds >= 0
+
+
+def test_warm_runs_the_script_again_while_streamlit_times_it_out(slow_server):
+    url, asked = slow_server
+    _, outcome = serve.warm(url, timeout_s=10)
+    assert asked == ["/_stcore/health", *["/_stcore/script-health-check"] * 3]
+    assert outcome == "ok"
 
 
 def test_warm_gives_up_on_a_server_that_never_answers():
