@@ -548,7 +548,8 @@ def table_and_picker(page: Page) -> None:
     st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
                  selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
-    listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == st.session_state.sel]
+    selected = st.session_state.sel  # read once: the session state per item cost 0.35 s at 10,000 items
+    listed = ids if len(ids) <= settings.select_max_items else [i for i in ids if i == selected]
     if len(ids) > settings.select_max_items:
         st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
                       limit=i18n.number(settings.select_max_items, page.lang)))

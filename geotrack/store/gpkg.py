@@ -169,9 +169,14 @@ class GeoPackageStore(Store):
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
         """The ``history`` table, oldest first, of one item or of all."""
-        rows = _gpkgrows.records(self._read_table("history"))
-        found = [HistoryEntry(**{k: r[k] for k in HISTORY_COLUMNS}) for r in rows]
-        return [e for e in found if item_id is None or e.item_id == item_id]
+        self._require()
+        # one item's rows by SQL: the item page asks on every selection, and reading the whole table
+        # to keep a few rows took 0.65 s at 10,000 items
+        where, args = ("WHERE item_id = ?", (item_id,)) if item_id is not None else ("", ())
+        with self._reading() as con:
+            found = con.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history {where} ORDER BY fid",
+                                args).fetchall()
+        return [HistoryEntry(*row) for row in found]
 
     # -- writing ------------------------------------------------------------
     @contextlib.contextmanager
