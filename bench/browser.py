@@ -576,6 +576,12 @@ def _item_steps(page: Page, server: _Server, run: AppRun, ds: Dataset, repeat: i
         run.item_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}".replace("|", "/")
 
 
+def _one_line(exc: Exception) -> str:
+    """An app's failure on one line: it ends up in a markdown table cell."""
+    text = " ".join(str(exc).split()).replace("|", "/")
+    return f"{type(exc).__name__}: {text[:300]}"
+
+
 def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path, *,
                 timeout_s: float = STEP_TIMEOUT_S, verify: bool = False) -> AppRun:
     """Serve ``app`` on ``ds`` and measure it: first open, then ``repeat`` × (open, change), then memory.
@@ -584,32 +590,33 @@ def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path
     the other apps' figures still count.
     """
     run = AppRun(app, load_avg=os.getloadavg()[0])
-    with _serve(APPS[app], ds.store, work / f"{app}-{ds.label}.log") as server:
-        context = browser.new_context(viewport=VIEWPORT)
-        try:
-            context.route("**/*", _offline)
-            context.add_init_script(_PROBE_JS)
-            page = context.new_page()
-            page.set_default_timeout(timeout_s * 1000)
-            run.warm_s = server.warm_s
-            at_open = _expected(app, ds.ids)
-            run.first_open_ms = _open(page, server, run, at_open, "open:first", timeout_s, verify)
-            for k in range(repeat):
-                run.open_ms.append(_open(page, server, run, at_open, "open", timeout_s, verify))
-                if ds.changes:
-                    change = ds.changes[k % len(ds.changes)]
-                    ids = _expected(app, change.ids, (change.mode,))
-                    run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
-            if app == "geotrack" and repeat and ds.size <= ITEM_STEPS_MAX:
-                _item_steps(page, server, run, ds, repeat, at_open, timeout_s, verify)
-        except (BenchError, PlaywrightError) as exc:
-            # one line: it ends up in a markdown table cell
-            text = " ".join(str(exc).split()).replace("|", "/")
-            run.error = f"{type(exc).__name__}: {text[:300]}"
-        finally:
-            context.close()
-        if server.process.poll() is None:
-            run.peak_rss_mb = peak_rss_mb(server.process.pid)
+    try:
+        with _serve(APPS[app], ds.store, work / f"{app}-{ds.label}.log") as server:
+            context = browser.new_context(viewport=VIEWPORT)
+            try:
+                context.route("**/*", _offline)
+                context.add_init_script(_PROBE_JS)
+                page = context.new_page()
+                page.set_default_timeout(timeout_s * 1000)
+                run.warm_s = server.warm_s
+                at_open = _expected(app, ds.ids)
+                run.first_open_ms = _open(page, server, run, at_open, "open:first", timeout_s, verify)
+                for k in range(repeat):
+                    run.open_ms.append(_open(page, server, run, at_open, "open", timeout_s, verify))
+                    if ds.changes:
+                        change = ds.changes[k % len(ds.changes)]
+                        ids = _expected(app, change.ids, (change.mode,))
+                        run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
+                if app == "geotrack" and repeat and ds.size <= ITEM_STEPS_MAX:
+                    _item_steps(page, server, run, ds, repeat, at_open, timeout_s, verify)
+            except (BenchError, PlaywrightError) as exc:
+                run.error = _one_line(exc)
+            finally:
+                context.close()
+            if server.process.poll() is None:
+                run.peak_rss_mb = peak_rss_mb(server.process.pid)
+    except BenchError as exc:  # the server did not start, or its first run failed or never ended
+        run.error = _one_line(exc)
     return run
 
 
