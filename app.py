@@ -595,8 +595,13 @@ def _leaflet_map(page: Page) -> None:
     rows = page.gdf[page.gdf["id"] == selected]
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
-    component.show(args, key=MAP_KEY, height=MAP_HEIGHT, extra=component.extra_layers(args, [ring]) if ring else "",
-                   center=view[0] if view else None, zoom=view[1] if view else None)
+    sent = component.send_args(args, key=MAP_KEY, height=MAP_HEIGHT, extra=component.extra_layers(args, [ring])
+                               if ring else "", center=view[0] if view else None, zoom=view[1] if view else None)
+
+    def keep_value() -> None:  # as st_folium keeps the component's value under the page's own key
+        st.session_state[MAP_KEY] = st.session_state.get(sent["key"], {})
+
+    component.draw(**sent, on_change=keep_value)
     if payload["missing"]:
         st.caption(page.t("not_drawn", n=len(payload["missing"])))
 

@@ -16,6 +16,7 @@ from geotrack.ui import component, leaflet, payload
 
 @pytest.fixture()
 def sent(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """What st_folium passes its component (``on_change`` left out)."""
     calls: list[dict[str, Any]] = []
 
     def capture(**kwargs: Any) -> None:
@@ -42,19 +43,18 @@ def test_show_sends_what_st_folium_sends(sent, selected):
                  layer_control=folium.LayerControl(collapsed=True, position="topright"), center=(21.0, 106.0), zoom=9)
     fmap, layers, ring = _map(selected)
     args = component.map_args(fmap, layers, folium.LayerControl(collapsed=True, position="topright"))
-    component.show(args, key="map", height=540, extra=component.extra_layers(args, [ring]) if ring else "",
-                   center=(21.0, 106.0), zoom=9)
-    theirs, ours = sent
+    ours = component.send_args(args, key="map", height=540, extra=component.extra_layers(args, [ring]) if ring else "",
+                               center=(21.0, 106.0), zoom=9)
+    [theirs] = sent
     assert ours == theirs
     assert "feature_group_0" in ours["feature_group"] and ours["layer_control"]
     if selected:
         assert f"feature_group_{len(layers)}" in ours["feature_group"]  # the ring comes after the item layers
 
 
-def test_made_once_the_args_serve_every_rerun(sent):
+def test_made_once_the_args_serve_every_rerun():
     fmap, layers, _ = _map()
     args = component.map_args(fmap, layers, None)
-    for _ in range(3):
-        component.show(args, key="map", height=540)
-    assert len(sent) == 3 and sent[0] == sent[2]
-    assert sent[0]["key"] == sf.generate_js_hash(args.script, "map", False)  # the frontend keeps its map
+    first, again = (component.send_args(args, key="map", height=540) for _ in range(2))
+    assert first == again
+    assert first["key"] == sf.generate_js_hash(args.script, "map", False)  # the frontend keeps its map

@@ -23,16 +23,7 @@ import pyogrio
 from geotrack import filters as _filters
 from geotrack import settings
 from geotrack._files import remove_stale, write_atomic_with
-from geotrack.changes import (
-    HISTORY_COLUMNS,
-    ITEM_FIELD,
-    Change,
-    HistoryEntry,
-    diff_frames,
-    entries,
-    merge_frames,
-    now,
-)
+from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, Change, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreError
 from geotrack.features import feature_texts
 from geotrack.frames import empty_frame, items_to_frame
@@ -169,12 +160,13 @@ class GeoPackageStore(Store):
 
     def history(self, item_id: str | None = None) -> list[HistoryEntry]:
         """The ``history`` table, oldest first, of one item or of all."""
+        # one item's rows by SQL: the item page asks on every selection (the whole table took 0.65 s at 10,000)
+        return self._history_rows("WHERE item_id = ?", "", (item_id,)) if item_id else self._history_rows("", "", ())
+
+    def _history_rows(self, where: str, tail: str, args: tuple[object, ...]) -> list[HistoryEntry]:
         self._require()
-        # one item's rows by SQL: the item page asks on every selection, and reading the whole table
-        # to keep a few rows took 0.65 s at 10,000 items
-        where, args = ("WHERE item_id = ?", (item_id,)) if item_id is not None else ("", ())
         with self._reading() as con:
-            found = con.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history {where} ORDER BY fid",
+            found = con.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history {where} ORDER BY fid {tail}",
                                 args).fetchall()
         return [HistoryEntry(*row) for row in found]
 
@@ -254,10 +246,7 @@ class GeoPackageStore(Store):
 
     def _history_since(self, rows: int) -> list[HistoryEntry]:
         """The history after its first ``rows`` entries, oldest first."""
-        with self._reading() as con:
-            found = con.execute(f"SELECT {', '.join(HISTORY_COLUMNS)} FROM history ORDER BY fid LIMIT -1 OFFSET ?",
-                                (rows,)).fetchall()
-        return [HistoryEntry(*row) for row in found]
+        return self._history_rows("", "LIMIT -1 OFFSET ?", (rows,))
 
     def replace_all(
         self, items: Sequence[Item], documents: Sequence[Document], *, actor: str, source: str | None,

@@ -1,22 +1,22 @@
-"""The map's Streamlit component (streamlit-folium), with what it sends made once per map.
+"""What the map's Streamlit component (streamlit-folium) is sent, made once per map.
 
 ``st_folium`` renders the whole folium map to Leaflet script on every call: on every rerun of
 the page, although the map only changes with the language, the basemap and the filter. Here
 the same pieces are made once (:func:`map_args`, cached by the app per filter) and each rerun
-only sends them (:func:`show`); the selected item's ring, which changes with every click, is the
-one piece made per call (:func:`extra_layers`). The pieces are what ``st_folium`` itself would
-send, made with its own helpers (``tests/test_ui_component.py`` compares the two), so the
-frontend cannot tell the difference.
+only passes them to the component (:func:`send_args`, which ``app.py`` hands to :data:`draw`);
+the selected item's ring, which changes with every click, is the one piece made per call
+(:func:`extra_layers`). The pieces are what ``st_folium`` itself would send, made with its own
+helpers (``tests/test_ui_component.py`` compares the two), so the frontend cannot tell the
+difference. No Streamlit call is made here.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 import folium
-import streamlit as st
 import streamlit_folium as sf
 
 #: What a map click sends back (everything else the component can report would rerun the page for nothing).
@@ -98,24 +98,22 @@ def extra_layers(args: MapArgs, layers: Sequence[folium.FeatureGroup]) -> str:
                    for idx, group in enumerate(layers))
 
 
-def show(args: MapArgs, *, key: str, height: int, extra: str = "", center: Sequence[float] | None = None,
-         zoom: int | None = None, returned: Iterable[str] = RETURNED,
-         on_change: Callable[[], None] | None = None) -> Any:
-    """Draw the map as ``st_folium(..., use_container_width=True)`` would; returns what it reports.
+def send_args(args: MapArgs, *, key: str, height: int, extra: str = "", center: Sequence[float] | None = None,
+              zoom: int | None = None, returned: Iterable[str] = RETURNED) -> dict[str, Any]:
+    """What ``st_folium(..., key=key, use_container_width=True)`` passes its component, but ``on_change``.
 
-    The component's value is also kept in ``st.session_state[key]``, as ``st_folium`` keeps it.
+    ``key`` of the result is the component's own key (a hash of the map's script and ``key``);
+    ``st_folium`` copies the component's value from it into ``st.session_state[key]``.
     """
-    hash_key = sf.generate_js_hash(args.script, key, False)
+    return {
+        "script": args.script, "header": args.header, "html": args.html, "id": args.map_id,
+        "key": sf.generate_js_hash(args.script, key, False), "height": height, "width": None,
+        "returned_objects": list(returned), "default": args.defaults, "zoom": zoom, "center": center,
+        "feature_group": args.feature_group + extra, "return_on_hover": False, "layer_control": args.layer_control,
+        "pixelated": False, "css_links": list(args.css_links), "js_links": list(args.js_links),
+        "wrap_longitude": False,
+    }
 
-    def changed() -> None:
-        st.session_state[key] = st.session_state.get(hash_key, {})
-        if on_change is not None:
-            on_change()
 
-    return sf._component_func(
-        script=args.script, header=args.header, html=args.html, id=args.map_id, key=hash_key, height=height,
-        width=None, returned_objects=list(returned), default=args.defaults, zoom=zoom,
-        center=center, feature_group=args.feature_group + extra,
-        return_on_hover=False, layer_control=args.layer_control, pixelated=False, css_links=list(args.css_links),
-        js_links=list(args.js_links), on_change=changed, wrap_longitude=False,
-    )
+#: The component ``st_folium`` declares, called by the app with :func:`send_args`.
+draw = sf._component_func
