@@ -388,8 +388,12 @@ def header(page: Page) -> None:
     with downloads.popover(t("download"), icon=":material/download:", width="stretch"):
         st.download_button(
             t("download_geojson", n=len(page.gdf)), file_name=choices.download_name(page.flt),
-            # made on click only: making it with every rerun cost the page more than it saves the click
-            data=lambda: _geojson(page.path, page.built_at, page.flt),
+            # a small selection's file is made with the page (cached per filter): a file made on click is not
+            # held by the session, and with many sessions rerunning Streamlit can drop it before the browser
+            # fetches it (the download is cancelled). A large one is made on click only: with every rerun it
+            # would cost the page more than it saves the click
+            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.detail_max_items
+                  else lambda: _geojson(page.path, page.built_at, page.flt)),
             mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
         )
         fmt = st.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
