@@ -116,7 +116,7 @@ def _corridor_payload(lang: str) -> dict[str, Any]:
     return mappayload.corridor_payload(_corridors(), lang)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@st.cache_resource(show_spinner=False, max_entries=8)  # read on every rerun of a small selection: no copies
 def _geojson(path: str, built_at: str, flt: Filter) -> str:
     # joined from the Feature texts the store keeps (no per-item work); the cached frame gives the metadata
     return export.store_geojson(open_store(path), flt, _documents(path, built_at), frame=_filtered(path, built_at, flt))
@@ -392,7 +392,7 @@ def header(page: Page) -> None:
             # held by the session, and with many sessions rerunning Streamlit can drop it before the browser
             # fetches it (the download is cancelled). A large one is made on click only: with every rerun it
             # would cost the page more than it saves the click
-            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.detail_max_items
+            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.download_with_page_max_items
                   else lambda: _geojson(page.path, page.built_at, page.flt)),
             mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
         )

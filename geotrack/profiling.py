@@ -60,12 +60,15 @@ class _Run:
 
 
 @contextlib.contextmanager
-def script_run() -> Iterator[None]:
-    """Time one run of the app's script (a stop or a rerun ends it too) and log its line."""
+def script_run(first: str = "setup") -> Iterator[None]:
+    """Time one run of the app's script (a stop or a rerun ends it too) and log its line.
+
+    ``first`` names the section the run starts in.
+    """
     if not enabled():
         yield
         return
-    _local.run = _Run()
+    _local.run = _Run(first)
     try:
         yield
     finally:
@@ -84,15 +87,8 @@ def fragment_run(section: str) -> Iterator[None]:
         mark(section)
         yield
         return
-    if not enabled():
+    with script_run(section):
         yield
-        return
-    _local.run = _Run(section)
-    try:
-        yield
-    finally:
-        run, _local.run = _local.run, None
-        print(run.line(), file=sys.stdout, flush=True)
 
 
 def parse(line: str) -> dict[str, float] | None:

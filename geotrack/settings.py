@@ -53,6 +53,9 @@ detail_max_items: int = 2000
 webgl_min_items_default: int = 20_000
 #: Up to this many items the item picker offers each one; past it, a map click selects.
 select_max_items: int = 5000
+#: Up to this many items the GeoJSON download is made with the page, not on click: Streamlit holds a file
+#: made on click for no session, and with many sessions rerunning can drop it before the browser fetches it.
+download_with_page_max_items: int = 2000
 #: The item table holds at most this many rows (the first of the selection): past it, the rows sent to the
 #: browser on every rerun cost seconds at national scale, and a download serves the whole selection.
 table_max_rows: int = 5000
