@@ -14,10 +14,13 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import shapely
 
 from geotrack import geo, vocab
 from geotrack.conflicts import conflict_map
 from geotrack.errors import GeotrackError
+from geotrack.jsontext import encode, geometry_texts
 from geotrack.model import Document
 
 #: The export schema: every feature property and what it means. README.md documents the same.
@@ -110,52 +113,56 @@ def _properties(item_id: Any, name_vi: Any, name_en: Any, parent_id: Any, mode: 
                 funding: Any, lead_agency: Any, lead_agency_current: Any, provinces: Any, former_provinces: Any,
                 corridors: Any, precision: Any, geometry_source: Any, length_km: Any, stated_length_km: Any,
                 stated_length_source: Any, sources: Any, commitments: Any, notes: Any) -> dict[str, Any]:
-    """The export-schema properties of one item, from its :data:`_PROPERTY_COLUMNS` values in order."""
+    """The export-schema properties of one item, from its :data:`_PROPERTY_COLUMNS` values in order.
+
+    The values as they are: :func:`clean` of the result is what :func:`feature_properties` gives.
+    """
     funding = funding or {}
     commitments = list(commitments or ())
     return {
-        "id": clean(item_id),
-        "name_vi": clean(name_vi),
-        "name_en": clean(name_en),
-        "parent_id": clean(parent_id),
-        "mode": clean(mode),
-        "sector": clean(vocab.MODE_SECTORS.get(str(mode))),
-        "action": clean(action),
-        "status": clean(status),
-        "status_oc4ids": clean(vocab.STATUS_OC4IDS.get(str(status))),
-        "status_as_of": clean(status_as_of),
-        "status_source": clean(status_source),
-        "start_year": clean(start_year),
-        "end_year": clean(end_year),
-        "deadline_text": clean(deadline_text),
-        "funding_types": clean(list(funding.get("types") or ())),
-        "funding_amount": clean(funding.get("amount")),
-        "funding_unit": clean(funding.get("unit")),
-        "funding_as_of": clean(funding.get("as_of")),
-        "funding_source": clean(funding.get("source")),
-        "lead_agency": clean(lead_agency),
-        "lead_agency_current": clean(lead_agency_current),
-        "provinces": clean(list(provinces or ())),
-        "former_provinces": clean(list(former_provinces or ())),
-        "corridors": clean(list(corridors or ())),
-        "location_precision": clean(precision),
-        "location_precision_iati": clean(vocab.PRECISION_IATI.get(str(precision))),
-        "geometry_source": clean(geometry_source),
-        "length_km": clean(length_km),
-        "stated_length_km": clean(stated_length_km),
-        "stated_length_source": clean(stated_length_source),
-        "documents": clean(list(dict.fromkeys(c.get("document") for c in commitments))),
-        "commitments": clean(commitments),
+        "id": item_id,
+        "name_vi": name_vi,
+        "name_en": name_en,
+        "parent_id": parent_id,
+        "mode": mode,
+        "sector": vocab.MODE_SECTORS.get(str(mode)),
+        "action": action,
+        "status": status,
+        "status_oc4ids": vocab.STATUS_OC4IDS.get(str(status)),
+        "status_as_of": status_as_of,
+        "status_source": status_source,
+        "start_year": start_year,
+        "end_year": end_year,
+        "deadline_text": deadline_text,
+        "funding_types": list(funding.get("types") or ()),
+        "funding_amount": funding.get("amount"),
+        "funding_unit": funding.get("unit"),
+        "funding_as_of": funding.get("as_of"),
+        "funding_source": funding.get("source"),
+        "lead_agency": lead_agency,
+        "lead_agency_current": lead_agency_current,
+        "provinces": list(provinces or ()),
+        "former_provinces": list(former_provinces or ()),
+        "corridors": list(corridors or ()),
+        "location_precision": precision,
+        "location_precision_iati": vocab.PRECISION_IATI.get(str(precision)),
+        "geometry_source": geometry_source,
+        "length_km": length_km,
+        "stated_length_km": stated_length_km,
+        "stated_length_source": stated_length_source,
+        "documents": list(dict.fromkeys(c.get("document") for c in commitments)),
+        "commitments": commitments,
         # one commitment cannot disagree with itself: skip the comparison for most items
-        "conflicts": clean(conflict_map(commitments)) if len(commitments) > 1 else {},
-        "sources": clean(list(sources or ())),
-        "notes": clean(notes),
+        "conflicts": conflict_map(commitments) if len(commitments) > 1 else {},
+        "sources": list(sources or ()),
+        "notes": notes,
     }
 
 
 def feature_properties(row: Mapping[str, Any]) -> dict[str, Any]:
     """The export-schema properties of one row of the working frame."""
-    return _properties(*(row.get(name) for name in _PROPERTY_COLUMNS))
+    props: dict[str, Any] = clean(_properties(*(row.get(name) for name in _PROPERTY_COLUMNS)))
+    return props
 
 
 def column_values(gdf: gpd.GeoDataFrame, name: str) -> list[Any]:
@@ -211,17 +218,20 @@ def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
     ``{"type":"Feature","id":…,"geometry":…,"properties":…}`` with the
     :func:`feature_properties` of the row, and depends on that row alone: stores
     keep it beside the item and exports splice it in. Geometries go through one
-    vectorised GEOS call; the properties are read column by column.
+    vectorised pass (:func:`geotrack.jsontext.geometry_texts`); the properties are read column by column
+    and written by orjson (:func:`geotrack.jsontext.encode`).
 
     A change to this text must come with a new store ``SCHEMA_VERSION`` and a
     PostGIS migration that recomputes the stored texts.
     """
     if len(gdf) == 0:
         return []
-    geometries = geo.geojson_geometries(gdf.geometry)
+    geoms = np.array(gdf.geometry.values, dtype=object)  # a copy: the frame is not touched
+    geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
+    geometries = geometry_texts(geo.normalise_array(geoms))
     columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
     return [f'{{"type":"Feature","id":{_json_id(values[0])},"geometry":{geometry or "null"},'
-            f'"properties":{dumps(_properties(*values))}}}'
+            f'"properties":{encode(_properties(*values), clean)}}}'
             for values, geometry in zip(zip(*columns, strict=True), geometries, strict=True)]
 
 
@@ -269,9 +279,7 @@ def field_type(name: str) -> str:
 
 def json_text(value: Any) -> str:
     """``value`` as compact UTF-8 JSON text (no ASCII escapes, never NaN or Infinity)."""
-    if type(value) is list and all(type(v) is str for v in value):  # ids, provinces: no encoder call
-        return "[" + ",".join(map(_json_string, value)) + "]"
-    return dumps(clean(value))  # one encoder: json.dumps with options builds one per call
+    return encode(value, clean)
 
 
 def flat_columns(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:

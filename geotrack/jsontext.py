@@ -1,0 +1,84 @@
+"""Compact JSON texts made in C: what a store write and the flat exports encode for every item.
+
+:func:`encode` gives exactly the text of ``json.JSONEncoder(ensure_ascii=False,
+allow_nan=False, separators=(",", ":")).encode`` of the value made JSON-safe (NaN → null,
+tuples → lists), made by orjson where it writes the same bytes and by the standard library
+where it might not (numbers in exponent form, integers beyond 64 bits, dates, subclasses,
+numpy values, non-string keys, lone surrogates). :func:`geometry_texts` gives the GeoJSON
+geometry of points and lines from their coordinate arrays in one pass.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import orjson
+import shapely
+
+#: Anything orjson does not write as the standard library would raises, and the standard library writes it.
+_STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
+#: Where orjson and Python's ``repr`` may write one float differently: orjson writes every exponent with a sign
+#: (``1e-7``, ``1e+16``; Python ``1e-07``) and ``0.00001`` where Python writes ``1e-05``. Three substring
+#: searches, far quicker than a pattern; a match inside a string costs only the slower path.
+_MAYBE_OTHER_FLOAT = (b"e-", b"e+", b"0.0000")
+#: The standard library's encoder of the same options (one encoder: ``json.dumps`` with options builds one per call).
+_stdlib = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
+
+
+def encode(value: Any, safe: Callable[[Any], Any]) -> str:
+    """Compact UTF-8 JSON text of ``safe(value)``; ``safe`` makes a value JSON-safe (NaN → None, dates → ISO…).
+
+    orjson writes the value as it is where that gives the same text (``safe`` leaves plain
+    values as they are), the standard library writes ``safe(value)`` elsewhere.
+    """
+    try:
+        out = orjson.dumps(value, option=_STRICT)
+    except TypeError:  # orjson.JSONEncodeError: a type orjson passes through, a big integer, a lone surrogate
+        return _stdlib(safe(value))
+    exponent, plus, small = _MAYBE_OTHER_FLOAT
+    if exponent in out or plus in out or small in out:
+        return _stdlib(safe(value))
+    return out.decode("utf-8")
+
+
+#: Coordinates orjson writes as GEOS does (no exponent, a decimal point): within these magnitudes, or zero.
+_PLAIN_MIN, _PLAIN_MAX = 1e-4, 1e9
+_POINT, _LINE = 0, 1
+
+
+def geometry_texts(geoms: np.ndarray) -> list[str | None]:
+    """The GeoJSON geometry text of each geometry as ``shapely.to_geojson`` writes it; ``None`` for ``None``.
+
+    Two-dimensional points and lines with plain coordinates are written from one coordinate
+    array (``shapely.to_geojson`` costs ten times as much); every other geometry by shapely.
+    A coordinate is written as its shortest decimal form, which ``shapely.to_geojson``
+    writes too except for one coordinate in a few hundred, where it gives more digits of
+    the same number.
+    """
+    types = shapely.get_type_id(geoms)  # -1: None
+    simple = ((types == _POINT) | (types == _LINE)) & ~shapely.has_z(geoms) & (shapely.get_num_coordinates(geoms) > 0)
+    picked = np.nonzero(simple)[0]
+    counts = shapely.get_num_coordinates(geoms[picked])
+    coords = shapely.get_coordinates(geoms[picked])
+    ends = np.cumsum(counts)
+    magnitude = np.abs(coords)
+    plain = np.isfinite(coords) & ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX)))
+    rows_plain = np.logical_and.reduceat(plain.all(axis=1), ends - counts) if len(coords) else np.zeros(0, bool)
+    out: list[str | None] = [None] * len(geoms)
+    dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
+    for position, start, end, is_plain in zip(picked.tolist(), (ends - counts).tolist(), ends.tolist(),
+                                              rows_plain.tolist(), strict=True):
+        if not is_plain:
+            continue
+        if types[position] == _POINT:
+            out[position] = '{"type":"Point","coordinates":' + dumps(coords[start], option=numpy).decode() + "}"
+        else:
+            out[position] = ('{"type":"LineString","coordinates":' + dumps(coords[start:end], option=numpy).decode()
+                             + "}")
+    rest = np.array([p for p, text in enumerate(out) if text is None and types[p] >= 0], dtype=np.intp)
+    for position, text in zip(rest.tolist(), shapely.to_geojson(geoms[rest]).tolist(), strict=True):
+        out[position] = str(text)
+    return out
