@@ -7,6 +7,7 @@ Every export, both stores (which keep each item's Feature text) and the importer
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 import math
 import re
@@ -228,7 +229,7 @@ def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
         return []
     geoms = np.array(gdf.geometry.values, dtype=object)  # a copy: the frame is not touched
     geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
-    geometries = geometry_texts(geo.normalise_array(geoms))
+    geometries = geometry_texts(geoms, geo.COORDINATE_PRECISION)
     columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
     return [f'{{"type":"Feature","id":{_json_id(values[0])},"geometry":{geometry or "null"},'
             f'"properties":{encode(_properties(*values), clean)}}}'
@@ -294,27 +295,53 @@ def flat_columns(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
     for name in FIELDS:
         if name in col and name not in JSON_FIELDS:
             out[name] = _plain(col[name])
-    out["sector"] = _plain([vocab.MODE_SECTORS.get(str(m)) for m in col["mode"]])
-    out["status_oc4ids"] = _plain([vocab.STATUS_OC4IDS.get(str(m)) for m in col["status"]])
-    out["location_precision_iati"] = _plain([vocab.PRECISION_IATI.get(str(p)) for p in col["location_precision"]])
+    for name, table, key in (("sector", vocab.MODE_SECTORS, "mode"), ("status_oc4ids", vocab.STATUS_OC4IDS, "status"),
+                             ("location_precision_iati", vocab.PRECISION_IATI, "location_precision")):
+        out[name] = _plain(list(map(dict(table).get, map(str, col[key]))))  # a dict: a mapping proxy's get is slow
     fundings = [f or {} for f in col["funding"]]
-    out["funding_types"] = [json_text(list(f.get("types") or ())) for f in fundings]
+    out["funding_types"] = string_lists_text([f.get("types") for f in fundings])
     for key in ("amount", "unit", "as_of", "source"):
         out[f"funding_{key}"] = _plain([f.get(key) for f in fundings])
-    for name in ("provinces", "former_provinces", "corridors", "sources"):
-        out[name] = [json_text(list(v or ())) for v in col[name]]
+    for name in ("provinces", "former_provinces", "corridors"):
+        out[name] = string_lists_text(col[name])
+    out["sources"] = [json_text(list(v)) if v else "[]" for v in col["sources"]]
     commitments = [list(c or ()) for c in col["commitments"]]
-    out["documents"] = [json_text(list(dict.fromkeys(c.get("document") for c in cs))) for cs in commitments]
+    out["documents"] = string_lists_text([[cs[0].get("document")] if len(cs) == 1
+                                           else list(dict.fromkeys(c.get("document") for c in cs))
+                                           for cs in commitments])
     out["commitments"] = [json_text(cs) for cs in commitments]
     out["conflicts"] = [json_text(conflict_map(cs)) if len(cs) > 1 else "{}" for cs in commitments]
     return {name: out[name] for name in FIELDS}
 
 
+#: Types :func:`clean` keeps as they are.
+_PLAIN_TYPES = frozenset({str, int, type(None)})
+
+
 def _plain(values: list[Any]) -> list[Any]:
     """``clean`` of every value; the values themselves when each is a string, an ``int`` or ``None``."""
-    if all(v is None or type(v) is str or type(v) is int for v in values):
+    if set(map(type, values)) <= _PLAIN_TYPES:
         return values
     return [clean(v) for v in values]
+
+
+def string_lists_text(values: Sequence[Any]) -> list[str]:
+    """:func:`json_text` of ``list(v or ())`` for every ``v``: each distinct list of strings encoded once.
+
+    Provinces, corridors, funding types and document numbers repeat across items.
+    """
+    lists = [v or () for v in values]
+    if set(map(type, itertools.chain.from_iterable(lists))) <= {str}:
+        known: dict[tuple[str, ...], str] = {}
+        out = []
+        for v in lists:
+            key = tuple(v)
+            text = known.get(key)
+            if text is None:
+                text = known[key] = json_text(list(key))
+            out.append(text)
+        return out
+    return [json_text(list(v)) for v in lists]
 
 
 #: A JSON string literal as :func:`dumps` writes it (UTF-8, no ASCII escapes).

@@ -18,6 +18,8 @@ import numpy as np
 import orjson
 import shapely
 
+from geotrack.geo import normalise_array
+
 #: Anything orjson does not write as the standard library would raises, and the standard library writes it.
 _STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
 #: Where orjson and Python's ``repr`` may write one float differently: orjson writes every exponent with a sign
@@ -49,11 +51,14 @@ _PLAIN_MIN, _PLAIN_MAX = 1e-4, 1e9
 _POINT, _LINE = 0, 1
 
 
-def geometry_texts(geoms: np.ndarray) -> list[str | None]:
-    """The GeoJSON geometry text of each geometry as ``shapely.to_geojson`` writes it; ``None`` for ``None``.
+def geometry_texts(geoms: np.ndarray, precision: int) -> list[str | None]:
+    """The GeoJSON geometry text of each geometry normalised for RFC 7946; ``None`` for ``None``.
 
-    Two-dimensional points and lines with plain coordinates are written from one coordinate
-    array (``shapely.to_geojson`` costs ten times as much); every other geometry by shapely.
+    Each is ``shapely.to_geojson`` of :func:`geotrack.geo.normalise_array` of the geometry
+    (coordinates rounded to ``precision`` decimals, polygons counter-clockwise). Two-dimensional
+    points and lines with plain coordinates, which need no winding, are rounded and written
+    from one coordinate array (shapely's writer and new geometries cost several times as
+    much); every other geometry by shapely.
     A coordinate is written as its shortest decimal form, which ``shapely.to_geojson``
     writes too except for one coordinate in a few hundred, where it gives more digits of
     the same number.
@@ -62,7 +67,7 @@ def geometry_texts(geoms: np.ndarray) -> list[str | None]:
     simple = ((types == _POINT) | (types == _LINE)) & ~shapely.has_z(geoms) & (shapely.get_num_coordinates(geoms) > 0)
     picked = np.nonzero(simple)[0]
     counts = shapely.get_num_coordinates(geoms[picked])
-    coords = shapely.get_coordinates(geoms[picked])
+    coords = shapely.get_coordinates(geoms[picked]).round(precision)  # as normalise_array rounds them
     ends = np.cumsum(counts)
     magnitude = np.abs(coords)
     plain = np.isfinite(coords) & ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX)))
@@ -79,6 +84,7 @@ def geometry_texts(geoms: np.ndarray) -> list[str | None]:
             out[position] = ('{"type":"LineString","coordinates":' + dumps(coords[start:end], option=numpy).decode()
                              + "}")
     rest = np.array([p for p, text in enumerate(out) if text is None and types[p] >= 0], dtype=np.intp)
-    for position, text in zip(rest.tolist(), shapely.to_geojson(geoms[rest]).tolist(), strict=True):
+    written = shapely.to_geojson(normalise_array(geoms[rest], precision)) if len(rest) else []
+    for position, text in zip(rest.tolist(), list(written), strict=True):
         out[position] = str(text)
     return out

@@ -8,7 +8,6 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
-from shapely.geometry.base import BaseGeometry
 
 from geotrack import geo
 from geotrack.features import FIELDS, field_type, flat_columns
@@ -33,7 +32,7 @@ def to_flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def _export_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """Every row's geometry rounded and wound for RFC 7946 in one vectorised pass; ``None`` if missing or empty."""
-    geoms = np.array([g if isinstance(g, BaseGeometry) else None for g in gdf.geometry], dtype=object)
+    geoms = np.array(gdf.geometry.values, dtype=object)  # a copy, geometries or None: the frame is not touched
     if len(geoms):
         geoms[shapely.is_empty(geoms)] = None
     return geo.normalise_array(geoms)
