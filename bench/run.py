@@ -31,6 +31,8 @@ from geotrack.store import GeoPackageStore
 
 RESULTS_DIR = Path(__file__).parent
 QUERY = Filter(modes=("rail", "expressway"), deadline_max=2030)
+#: The parts :func:`run` measures (``python -m bench --only``).
+PARTS: tuple[str, ...] = ("store", "exports", "map")
 
 
 @dataclass
@@ -169,7 +171,7 @@ def bench_exports(size: int, gdf: gpd.GeoDataFrame, work: Path, repeat: int) -> 
     return rows
 
 
-def run(sizes: list[int], repeat: int = 3, include: tuple[str, ...] = ("store", "exports", "map")) -> Report:
+def run(sizes: list[int], repeat: int = 3, include: tuple[str, ...] = PARTS) -> Report:
     """Run every bench at every size."""
     report = Report(machine())
     for size in sizes:

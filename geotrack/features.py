@@ -7,7 +7,6 @@ Every export, both stores (which keep each item's Feature text) and the importer
 from __future__ import annotations
 
 import datetime as dt
-import itertools
 import json
 import math
 import re
@@ -21,7 +20,7 @@ import shapely
 from geotrack import geo, vocab
 from geotrack.conflicts import conflict_map
 from geotrack.errors import GeotrackError
-from geotrack.jsontext import encode, geometry_texts
+from geotrack.jsontext import encode, geometry_texts, string_lists_text
 from geotrack.model import Document
 
 #: The export schema: every feature property and what it means. README.md documents the same.
@@ -299,16 +298,16 @@ def flat_columns(gdf: gpd.GeoDataFrame) -> dict[str, list[Any]]:
                              ("location_precision_iati", vocab.PRECISION_IATI, "location_precision")):
         out[name] = _plain(list(map(dict(table).get, map(str, col[key]))))  # a dict: a mapping proxy's get is slow
     fundings = [f or {} for f in col["funding"]]
-    out["funding_types"] = string_lists_text([f.get("types") for f in fundings])
+    out["funding_types"] = string_lists_text([f.get("types") for f in fundings], clean)
     for key in ("amount", "unit", "as_of", "source"):
         out[f"funding_{key}"] = _plain([f.get(key) for f in fundings])
     for name in ("provinces", "former_provinces", "corridors"):
-        out[name] = string_lists_text(col[name])
+        out[name] = string_lists_text(col[name], clean)
     out["sources"] = [json_text(list(v)) if v else "[]" for v in col["sources"]]
     commitments = [list(c or ()) for c in col["commitments"]]
     out["documents"] = string_lists_text([[cs[0].get("document")] if len(cs) == 1
                                            else list(dict.fromkeys(c.get("document") for c in cs))
-                                           for cs in commitments])
+                                           for cs in commitments], clean)
     out["commitments"] = [json_text(cs) for cs in commitments]
     out["conflicts"] = [json_text(conflict_map(cs)) if len(cs) > 1 else "{}" for cs in commitments]
     return {name: out[name] for name in FIELDS}
@@ -323,25 +322,6 @@ def _plain(values: list[Any]) -> list[Any]:
     if set(map(type, values)) <= _PLAIN_TYPES:
         return values
     return [clean(v) for v in values]
-
-
-def string_lists_text(values: Sequence[Any]) -> list[str]:
-    """:func:`json_text` of ``list(v or ())`` for every ``v``: each distinct list of strings encoded once.
-
-    Provinces, corridors, funding types and document numbers repeat across items.
-    """
-    lists = [v or () for v in values]
-    if set(map(type, itertools.chain.from_iterable(lists))) <= {str}:
-        known: dict[tuple[str, ...], str] = {}
-        out = []
-        for v in lists:
-            key = tuple(v)
-            text = known.get(key)
-            if text is None:
-                text = known[key] = json_text(list(key))
-            out.append(text)
-        return out
-    return [json_text(list(v)) for v in lists]
 
 
 #: A JSON string literal as :func:`dumps` writes it (UTF-8, no ASCII escapes).

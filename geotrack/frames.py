@@ -8,6 +8,7 @@ Filters, exports, the stores and the map work on this frame; its columns are
 from __future__ import annotations
 
 import math
+import operator
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -15,7 +16,7 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
-from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Item
+from geotrack.model import COMMITMENT_KEYS, CRS, FRAME_COLUMNS, NESTED_COLUMNS, Item
 
 
 def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
@@ -31,11 +32,16 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     from geotrack.geo import lengths_km
 
     # not to_record(): its GeoJSON mapping of every geometry cost a third of a store build; and column by
-    # column, as Item._record makes each value, rather than a dict per item
+    # column, as Item._record makes each value, rather than a dict per item; object columns, so pandas
+    # infers nothing that normalise_numbers would undo
     items = list(items)
     columns = [c for c in FRAME_COLUMNS if c != "length_km"]
-    frame = (pd.DataFrame({c: _column(items, c) for c in columns}, columns=columns) if items
-             else pd.DataFrame([], columns=columns))
+    if items:
+        values = zip(*map(operator.attrgetter(*columns), items), strict=True)
+        frame = pd.DataFrame({c: pd.Series(_column(c, list(v)), dtype=object)
+                              for c, v in zip(columns, values, strict=True)}, columns=columns)
+    else:
+        frame = pd.DataFrame([], columns=columns)
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
     if lengths is None:
         lengths = lengths_km(gdf.geometry)
@@ -43,14 +49,19 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     return normalise_numbers(gdf)
 
 
-def _column(items: Sequence[Item], key: str) -> list[Any]:
-    """The working-frame values of field ``key`` of every item, as :meth:`Item._record` makes them."""
-    values = [getattr(item, key) for item in items]
+#: A commitment's values in :data:`COMMITMENT_KEYS` order (one call rather than one ``getattr`` per key).
+_COMMITMENT_VALUES = operator.attrgetter(*COMMITMENT_KEYS)
+
+
+def _column(key: str, values: list[Any]) -> list[Any]:
+    """The working-frame values of field ``key`` from the items' values of it, as :meth:`Item._record` makes them."""
     if key == "status_as_of":
         return [None if v is None else v.isoformat() for v in values]
     if key == "funding":
         return [v.to_record() for v in values]
-    if key in ("sources", "commitments"):
+    if key == "commitments":  # Commitment.to_record of each
+        return [[dict(zip(COMMITMENT_KEYS, _COMMITMENT_VALUES(c), strict=True)) for c in v] for v in values]
+    if key == "sources":
         return [[x.to_record() for x in v] for v in values]
     if key in ("provinces", "former_provinces", "corridors"):
         return [list(v) for v in values]
@@ -72,18 +83,25 @@ def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     pandas would otherwise make a year column with one gap a float column with NaN,
     and 2023 would come back as 2023.0.
     """
-    # the missing values found in one vectorised pass (None, NaN, NA, NaT alike), the rest cast or kept
-    for columns, cast in ((OPTIONAL_INTS, int), (OPTIONAL_FLOATS, float)):
+    # the missing values found in one vectorised pass (None, NaN, NA, NaT alike), the rest cast or kept; a
+    # column already so (as items_to_frame makes them) is left as it is
+    for columns, kinds in ((OPTIONAL_INTS, (int,)), (OPTIONAL_FLOATS, (float,)), (TEXT_COLUMNS, ())):
         for column in columns:
+            values = gdf[column].tolist()
             missing = pd.isna(gdf[column]).tolist()
-            values = [None if gone else cast(v) for v, gone in zip(gdf[column].tolist(), missing, strict=True)]
-            gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
-    for column in TEXT_COLUMNS:
-        missing = pd.isna(gdf[column]).tolist()
-        if any(missing) or gdf[column].dtype != object:
-            values = [None if gone else v for v, gone in zip(gdf[column].tolist(), missing, strict=True)]
+            if gdf[column].dtype == object and _only(values, missing, kinds):
+                continue
+            cast = kinds[0] if kinds else (lambda v: v)
+            values = [None if gone else cast(v) for v, gone in zip(values, missing, strict=True)]
             gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
+
+
+def _only(values: list[Any], missing: list[bool], kinds: tuple[type, ...]) -> bool:
+    """Tell whether ``values`` are ``None`` where missing and of exactly one of ``kinds`` (any, if none) elsewhere."""
+    if kinds and not set(map(type, values)) <= {*kinds, type(None)}:
+        return False
+    return sum(missing) == sum(v is None for v in values)
 
 
 def frame_to_items(gdf: gpd.GeoDataFrame) -> list[Item]:

@@ -10,8 +10,9 @@ geometry of points and lines from their coordinate arrays in one pass.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,30 @@ def encode(value: Any, safe: Callable[[Any], Any]) -> str:
     if exponent in out or plus in out or small in out:
         return _stdlib(safe(value))
     return out.decode("utf-8")
+
+
+def string_lists_text(values: Sequence[Any], safe: Callable[[Any], Any]) -> list[str]:
+    """The JSON text of ``list(v or ())`` for every ``v`` (as :func:`encode`): each distinct list of strings once.
+
+    Provinces, corridors, funding types and document numbers repeat across items.
+    """
+    lists = [v or () for v in values]
+    if set(map(type, itertools.chain.from_iterable(lists))) <= {str}:
+        known: dict[tuple[str, ...], str] = {}
+        out = []
+        for v in lists:
+            key = tuple(v)
+            text = known.get(key)
+            if text is None:
+                text = known[key] = encode(list(key), _as_is)
+            out.append(text)
+        return out
+    return [encode(list(v), safe) for v in lists]
+
+
+def _as_is(value: Any) -> Any:
+    """A list of strings, JSON-safe as it is."""
+    return value
 
 
 #: Coordinates orjson writes as GEOS does (no exponent, a decimal point): within these magnitudes, or zero.

@@ -30,6 +30,18 @@ def test_bench_runs_small_and_writes_tables(tmp_path):
     assert js.read_text(encoding="utf-8").startswith("{")
 
 
+def test_only_the_parts_asked_for_run_and_every_row_is_reported(tmp_path):
+    from bench.__main__ import main
+
+    assert main(["30", "--repeat", "1", "--only", "store", "--only", "exports", "--out", str(tmp_path)]) == 0
+    text = (tmp_path / "results.md").read_text(encoding="utf-8")
+    rows = [line for line in text.splitlines() if line.startswith("| 30 |")]
+    measured = {line.split(" | ")[1].split(" (")[0] for line in rows}
+    assert measured == {"store build", "rebuild after one item changed", "store load", "filter query",
+                        "GeoJSON export", "GeoJSON export in memory", "gpkg export", "parquet export"}  # no map rows
+    assert all(" s | " in line and "×" in line for line in rows)  # each with its figure, baseline and ratio
+
+
 def test_machine_is_described():
     info = machine()
     assert info["cpus"] and info["python"]

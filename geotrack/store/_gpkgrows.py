@@ -21,8 +21,9 @@ import pyogrio
 from geotrack import filters as _filters
 from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
-from geotrack.features import feature_texts, json_text, string_lists_text
+from geotrack.features import clean, feature_texts, json_text
 from geotrack.frames import normalise_numbers
+from geotrack.jsontext import string_lists_text
 from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
 from geotrack.store._gpkgsql import DIGESTS_TABLE
 from geotrack.store.base import DOCUMENT_COLUMNS, FEATURE_COLUMN, SEARCH_COLUMN
@@ -112,7 +113,7 @@ def encode_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for column in NESTED_COLUMNS:  # compact, as the exports write them; by orjson (600,000 texts per 100,000 items)
         values = out[column].tolist()
         if column in _STRING_LISTS and not any(v is None for v in values):
-            out[column] = string_lists_text(values)
+            out[column] = string_lists_text(values, clean)
         else:
             out[column] = [_EMPTY[column] if (type(v) is list or type(v) is dict) and not v else json_text(v)
                            for v in values]
@@ -199,13 +200,14 @@ def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digest
     pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
                             layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
     pyogrio.write_dataframe(documents_frame(documents), tmp, layer="documents", driver="GPKG", append=True)
-    hist = history.reindex(columns=HISTORY_COLUMNS).astype(object)
-    if hist.empty:  # GDAL needs a row to learn column types; write one and delete it
-        hist = pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")])
-        pyogrio.write_dataframe(hist, tmp, layer="history", driver="GPKG", append=True)
-        execute(tmp, "DELETE FROM history")
-    else:
-        pyogrio.write_dataframe(hist.astype("string"), tmp, layer="history", driver="GPKG", append=True)
+    # GDAL makes the table from one row of text, deleted; the rows go in by one executemany below (GDAL took a
+    # second per 100,000 rows)
+    pyogrio.write_dataframe(pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")]), tmp, layer="history", driver="GPKG",
+                            append=True)
+    execute(tmp, "DELETE FROM history")
+    texts = history.reindex(columns=HISTORY_COLUMNS).astype("string")  # what GDAL stored: text, or NULL when missing
+    history_rows = zip(range(1, len(texts) + 1), *(texts[c].to_numpy(dtype=object, na_value=None)
+                                                    for c in HISTORY_COLUMNS), strict=True)
     meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
     pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
     with contextlib.closing(sqlite3.connect(tmp)) as con, con:
@@ -213,6 +215,8 @@ def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digest
         if con.execute("SELECT min(fid), max(fid), count(*) FROM items").fetchone() not in ((1, len(gdf), len(gdf)),
                                                                                           (None, None, 0)):
             raise StoreError(f"{tmp}: the items were not numbered in order; cannot record their digests")
+        con.executemany(f"INSERT INTO history (fid, {', '.join(HISTORY_COLUMNS)}) VALUES"
+                        f" ({', '.join('?' * (len(HISTORY_COLUMNS) + 1))})", history_rows)
         con.execute(f"CREATE TABLE {DIGESTS_TABLE} (item_fid INTEGER PRIMARY KEY, id TEXT NOT NULL, digest TEXT)")
         for statement in DIGEST_TRIGGERS:
             con.execute(statement)
