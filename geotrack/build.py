@@ -8,9 +8,11 @@ store exactly ``data/`` again, every edit since recorded in the history as undon
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import gc
 import hashlib
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -99,14 +101,30 @@ def build_items(store: Store, items: Sequence[Item], documents: Sequence[Documen
         outcome.append(result)
         return result.frame, result.meta()
 
-    changes = store.replace_all(items, documents, actor=actor, source=source,
-                                meta={"data_fingerprint": fingerprint, rebuild.DIVERGENCE_KEY: "{}"},
-                                merge=None if fresh else merge)
+    with _collector_skips_what_exists():
+        changes = store.replace_all(items, documents, actor=actor, source=source,
+                                    meta={"data_fingerprint": fingerprint, rebuild.DIVERGENCE_KEY: "{}"},
+                                    merge=None if fresh else merge)
     merged = outcome[-1] if outcome else rebuild.MergeResult(empty_frame())
     # the items kept added in the store (data/ has none) or kept removed from it (data/ has one) count too
     presence = [d.get(ITEM_FIELD) for d in merged.divergence.values()]
     count = len(items) + presence.count(rebuild.ABSENT) - presence.count(rebuild.PRESENT)
     return BuildReport(count, len(documents), changes, fingerprint, merged.conflicts, merged.kept)
+
+
+@contextlib.contextmanager
+def _collector_skips_what_exists() -> Iterator[None]:
+    """Keep Python's cycle collector off the objects that exist now (the items) until the block ends.
+
+    A build of 100,000 items makes millions of short-lived objects, and every full collection
+    walked the million the items hold (half the collector's time in a build); they stay
+    collectable after the block (``gc.unfreeze``).
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _valid(row: Mapping[str, Any], ctx: Context) -> bool:

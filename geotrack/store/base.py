@@ -72,32 +72,34 @@ def content_hashes(items: Sequence[Item]) -> list[str]:
         return []
     geometries = _geometry_bytes(np.array([item.geometry for item in items], dtype=object))
     digests = []
-    for item, wkb in zip(items, geometries, strict=True):
+    for item, parts in zip(items, geometries, strict=True):
         key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
                tuple(map(_SOURCE, item.sources)))
         digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
-        if wkb is not None:
-            digest.update(wkb)
+        for part in parts:
+            digest.update(part)
         digests.append(digest.hexdigest())
     return digests
 
 
-def _geometry_bytes(geoms: np.ndarray) -> list[bytes | None]:
-    """Bytes that differ whenever two geometries differ, ``None`` for no geometry.
+def _geometry_bytes(geoms: np.ndarray) -> list[tuple[bytes | memoryview, ...]]:
+    """Bytes that differ whenever two geometries differ, in parts (hashed one after the other); none for no geometry.
 
-    The type and coordinates (with any Z) of points and lines, read in one pass; the WKB of
-    the other types (their rings and parts need their structure).
+    The type and coordinates (with any Z) of points and lines, read in one pass and given as
+    views of that one buffer (copying 240 MB per 100,000 items in slices took a second); the
+    WKB of the other types (their rings and parts need their structure).
     """
     types = shapely.get_type_id(geoms)  # -1: no geometry
-    out: list[bytes | None] = [None] * len(geoms)
+    out: list[tuple[bytes | memoryview, ...]] = [()] * len(geoms)
     simple = np.nonzero((types == 0) | (types == 1))[0]
-    coords = shapely.get_coordinates(geoms[simple], include_z=True).tobytes()
+    coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple], include_z=True)).data.cast("B")
     ends = np.cumsum(shapely.get_num_coordinates(geoms[simple])) * 24
+    kinds = types.tolist()
     for position, start, end in zip(simple.tolist(), [0, *ends[:-1].tolist()], ends.tolist(), strict=True):
-        out[position] = _SIMPLE_TAGS[types[position]] + coords[start:end]
+        out[position] = (_SIMPLE_TAGS[kinds[position]], coords[start:end])
     others = np.nonzero(types > 1)[0]
     for position, wkb in zip(others.tolist(), shapely.to_wkb(geoms[others], output_dimension=3), strict=True):
-        out[position] = wkb
+        out[position] = (wkb,)
     return out
 
 
