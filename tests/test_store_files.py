@@ -149,3 +149,18 @@ def test_sqlite_reporting_a_full_disk_mid_write_is_a_clean_error(built, monkeypa
     err = capsys.readouterr().err
     assert "disk is full" in err and "Free disk space" in err and "Traceback" not in err
     assert store.read_bytes() == before
+
+
+def test_gdal_writes_go_unsynced_only_inside_the_block_and_the_setting_comes_back():
+    import pyogrio
+
+    from geotrack._files import unsynced_sqlite
+
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "NORMAL"})
+    try:
+        with pytest.raises(RuntimeError), unsynced_sqlite():
+            assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") is False  # pyogrio reads OFF as False
+            raise RuntimeError("a failed write")
+        assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "NORMAL"
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})

@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 import geopandas as gpd
 
-from geotrack._files import write_atomic, write_atomic_with
+from geotrack._files import unsynced_sqlite, write_atomic, write_atomic_with
 from geotrack.errors import GeotrackError
 from geotrack.export.flat import to_flat_frame
 from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, get_format
@@ -80,7 +80,8 @@ def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Seque
         for extension in fmt.side_files:  # read now: the temporary folder goes with the rename
             side_files[extension] = target.with_suffix(extension).read_bytes()
 
-    write_atomic_with(path, write)
+    with unsynced_sqlite():  # a GeoPackage is synced once, before its rename, rather than after each transaction
+        write_atomic_with(path, write)
     for extension, data in side_files.items():
         write_atomic(path.with_suffix(extension), data)
     if fmt.sidecar:  # after the main file, so a failed export leaves the old pair

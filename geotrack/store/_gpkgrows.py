@@ -171,7 +171,9 @@ def records(table: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def execute(path: Path, sql: str) -> None:
+    """Run ``sql`` on the new store file ``path`` (synced once, before it is renamed into place)."""
     with contextlib.closing(sqlite3.connect(path)) as con:
+        con.execute("PRAGMA synchronous = OFF")
         con.execute(sql)
         con.commit()
 
@@ -211,6 +213,7 @@ def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digest
     meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
     pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
     with contextlib.closing(sqlite3.connect(tmp)) as con, con:
+        con.execute("PRAGMA synchronous = OFF")  # a new file: write_atomic_with syncs it once, before the rename
         # a new layer numbers its rows from 1 in order: the digests table names them so
         if con.execute("SELECT min(fid), max(fid), count(*) FROM items").fetchone() not in ((1, len(gdf), len(gdf)),
                                                                                           (None, None, 0)):
