@@ -4,14 +4,16 @@
 the page, although the map only changes with the language, the basemap and the filter. Here
 the same pieces are made once (:func:`map_args`, cached by the app per filter) and each rerun
 only passes them to the component (:func:`send_args`, which ``app.py`` hands to :data:`draw`);
-the selected item's ring, which changes with every click, is the one piece made per call
-(:func:`extra_layers`). The pieces are what ``st_folium`` itself would send, made with its own
+the selected item is named in an argument of its own (``gt_selected``), which streamlit-folium
+ignores and ``js/map.js`` reads to ring the item: a click changes nothing else, so the frontend
+swaps no layers. The pieces are what ``st_folium`` itself would send, made with its own
 helpers (``tests/test_ui_component.py`` compares the two), so the frontend cannot tell the
 difference. No Streamlit call is made here.
 """
 
 from __future__ import annotations
 
+import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -91,27 +93,27 @@ def map_args(fmap: folium.Map, layers: Sequence[folium.FeatureGroup], layer_cont
                    defaults={k: v for k, v in defaults.items() if k in wanted}, groups=len(layers))
 
 
-def extra_layers(args: MapArgs, layers: Sequence[folium.FeatureGroup]) -> str:
-    """The script that adds ``layers`` after the ones in ``args`` (the selected item's ring)."""
-    host = folium.Map(tiles=None)  # only its name is written into the script, and replaced by the component's
-    return "".join(sf._get_feature_group_string(group, map=host, idx=args.groups + idx)
-                   for idx, group in enumerate(layers))
+def send_args(args: MapArgs, *, key: str, height: int, selected: str | None = None,
+              center: Sequence[float] | None = None, zoom: int | None = None,
+              returned: Iterable[str] = RETURNED) -> dict[str, Any]:
+    """What ``st_folium(..., key=key, use_container_width=True)`` passes its component, and the selection.
 
+    ``on_change`` is left to the caller; ``selected`` is the item ``js/map.js`` rings.
 
-def send_args(args: MapArgs, *, key: str, height: int, extra: str = "", center: Sequence[float] | None = None,
-              zoom: int | None = None, returned: Iterable[str] = RETURNED) -> dict[str, Any]:
-    """What ``st_folium(..., key=key, use_container_width=True)`` passes its component, but ``on_change``.
+    streamlit-folium reads the header only when it first draws the map, before ``js/map.js`` can hear
+    the component's arguments: the selection a map starts with is written there as well.
 
     ``key`` of the result is the component's own key (a hash of the map's script and ``key``);
     ``st_folium`` copies the component's value from it into ``st.session_state[key]``.
     """
     return {
-        "script": args.script, "header": args.header, "html": args.html, "id": args.map_id,
+        "script": args.script, "html": args.html, "id": args.map_id,
+        "header": args.header + (f'<meta name="gt-selected" content="{html.escape(selected)}">' if selected else ""),
         "key": sf.generate_js_hash(args.script, key, False), "height": height, "width": None,
         "returned_objects": list(returned), "default": args.defaults, "zoom": zoom, "center": center,
-        "feature_group": args.feature_group + extra, "return_on_hover": False, "layer_control": args.layer_control,
+        "feature_group": args.feature_group, "return_on_hover": False, "layer_control": args.layer_control,
         "pixelated": False, "css_links": list(args.css_links), "js_links": list(args.js_links),
-        "wrap_longitude": False,
+        "wrap_longitude": False, "gt_selected": selected,
     }
 
 
