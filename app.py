@@ -604,13 +604,18 @@ def _leaflet_map(page: Page) -> None:
 
 
 def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[str]) -> component.MapArgs:
-    boundaries, former = _boundaries(lang)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    return component.map_args(_map_base(lang, tiles, tuple(modes)), mapview.item_layers(payload), control)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBase:
     # the page itself depends only on the language, basemap, boundaries and legend: a filter change
     # swaps the item layers inside it (feature groups) instead of loading a new map
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=modes, items=False,
-                             boundaries=boundaries, former_boundaries=former)
-    control = folium.LayerControl(collapsed=True, position="topright")
-    return component.map_args(fmap, mapview.item_layers(payload), control)
+    boundaries, former = _boundaries(lang)
+    fmap = mapview.build_map({"lang": lang}, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
+                             items=False, boundaries=boundaries, former_boundaries=former)
+    return component.map_base(fmap)
 
 
 def _webgl_map(page: Page) -> None:
