@@ -180,12 +180,20 @@ def run(sizes: list[int], repeat: int = 3, include: tuple[str, ...] = PARTS) -> 
         with tempfile.TemporaryDirectory() as tmp:
             work = Path(tmp)
             if "store" in include:
-                report.rows.extend(bench_store(size, gdf, work, repeat, items))
+                report.rows.extend(_with_load(bench_store(size, gdf, work, repeat, items)))
             if "exports" in include:
-                report.rows.extend(bench_exports(size, gdf, work, repeat))
+                report.rows.extend(_with_load(bench_exports(size, gdf, work, repeat)))
             if "map" in include:
-                report.rows.extend(bench_map(size, gdf, repeat))
+                report.rows.extend(_with_load(bench_map(size, gdf, repeat)))
     return report
+
+
+def _with_load(rows: list[Row]) -> list[Row]:
+    """``rows`` with the machine's load averages (1, 5, 15 minutes) when they were measured in their notes."""
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
+    for row in rows:
+        row.notes = f"{row.notes}; load avg {load}" if row.notes else f"load avg {load}"
+    return rows
 
 
 def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:

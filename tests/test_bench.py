@@ -40,6 +40,7 @@ def test_only_the_parts_asked_for_run_and_every_row_is_reported(tmp_path):
     assert measured == {"store build", "rebuild after one item changed", "store load", "filter query",
                         "GeoJSON export", "GeoJSON export in memory", "gpkg export", "parquet export"}  # no map rows
     assert all(" s | " in line and "×" in line for line in rows)  # each with its figure, baseline and ratio
+    assert all("load avg " in line for line in rows)  # and the machine's load when it was measured
 
 
 def test_machine_is_described():
