@@ -92,7 +92,9 @@ def _corridors() -> gpd.GeoDataFrame:
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
-    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+    # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
+    # three quarters of what the map is sent for a small selection)
+    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
