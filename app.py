@@ -73,6 +73,11 @@ def _table(path: str, built_at: str, flt: Filter, lang: str, rows: int) -> pd.Da
     return views.table_frame(_filtered(path, built_at, flt).head(rows), lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _picker_labels(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, str]:
+    return choices.picker_labels(_filtered(path, built_at, flt), lang)
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _documents(path: str, built_at: str) -> list[Document]:
     return open_store(path).documents()
@@ -553,11 +558,11 @@ def table_and_picker(page: Page) -> None:
     if len(ids) > settings.select_max_items:
         st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
                       limit=i18n.number(settings.select_max_items, page.lang)))
-    rows = page.gdf[page.gdf["id"].isin(listed)]
-    names = {r["id"]: views.item_name(r, page.lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
+    labels = (_picker_labels(page.path, page.built_at, page.flt, page.lang) if listed is ids and not page.day
+              else choices.picker_labels(page.gdf[page.gdf["id"].isin(listed)], page.lang))
     st.session_state.pick_item = st.session_state.sel
     st.selectbox(t("select_item"), listed, key="pick_item", index=None, placeholder=t("select_none"),
-                 on_change=_take_pick, format_func=lambda v: f"{choices.findable(names.get(v, v))} [{v}]")
+                 on_change=_take_pick, format_func=lambda v: labels.get(v, v))
 
 
 def timeline_section(page: Page) -> None:

@@ -16,6 +16,7 @@ import geopandas as gpd
 
 from geotrack.filters import Filter
 from geotrack.ui import i18n
+from geotrack.ui.tables import item_name
 
 
 def cited_documents(gdf: gpd.GeoDataFrame) -> dict[str, int]:
@@ -73,3 +74,15 @@ def download_name(flt: Filter | None = None, ext: str = "geojson", today: dt.dat
     what = "-".join(p for p in parts if p)[:max_len].strip("-")
     stamp = f"{(today or dt.date.today()):%Y%m%d}"
     return f"geotrack-{what}-{stamp}.{ext}" if what else f"geotrack-{stamp}.{ext}"
+
+
+def picker_labels(frame: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """Item id → its label in the item picker: the name in ``lang``, findable typed without diacritics, and the id.
+
+    Made once per selection: the picker formats every option on every rerun, and folding thousands
+    of names each time cost more than the rest of the picker.
+    """
+    columns = [c for c in ("id", "name_vi", "name_en") if c in frame]
+    names = frame[columns].astype(object)
+    names = names.where(names.notna(), None)  # a missing English name is no name, not "nan"
+    return {str(row["id"]): f"{findable(item_name(row, lang))} [{row['id']}]" for row in names.to_dict("records")}
