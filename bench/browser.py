@@ -72,6 +72,8 @@ STEP_TIMEOUT_S = 600
 SETTLE_MS = 400
 #: The item page and the slider are measured up to this size (past it the WebGL map takes clicks).
 ITEM_STEPS_MAX = 10_000
+#: The memory sizes' scenario after the first open: this many filter changes, then one item opened.
+MEMORY_CHANGES = 3
 #: Years the slider drag crosses, and the pause at each (a drag by hand, not a jump).
 SLIDER_STEPS = 8
 SLIDER_STEP_MS = 120
@@ -582,9 +584,36 @@ def _one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:300]}"
 
 
+def _memory_steps(page: Page, server: _Server, run: AppRun, app: str, ds: Dataset, timeout_s: float,
+                  verify: bool) -> None:
+    """What a visitor does at scale before the server's memory is read: every change of ``ds``, one item opened.
+
+    The item is one of the last change's drawn on the map (a point if it has one), opened by a click.
+    """
+    for change in ds.changes:
+        ids = _expected(app, change.ids, (change.mode,))
+        run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
+    if app == "geotrack" and ds.changes:
+        last = ds.changes[-1]
+        try:
+            run.click_ms.append(_map_click(page, server, _point_of(ds, last.mode, last.ids), run, timeout_s))
+        except (BenchError, PlaywrightError) as exc:
+            run.item_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}".replace("|", "/")
+
+
+def _point_of(ds: Dataset, mode: str, ids: Sequence[str]) -> str:
+    """An item of ``mode`` among ``ids`` drawn as one point if there is one, else the first of ``ids``."""
+    gdf = GeoPackageStore(ds.store).load(Filter(modes=(mode,)))
+    points = gdf[gdf.geometry.notna() & (gdf.geometry.geom_type == "Point") & gdf["id"].isin(ids)]
+    return str(points["id"].iloc[0]) if len(points) else ids[0]
+
+
 def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path, *,
-                timeout_s: float = STEP_TIMEOUT_S, verify: bool = False) -> AppRun:
+                timeout_s: float = STEP_TIMEOUT_S, verify: bool = False, memory: bool = False) -> AppRun:
     """Serve ``app`` on ``ds`` and measure it: first open, then ``repeat`` × (open, change), then memory.
+
+    ``memory`` (with ``repeat`` 0): after the first open, every change of ``ds`` and one item
+    opened (:func:`_memory_steps`), so the memory read after is that of a visit, not of an open alone.
 
     A failure of the app (it errs, or does not draw in time) ends its run with ``error`` set, so
     the other apps' figures still count.
@@ -609,6 +638,8 @@ def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path
                         run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
                 if app == "geotrack" and repeat and ds.size <= ITEM_STEPS_MAX:
                     _item_steps(page, server, run, ds, repeat, at_open, timeout_s, verify)
+                if memory and not repeat:
+                    _memory_steps(page, server, run, app, ds, timeout_s, verify)
             except (BenchError, PlaywrightError) as exc:
                 run.error = _one_line(exc)
             finally:
@@ -670,7 +701,9 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
         lambda r: None if r.slider_runs is None else float(r.slider_runs), "1 (one redraw)",
         f"one drag of the deadline slider's upper thumb; release → page idle "
         f"{ours.slider_ms or 0:,.0f} ms; geotrack only")
-    steps = "open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
+    steps = ("open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
+             if ours.open_ms else f"first open, {len(ours.change_ms)} filter changes and {len(ours.click_ms)} item "
+             "opened by a map click")
     add("server peak memory (VmHWM)", "MB", lambda r: r.peak_rss_mb, "≤ 1 GB at 100,000" if big else "",
         f"streamlit server process after the {steps} above")
     return out
@@ -696,10 +729,10 @@ def bench_browser(sizes: Sequence[str | int] = SIZES, memory_sizes: Sequence[int
         stack.callback(browser.close)
         out: list[Row] = []
         parts: list[Breakdown] = []
-        plan = [(s, repeat) for s in sizes] + [(s, 0) for s in memory_sizes]
-        for size, reps in plan:
-            ds = prepare(size, base, reps)
-            runs = {app: measure_app(browser, app, ds, reps, base, timeout_s=timeout_s) for app in apps}
+        plan = [(s, repeat, False) for s in sizes] + [(s, 0, True) for s in memory_sizes]
+        for size, reps, memory in plan:
+            ds = prepare(size, base, MEMORY_CHANGES if memory else reps)
+            runs = {app: measure_app(browser, app, ds, reps, base, timeout_s=timeout_s, memory=memory) for app in apps}
             out.extend(rows(ds, runs["geotrack"], runs["naive"], runs.get(FLOOR)))
             parts.extend(breakdown(ds, list(runs.values())))
             _log(ds, list(runs.values()))
