@@ -656,7 +656,7 @@ def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) -> list[Row]:
+def rows(ds: Dataset, ours: AppRun, naive: AppRun | None, floor: AppRun | None = None) -> list[Row]:
     """Rows of :class:`bench.run.Row` for one dataset (a figure our app failed to give is left out).
 
     The floor's figures (``floor``, when measured) stand in the rows' ``floor`` column: what the
@@ -677,14 +677,15 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
     def add(what: str, unit: str, pick: Callable[[AppRun], float | None], target: str, notes: str) -> None:
         mine = pick(ours)
         if mine is not None:
-            out.append(Row(ds.size, f"browser: {what} ({where})", unit, mine, pick(naive), target, notes + tail,
+            out.append(Row(ds.size, f"browser: {what} ({where})", unit, mine, pick(naive) if naive else None, target,
+                           notes + tail,
                            floor=pick(floor) if floor is not None else None))
 
     add("page open → map drawn, first visit", "ms", lambda r: r.first_open_ms,
         "≤ 3 s" if real else ("≤ 10 s" if big else ""),
         f"{drawn} features; first session after the server started and ran the script once (geotrack.serve: "
         + " / ".join(f"{r.app} {r.warm_s:.1f} s" for r in others if r.warm_s is not None) + ")")
-    n_open = min(len(ours.open_ms), len(naive.open_ms)) or len(ours.open_ms)
+    n_open = min(len(ours.open_ms), len(naive.open_ms) if naive else len(ours.open_ms)) or len(ours.open_ms)
     add("page open → map drawn, repeat visits", "ms", lambda r: _median(r.open_ms),
         "≤ 1.5 s and ≥ 1.5× naive" if real else "",
         f"{drawn} features; median of {n_open} new sessions")
@@ -705,7 +706,8 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
              if ours.open_ms else f"first open, {len(ours.change_ms)} filter changes and {len(ours.click_ms)} item "
              "opened by a map click")
     add("server peak memory (VmHWM)", "MB", lambda r: r.peak_rss_mb, "≤ 1 GB at 100,000" if big else "",
-        f"streamlit server process after the {steps} above")
+        f"streamlit server process after the {steps} above"
+        + (f"; item open failed: {ours.item_error}" if ours.item_error and not ours.open_ms else ""))
     return out
 
 
@@ -733,7 +735,7 @@ def bench_browser(sizes: Sequence[str | int] = SIZES, memory_sizes: Sequence[int
         for size, reps, memory in plan:
             ds = prepare(size, base, MEMORY_CHANGES if memory else reps)
             runs = {app: measure_app(browser, app, ds, reps, base, timeout_s=timeout_s, memory=memory) for app in apps}
-            out.extend(rows(ds, runs["geotrack"], runs["naive"], runs.get(FLOOR)))
+            out.extend(rows(ds, runs["geotrack"], runs.get("naive"), runs.get(FLOOR)))
             parts.extend(breakdown(ds, list(runs.values())))
             _log(ds, list(runs.values()))
         return out, parts
@@ -752,7 +754,8 @@ def prepare(size: str | int, work: Path, changes: int) -> Dataset:
 def _log(ds: Dataset, runs: Sequence[AppRun]) -> None:
     for r in runs:
         print(f"[bench.browser] {ds.label}: {r.app} first {r.first_open_ms} open {r.open_ms} change {r.change_ms} "
-              f"peak {r.peak_rss_mb} MB{' ERROR ' + r.error if r.error else ''}", file=sys.stderr, flush=True)
+              f"click {r.click_ms} peak {r.peak_rss_mb} MB{' ERROR ' + r.error if r.error else ''}"
+              f"{' ITEM ' + r.item_error if r.item_error else ''}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -763,6 +766,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", nargs="*", type=int, default=list(MEMORY_SIZES),
                         help="item counts measured for first open and memory only (default 100000)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--apps", nargs="*", choices=list(APPS), default=list(APPS),
+                        help="the apps to measure (default all; geotrack is always measured)")
     parser.add_argument("--timeout", type=float, default=STEP_TIMEOUT_S, help="seconds per step")
     parser.add_argument("--out", type=Path, default=None,
                         help="write results.md/.json into this folder (default: print only)")
@@ -770,7 +775,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes: list[str | int] = [s if s == REAL else int(s) for s in args.sizes]
     from bench.run import Report, machine, write
 
-    found, parts = bench_browser(sizes, args.memory, args.repeat, timeout_s=args.timeout)
+    apps = ["geotrack", *(a for a in args.apps if a != "geotrack")]
+    found, parts = bench_browser(sizes, args.memory, args.repeat, timeout_s=args.timeout, apps=apps)
     report = Report(machine(), found, parts)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)

@@ -103,6 +103,8 @@ class CompactDeck(pdk.Deck):
         if cached is None:
             cached = json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
             self.__dict__["_compact_json"] = cached  # after dumping: never part of the JSON itself
+            for layer in self.layers:  # the rows are in the JSON now: kept as objects too they took 5× its memory
+                layer.data = None
         return str(cached)
 
     def __repr__(self) -> str:
