@@ -250,6 +250,7 @@ class AppRun:
     slider_runs: int | None = None  # script runs for one drag of the deadline slider over SLIDER_STEPS years
     slider_ms: float | None = None  # its release → the page idle
     item_error: str | None = None  # why the map clicks or the slider drag failed, if they did
+    item_link_ms: float | None = None  # an item's link opened → its page shown (the memory scenario)
     warm_s: float | None = None  # server start → its first script run done
     load_avg: float = 0.0  # the machine's 1-minute load average when the run started (others share it)
 
@@ -588,7 +589,9 @@ def _memory_steps(page: Page, server: _Server, run: AppRun, app: str, ds: Datase
                   verify: bool) -> None:
     """What a visitor does at scale before the server's memory is read: every change of ``ds``, one item opened.
 
-    The item is one of the last change's drawn on the map (a point if it has one), opened by a click.
+    The item (one of the last change's, a point if it has one) is opened by its link, with that
+    change's filter: at 100,000 items the page opens on the WebGL map, whose drawing the bench
+    cannot click by an item's id.
     """
     for change in ds.changes:
         ids = _expected(app, change.ids, (change.mode,))
@@ -596,9 +599,20 @@ def _memory_steps(page: Page, server: _Server, run: AppRun, app: str, ds: Datase
     if app == "geotrack" and ds.changes:
         last = ds.changes[-1]
         try:
-            run.click_ms.append(_map_click(page, server, _point_of(ds, last.mode, last.ids), run, timeout_s))
+            run.item_link_ms = _open_item(page, server, last.mode, _point_of(ds, last.mode, last.ids), timeout_s)
         except (BenchError, PlaywrightError) as exc:
             run.item_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}".replace("|", "/")
+
+
+def _open_item(page: Page, server: _Server, mode: str, item_id: str, timeout_s: float) -> float:
+    """Open the page at item ``item_id``'s link (with ``mode`` chosen); ms until its item page shows."""
+    start = time.perf_counter()
+    page.goto(f"{server.url}?modes={mode}&sel={item_id}", wait_until="commit", timeout=timeout_s * 1000)
+    page.locator("article.gt-item").wait_for(state="visible", timeout=timeout_s * 1000)
+    elapsed = (time.perf_counter() - start) * 1000
+    _wait_idle(page, timeout_s)
+    _settle(page, server, timeout_s)
+    return elapsed
 
 
 def _point_of(ds: Dataset, mode: str, ids: Sequence[str]) -> str:
@@ -702,9 +716,11 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun | None, floor: AppRun | None =
         lambda r: None if r.slider_runs is None else float(r.slider_runs), "1 (one redraw)",
         f"one drag of the deadline slider's upper thumb; release → page idle "
         f"{ours.slider_ms or 0:,.0f} ms; geotrack only")
+    add("item link opened → item page shown", "ms", lambda r: r.item_link_ms, "",
+        "a new page at an item's link (?modes=…&sel=…) until its item page shows; geotrack only")
     steps = ("open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
-             if ours.open_ms else f"first open, {len(ours.change_ms)} filter changes and {len(ours.click_ms)} item "
-             "opened by a map click")
+             if ours.open_ms else f"first open, {len(ours.change_ms)} filter changes and "
+             f"{int(ours.item_link_ms is not None)} item opened by its link")
     add("server peak memory (VmHWM)", "MB", lambda r: r.peak_rss_mb, "≤ 1 GB at 100,000" if big else "",
         f"streamlit server process after the {steps} above"
         + (f"; item open failed: {ours.item_error}" if ours.item_error and not ours.open_ms else ""))
@@ -754,7 +770,8 @@ def prepare(size: str | int, work: Path, changes: int) -> Dataset:
 def _log(ds: Dataset, runs: Sequence[AppRun]) -> None:
     for r in runs:
         print(f"[bench.browser] {ds.label}: {r.app} first {r.first_open_ms} open {r.open_ms} change {r.change_ms} "
-              f"click {r.click_ms} peak {r.peak_rss_mb} MB{' ERROR ' + r.error if r.error else ''}"
+              f"click {r.click_ms} item link {r.item_link_ms} peak {r.peak_rss_mb} MB"
+              f"{' ERROR ' + r.error if r.error else ''}"
               f"{' ITEM ' + r.item_error if r.item_error else ''}", file=sys.stderr, flush=True)
 
 
