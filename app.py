@@ -554,20 +554,14 @@ def item_page(page: Page, item_id: str) -> None:
     titles = {n: i18n.document_title(n, title, page.lang) for n, title in page.titles.items()}
     st.html("<div id='gt-item-anchor'></div>")
     st.button(t("close_item"), key="close_item", on_click=_select, args=(None,), icon=":material/close:")
-    st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names,
-                           source_tiers=_source_tiers()))
-    st.markdown(f"**{t('history')}**")
     story = item.history_story(_history(page.path, page.built_at, item_id), page.lang)
-    st.markdown("\n".join(f"- {views.md_escape(line)}" for line in story) or item.EMPTY)
     query = state.page_query(Filter(), page.lang, {"sel": item_id})
     permalink = "?" + "&".join(f"{k}={v}" for k, v in query.items())
-    st.markdown(f"**{t('permalink')}**")
-    st.code(permalink, language=None)
-    st.markdown(f"**{t('cite_this')}**")
-    st.code(item.cite_line(row, page.lang, permalink, page.built_at, dt.date.today()), language=None,
-            wrap_lines=True)
-    if st.session_state.pop("_scroll_to_item", False):
-        st.html(f"<script>{item.SCROLL_JS}gtScrollToItem();</script>", unsafe_allow_javascript=True)
+    cite = item.cite_line(row, page.lang, permalink, page.built_at, dt.date.today())
+    st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names,
+                           source_tiers=_source_tiers(), end=item.end_html(story, permalink, cite, page.lang)))
+    scroll = "gtScrollToItem();" if st.session_state.pop("_scroll_to_item", False) else ""
+    st.html(f"<script>{item.SCROLL_JS}gtItemEnd();{scroll}</script>", unsafe_allow_javascript=True)
 
 
 def document_reader(page: Page, number: str, line: Any) -> None:
@@ -662,12 +656,11 @@ def _leaflet_map(page: Page) -> None:
         args = _map_args(page.path, page.built_at, page.flt, page.lang, bool(st.session_state.basemap))
     selected = st.session_state.sel
     rows = (_item(page.path, page.built_at, selected, page.day) if selected and (page.gdf["id"] == selected).any()
-            else page.gdf.iloc[:0])  # the whole geometry: the ring and the view as the full-detail map draws it
-    ring = mapview.highlight_group(rows, selected) if selected else None
+            else page.gdf.iloc[:0])  # the whole geometry: the view fits the item as the full-detail map draws it
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
-    sent = component.send_args(args, key=MAP_KEY, height=MAP_HEIGHT, extra=component.extra_layers(args, [ring])
-                               if ring else "", center=view[0] if view else None, zoom=view[1] if view else None)
+    sent = component.send_args(args, key=MAP_KEY, height=MAP_HEIGHT, selected=selected,
+                               center=view[0] if view else None, zoom=view[1] if view else None)
 
     def keep_value() -> None:  # as st_folium keeps the component's value under the page's own key
         st.session_state[MAP_KEY] = st.session_state.get(sent["key"], {})
@@ -678,13 +671,18 @@ def _leaflet_map(page: Page) -> None:
 
 
 def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[str]) -> component.MapArgs:
-    boundaries, former = _boundaries(lang)
+    control = folium.LayerControl(collapsed=True, position="topright")
+    return component.map_args(_map_base(lang, tiles, tuple(modes)), mapview.item_layers(payload), control)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBase:
     # the page itself depends only on the language, basemap, boundaries and legend: a filter change
     # swaps the item layers inside it (feature groups) instead of loading a new map
-    fmap = mapview.build_map(payload, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=modes, items=False,
-                             boundaries=boundaries, former_boundaries=former)
-    control = folium.LayerControl(collapsed=True, position="topright")
-    return component.map_args(fmap, mapview.item_layers(payload), control)
+    boundaries, former = _boundaries(lang)
+    fmap = mapview.build_map({"lang": lang}, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
+                             items=False, boundaries=boundaries, former_boundaries=former)
+    return component.map_base(fmap)
 
 
 def _webgl_map(page: Page) -> None:

@@ -152,7 +152,7 @@ def test_selected_item_shows_its_page_escaped(run_app):
     assert "gt-item" in page and "&lt;img src=x" in page and "<img" not in page
     args = _map_args(at)
     assert args["center"] is not None and args["zoom"] == look.FOCUS_MAX_ZOOM
-    assert "xss-airport" in (args["feature_group"] or "")
+    assert args["gt_selected"] == "xss-airport" and 'content="xss-airport"' in args["header"]
     assert at.query_params["sel"] == "xss-airport"
 
 
@@ -165,10 +165,13 @@ def test_item_page_has_full_quotes_reader_links_and_a_story(run_app):
     assert "href='?doc=30-NQ%2FTW&amp;line=114&amp;sel=ring-road-4-capital&amp;lang=en'" in page
     assert "the documents disagree on: deadline" in page
     assert 'href="https://example.org/status"' in page and 'rel="noopener noreferrer"' in page
-    story = " ".join(m.value for m in at.markdown)
-    assert "recorded from the documents" in story and "status changed" not in story
-    assert any("sel=ring-road-4-capital" in c.value for c in at.code)
-    assert any(c.value.startswith("“Ring Road 4 – Capital Region” (ring-road-4-capital)") for c in at.code)
+    end = page[page.index("<section class='gt-item-end'"):]
+    assert "recorded from the documents" in end and "status changed" not in end
+    permalink = "?lang=en&amp;sel=ring-road-4-capital"
+    assert f"data-link='{permalink}'" in end and f"<code>{permalink}</code>" in end
+    assert f"data-copy='{permalink}'" in end
+    assert "<code>“Ring Road 4 – Capital Region” (ring-road-4-capital)" in end
+    assert not at.code  # no code blocks: the page would load a syntax highlighter for them
     assert XSS_NAME not in "".join(m.value for m in at.markdown)
 
 

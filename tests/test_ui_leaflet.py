@@ -199,15 +199,6 @@ def test_focus_view():
     assert look.focus_view(None) is None
 
 
-def test_highlight_group_is_not_an_item(frame):
-    group = mapview.highlight_group(frame, "ring-road-4-capital")
-    assert group is not None
-    assert mapview.highlight_group(frame, "social-nowhere") is None
-    m = mapview.build_map(mappayload.map_payload(frame))
-    group.add_to(m)
-    assert testing.feature_ids_in_script(mapview.rendered_html(m)).count("ring-road-4-capital") == 1
-
-
 def test_empty_frame_gives_an_empty_map(frame):
     payload = mappayload.map_payload(frame.iloc[0:0])
     assert payload["count"] == 0 and payload["bounds"] is None

@@ -44,7 +44,7 @@ def test_the_page_frame_keeps_the_shown_columns_and_the_map_geometry(page, full)
     for column in frames.PAGE_KEPT:
         assert page[column].tolist() == full[column].tolist(), column
     drawn = mappayload.simplify_all(full.geometry, DEFAULT_ZOOM)
-    assert all(a is None and b is None or a.equals_exact(b, 0) for a, b in zip(page.geometry, drawn, strict=True))
+    assert all((a is None and b is None) or a.equals_exact(b, 0) for a, b in zip(page.geometry, drawn, strict=True))
     assert page[frames.CONFLICTING].any()
     assert [i for i, c in zip(page["id"], page[frames.CONFLICTING], strict=True) if c] == [
         i for i, _ in history.conflicts(full)]

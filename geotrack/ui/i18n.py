@@ -189,6 +189,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "story_source": ("Nguồn: {source}.", "Source: {source}."),
         "permalink": ("Đường dẫn cố định", "Permalink"),
         "cite_this": ("Trích dẫn công trình này", "Cite this item"),
+        "copy": ("Sao chép", "Copy"),
+        "copied": ("Đã sao chép", "Copied"),
         "cite": ("“{name}” ({id}). geotrack — theo dõi hạ tầng cam kết, dữ liệu dựng {built}. {url} "
                  "(truy cập {day}).",
                  "“{name}” ({id}). geotrack — committed infrastructure tracker, data built {built}. {url} "

@@ -269,10 +269,35 @@ def cite_line(row: Mapping[str, Any], lang: str, permalink: str, built_at: str, 
                   day=today.isoformat())
 
 
+def _copy_box(label: str, text: str, lang: str) -> str:
+    """A heading, ``text`` as code the reader can select, and a button that copies it (js/page.js)."""
+    t = i18n.translator(lang)
+    return (f"<h4>{escape(label)}</h4><div class='gt-copy'><code>{escape(text)}</code>"
+            f"<button type='button' class='gt-copy-button' data-copy='{escape(text)}' "
+            f"data-copied='{escape(t('copied'))}'>{escape(t('copy'))}</button></div>")
+
+
+def end_html(story: Sequence[str], permalink: str, cite: str, lang: str) -> str:
+    """The end of the item page: the change history as a story, the permalink and the citation, each copyable.
+
+    HTML, not Streamlit code blocks: a code block loads a syntax highlighter into the page the first
+    time one is shown, which took half a second of the browser's time after a click on the map.
+    ``data-link`` lets the page make the relative permalink absolute where it is shown and copied.
+    """
+    t = i18n.translator(lang)
+    lines = "".join(f"<li>{escape(line)}</li>" for line in story)
+    history = f"<ul class='gt-story'>{lines}</ul>" if lines else f"<p>{EMPTY}</p>"
+    return (f"<section class='gt-item-end' data-link='{escape(permalink)}'>"
+            f"<h4>{escape(t('history'))}</h4>{history}{_copy_box(t('permalink'), permalink, lang)}"
+            f"{_copy_box(t('cite_this'), cite, lang)}</section>")
+
+
 def page_html(row: Mapping[str, Any], lang: str, *, titles: Mapping[str, str] | None = None,
               corridor_names: Mapping[str, tuple[str, str]] | None = None,
-              source_tiers: Mapping[str, Any] | None = None) -> str:
-    """The item page's body: title, other-language name, facts, commitment cards and sources (escaped).
+              source_tiers: Mapping[str, Any] | None = None, end: str = "") -> str:
+    """The item page's body: title, other-language name, facts, commitment cards, sources, ``end`` (escaped).
+
+    ``end`` is :func:`end_html`: the history, the permalink and the citation.
 
     With ``source_tiers`` (``data/source_tiers.yaml``) each source link carries its tier, a weak one marked.
     """
@@ -284,6 +309,6 @@ def page_html(row: Mapping[str, Any], lang: str, *, titles: Mapping[str, str] | 
     head += f"<div class='gt-muted gt-id'>{escape(row.get('id'))}</div>"
     return (f"<article class='gt-item'>{head}{facts_html(row, lang, corridor_names, source_tiers)}"
             f"<h4>{escape(t('commitments'))}</h4>{commitment_cards(row, lang, titles)}"
-            f"<h4>{escape(t('sources'))}</h4>{sources_html(row, lang, source_tiers)}</article>")
+            f"<h4>{escape(t('sources'))}</h4>{sources_html(row, lang, source_tiers)}{end}</article>")
 
 

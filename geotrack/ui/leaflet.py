@@ -16,20 +16,16 @@ from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
 import folium
-import geopandas as gpd
 from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geotrack import vocab
-from geotrack.errors import GeotrackError
 from geotrack.ui import assets, i18n
 from geotrack.ui.payload import (
     TOOLTIP_TEMPLATE,
-    geojson_geometry,
     js_json,
     label_texts,
     legend_html,
-    simplify_for_map,
 )
 from geotrack.ui.style import (
     CORRIDOR_COLOUR,
@@ -130,7 +126,7 @@ def setup_script(lang: str) -> str:
     """
     config = {"styles": {f"{m}|{s}": item_style(m, s) for m in vocab.MODES for s in vocab.STATUSES},
               "labels": label_texts(vocab.MODES, vocab.STATUSES, lang), "tooltip": TOOLTIP_TEMPLATE,
-              "region": [list(corner) for corner in REGION_BOUNDS]}
+              "region": [list(corner) for corner in REGION_BOUNDS], "highlight": HIGHLIGHT}
     return f"{MAP_JS}\nwindow.gtConfigure({js_json(config)});"
 
 class _Items(_Macro):
@@ -173,33 +169,21 @@ class _Show(_Macro):
         self.modes_js = js_json(list(modes))
 
 
-class _Features(_Macro):
-    """A GeoJSON FeatureCollection in the background of the items: corridors, or the ring of the selected item."""
+class _Corridors(_Macro):
+    """The corridors as a GeoJSON FeatureCollection in the background of the items."""
 
     _template = Template("""
         {% macro script(this, kwargs) %}
-        var {{ this.get_name() }} = L.geoJSON({{ this.data_js }}, {{ this.options_js }});
+        var {{ this.get_name() }} = L.geoJSON({{ this.data_js }}, window.gtCorridorOptions({{ this.colour_js }}));
         {{ this.get_name() }}.addTo({{ this._parent.get_name() }});
-        {%- if this.behind %}
-        {{ this.get_name() }}.eachLayer(function (l) {
-          l.on('add', function () { l.bringToBack(); });  // the group may reach the map only later
-          if (l._map) { l.bringToBack(); }
-        });
-        {%- endif %}
         {% endmacro %}
     """)
 
-    def __init__(self, data: Mapping[str, Any], *, kind: str):
+    def __init__(self, data: Mapping[str, Any]):
         super().__init__()
-        self._name = "GtFeatures"
+        self._name = "GtCorridors"
         self.data_js = js_json(data)
-        self.behind = kind == "highlight"  # a ring under the item, not a cover over it
-        if kind == "highlight":
-            self.options_js = f"window.gtHighlightOptions({js_json(HIGHLIGHT)})"
-        elif kind == "corridors":
-            self.options_js = f"window.gtCorridorOptions({js_json(CORRIDOR_COLOUR)})"
-        else:
-            raise GeotrackError(f"unknown feature layer kind {kind!r}")
+        self.colour_js = js_json(CORRIDOR_COLOUR)
 
 
 class _Legend(_Macro):
@@ -327,7 +311,7 @@ def build_map(
             group.add_to(m)
     if corridors and corridors.get("features"):
         group = folium.FeatureGroup(name=escape(i18n.t("corridors", lang)), control=True)
-        _Features(corridors, kind="corridors").add_to(group)
+        _Corridors(corridors).add_to(group)
         group.add_to(m)
     shown = list(legend_modes if legend_modes is not None else (payload.get("modes") or {}))
     if legend and shown:
@@ -354,22 +338,6 @@ def item_layers(payload: Mapping[str, Any]) -> list[folium.FeatureGroup]:
     show = folium.FeatureGroup(name="gt-show", control=False)
     _Show(payload.get("bounds"), list(payload.get("modes") or {}), payload.get("full_bounds")).add_to(show)
     return [*groups, show]
-
-
-def highlight_group(gdf: gpd.GeoDataFrame, item_id: str) -> folium.FeatureGroup | None:
-    """A feature group that rings the item ``item_id`` in yellow (``None`` if it has no geometry)."""
-    rows = gdf[gdf["id"] == item_id]
-    if rows.empty:
-        return None
-    geom = simplify_for_map(rows.geometry.iloc[0])
-    if geom is None:
-        return None
-    group = folium.FeatureGroup(name="selected", control=False)
-    data = {"type": "FeatureCollection",
-            "features": [{"type": "Feature", "geometry": geojson_geometry(geom), "properties": {"hid": item_id}}]}
-    _Features(data, kind="highlight").add_to(group)
-    return group
-
 
 
 def rendered_html(m: folium.Map) -> str:

@@ -108,6 +108,33 @@ def test_a_map_click_opens_the_item_page_in_view(desktop: Page, real_server: Ser
     assert frame.locator(".leaflet-container").count() == 1
 
 
+_RING_AT = """(id) => {
+    let item = null;
+    window.map.eachLayer(l => { if (!item && l.feature && l.feature.id === id && l.getLatLng) item = l; });
+    const ring = window.gtRing && window.gtRing.getLayers()[0];
+    if (!item || !ring) return null;
+    return [ring.feature.properties.ring, item.getLatLng().distanceTo(ring.getLatLng()),
+            ring.options.color, ring.options.interactive];
+}"""
+
+
+def test_the_selected_item_is_ringed_where_it_is_drawn_and_a_click_swaps_no_layers(desktop: Page, real_server: Server):
+    open_app(desktop, f"{real_server.url}/?lang=en&search=lach+huyen&sel=port-lach-huyen")
+    frame = map_frame(desktop)
+    # selected from the address: the map's first render rings it (berths are spread around the port's point)
+    frame.wait_for_function(f"() => ({_RING_AT})('port-lach-huyen') !== null")
+    ring_id, apart, colour, interactive = frame.evaluate(_RING_AT, "port-lach-huyen")
+    assert (ring_id, colour, interactive) == ("port-lach-huyen", style.HIGHLIGHT, False) and apart < 1
+    frame.evaluate("() => { window.feature_group.gtBefore = true; }")
+    _click_item(desktop, "lach-huyen-berth-3")
+    expect(desktop.locator(".gt-item .gt-id")).to_have_text("lach-huyen-berth-3")
+    frame.wait_for_function(f"() => ({_RING_AT})('lach-huyen-berth-3') !== null")
+    # where it is drawn now (a spread point may sit off its true place)
+    assert frame.evaluate(_RING_AT, "lach-huyen-berth-3")[1] < 1
+    assert frame.evaluate("() => window.gtRing.getLayers().length") == 1
+    assert frame.evaluate("() => window.feature_group.gtBefore === true")  # the item layers were not sent again
+
+
 def test_a_map_click_is_reported_at_once_not_after_the_debounce_of_map_moves(desktop: Page, real_server: Server):
     open_app(desktop, f"{real_server.url}/?lang=en&search=cat+bi")
     # streamlit-folium's own report of a click waits 250 ms (a debounce it shares with map moves): with
@@ -116,6 +143,25 @@ def test_a_map_click_is_reported_at_once_not_after_the_debounce_of_map_moves(des
         window.setTimeout = (f, ms, ...rest) => ((ms || 0) >= 100 ? 0 : later(f, ms, ...rest)); }""")
     _click_item(desktop, "airport-cat-bi")
     expect(desktop.locator(".gt-item .gt-id")).to_have_text("airport-cat-bi")
+
+
+def test_the_permalink_and_the_citation_are_full_addresses_that_copy(desktop: Page, real_server: Server):
+    desktop.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    open_app(desktop, f"{real_server.url}/?lang=en&sel=airport-cat-bi")
+    end = desktop.locator(".gt-item .gt-item-end")
+    address = f"{real_server.url}/?lang=en&sel=airport-cat-bi"
+    codes = end.locator(".gt-copy code")
+    expect(codes.first).to_have_text(address)  # made absolute where it is shown, not "?lang=…"
+    expect(codes.nth(1)).to_contain_text(address)
+    assert "recorded from the documents" in end.locator(".gt-story").inner_text()
+    buttons = end.locator(".gt-copy-button")
+    buttons.first.click()
+    expect(buttons.first).to_have_text("Copied")
+    assert desktop.evaluate("() => navigator.clipboard.readText()") == address
+    buttons.nth(1).click()
+    cited = desktop.evaluate("() => navigator.clipboard.readText()")
+    assert cited.startswith("“Cat Bi International Airport") and address in cited
+    assert desktop.locator("[data-testid='stCode']").count() == 0
 
 
 def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(desktop: Page, real_server: Server):

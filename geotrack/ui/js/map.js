@@ -143,8 +143,42 @@ window.gtShow = function (map, bounds, modes, full) {
 // styles and labels of every mode and status for the page's language (geotrack.ui.leaflet)
 window.gtConfigure = function (config) {
   gtStyles = config.styles; gtLabels = config.labels; gtTooltip = config.tooltip;
-  window.gtRegion = config.region;
+  window.gtRegion = config.region; window.gtRingColour = config.highlight;
 };
+
+// The ring under the selected item, drawn here from the item's own drawing where it is placed now.
+// The page names the item in an argument of its own (gt_selected), so that a selection changes
+// nothing streamlit-folium looks at: it had evaluated and swapped every item layer on each click.
+// The first render is handled before this script exists: its selection comes in the page header.
+window.gtSelected = null;
+window.gtRing = null;
+window.gtRingFor = function (map, id) {
+  window.gtSelected = id;
+  if (window.gtRing) { map.removeLayer(window.gtRing); window.gtRing = null; }
+  var found = null;
+  Object.keys(window.gtLayers).forEach(function (mode) {
+    var layer = window.gtLayers[mode].layer;
+    if (id && !found && map.hasLayer(layer)) {
+      layer.eachLayer(function (l) { if (!found && l.feature && l.feature.id === id) { found = l; } });
+    }
+  });
+  if (!found) { return; }
+  // the geometry alone: the ring is not the item (what counts or finds items by id must not see it)
+  var ring = {type: 'Feature', geometry: found.toGeoJSON().geometry, properties: {ring: id}};
+  window.gtRing = L.geoJSON(ring, window.gtHighlightOptions(window.gtRingColour)).addTo(map);
+  window.gtRing.eachLayer(function (l) { l.bringToBack(); });  // a ring under the item, not a cover over it
+};
+if (typeof document !== 'undefined') {  // in the map's page (the decoding test runs this file bare)
+  var gtRingMeta = document.querySelector('meta[name="gt-selected"]');
+  window.gtSelected = gtRingMeta ? gtRingMeta.getAttribute('content') || null : null;
+  window.addEventListener('message', function (e) {
+    var d = e.data;
+    if (!d || d.type !== 'streamlit:render' || !d.args || !window.map) { return; }
+    var id = d.args.gt_selected || null;
+    // after streamlit-folium has handled the same message (it may have swapped the item layers)
+    if (id !== window.gtSelected) { setTimeout(function () { window.gtRingFor(window.map, id); }, 0); }
+  });
+}
 
 // Points closer than SPREAD_PX on screen (a port and its berths, children on their parent's point)
 // are set apart on a small circle around where they are, at every zoom; the true place stays in
@@ -179,6 +213,7 @@ window.gtSpread = function (map) {
         .addTo(window.gtLegs);
     });
   }
+  window.gtRingFor(map, window.gtSelected);  // the ring follows its point where it was placed
 };
 
 // two buttons: back to the frame of the selection (the Delta), and the whole extent
@@ -254,7 +289,7 @@ window.gtHighlightOptions = function (colour) {
   return {
     style: function () { return {color: colour, weight: 11, opacity: 0.75, fillOpacity: 0.3, radius: 13}; },
     pointToLayer: function (f, ll) {
-      return L.circleMarker(ll, {color: colour, weight: 5, radius: 13, fillOpacity: 0.25});
+      return L.circleMarker(ll, {color: colour, weight: 5, radius: 13, fillOpacity: 0.25, interactive: false});
     },
     interactive: false
   };

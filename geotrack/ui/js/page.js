@@ -36,3 +36,36 @@ function gtCloseSidebarOnPhone() {  // after a filter choice, a phone shows the 
     document.querySelector('[data-testid="stSidebarCollapseButton"] button');
   if (close) { close.click(); }
 }
+function gtCopyText(text) {  // the clipboard API needs a secure page (https or localhost); else the old way
+  if (navigator.clipboard && window.isSecureContext) { return navigator.clipboard.writeText(text); }
+  var area = document.createElement('textarea');
+  area.value = text; area.setAttribute('readonly', ''); area.style.position = 'fixed'; area.style.opacity = '0';
+  document.body.appendChild(area); area.select();
+  try { document.execCommand('copy'); } finally { area.remove(); }
+  return Promise.resolve();
+}
+function gtItemEnd() {
+  // the permalink is written relative to the page: show and copy it as the full address the reader sees
+  gtWhenThere('gt-item-anchor', function () {
+    document.querySelectorAll('.gt-item-end[data-link]').forEach(function (end) {
+      var rel = end.getAttribute('data-link'), full = new URL(rel, window.location.href).href;
+      end.querySelectorAll('.gt-copy').forEach(function (box) {
+        var code = box.querySelector('code'), button = box.querySelector('button');
+        code.textContent = code.textContent.split(rel).join(full);
+        button.setAttribute('data-copy', button.getAttribute('data-copy').split(rel).join(full));
+      });
+      end.removeAttribute('data-link');
+    });
+  });
+  if (window.gtCopyReady) { return; }
+  window.gtCopyReady = true;
+  document.addEventListener('click', function (e) {
+    var button = e.target.closest && e.target.closest('.gt-copy-button');
+    if (!button) { return; }
+    gtCopyText(button.getAttribute('data-copy')).then(function () {
+      var label = button.textContent;
+      button.textContent = button.getAttribute('data-copied');
+      setTimeout(function () { button.textContent = label; }, 1500);
+    });
+  });
+}
