@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import geopandas as gpd
 import pandas as pd
 import pytest
 from mapfixtures import fixture_records
@@ -132,3 +133,39 @@ def test_a_large_selection_draws_on_the_page_frame_as_on_the_whole_frame(page, f
     # past the full-detail map's size the map is drawn at the default view's detail, which the page keeps
     assert mappayload.map_payload(page, "en", zoom=DEFAULT_ZOOM, popups=False) == mappayload.map_payload(
         full, "en", zoom=DEFAULT_ZOOM, popups=False)
+
+
+def test_the_distance_to_a_corridor_counts_what_the_map_geometry_leaves_out(tmp_path):
+    from shapely.geometry import LineString
+
+    from geotrack import geo
+    from geotrack.io import read_corridors
+    from geotrack.testing import base_record
+
+    corridors = read_corridors()
+    corridor, line = str(corridors["id"].iloc[0]), corridors.geometry.iloc[0]
+    half = line.length / 2
+    a, b = line.interpolate(half - 0.003), line.interpolate(half + 0.003)
+    along = ((b.x - a.x) / 0.006, (b.y - a.y) / 0.006)
+    across = (-along[1], along[0])
+
+    def at(t: float, off: float) -> tuple[float, float]:
+        return (a.x + b.x) / 2 + t * along[0] + off * across[0], (a.y + b.y) / 2 + t * along[1] + off * across[1]
+
+    # 2 km off the corridor and along it, with a bend 400 m towards it: less than the default view's pixel
+    item_line = LineString([at(-0.003, 0.02), at(0, 0.0165), at(0.003, 0.02)])
+    drawn = mappayload.simplify_all(gpd.GeoSeries([item_line], crs="EPSG:4326"), pageframe.PAGE_ZOOM)[0]
+    reach = geo.to_metric(line)
+    near_m, drawn_m = (gpd.GeoSeries([g], crs="EPSG:4326").to_crs(geo.METRIC_CRS).distance(reach).iloc[0]
+                       for g in (item_line, drawn))
+    assert near_m < drawn_m  # the bend is simplified away
+    record = {**base_record(), "id": "bent-line", "corridors": [],
+              "geometry": {"type": "LineString", "coordinates": [list(c) for c in item_line.coords]}}
+    store = GeoPackageStore(tmp_path / "s.gpkg")
+    store.replace_all([Item.from_record(record)], [], actor="t", source=None)
+    flt = Filter(corridors=(corridor,), corridor_km=(near_m + drawn_m) / 2000)
+    page = pageframe.read(store)
+    assert list(apply(store.load(), flt)["id"]) == ["bent-line"]
+    assert apply(page, flt).empty  # measured on the page's geometry it would be left out
+    assert list(apply(page, flt, near=pageframe.near(store, flt.corridors, flt.corridor_km or 0))["id"]) == [
+        "bent-line"]
