@@ -88,7 +88,7 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
 
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _whole_rows(path: str, built_at: str, flt: Filter, day: dt.date | None) -> gpd.GeoDataFrame:
-    # the whole records of a selection small enough for the full-detail map (and its popups)
+    # the whole records of a selection small enough for the full-detail map: its whole geometry
     shown = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
     return pageframe.full_rows(list(shown["id"]), open_store(path).load_ids,
                                _all_history(path, built_at) if day else (), day)
@@ -139,9 +139,11 @@ def _corridors() -> gpd.GeoDataFrame:
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
-    if zoom is None:  # full detail: the whole geometry, and the popups' fields
+    if zoom is None:  # full detail: the whole geometry
         gdf = _whole_rows(path, built_at, flt, None)
-    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+    # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
+    # three quarters of what the map is sent for a small selection)
+    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

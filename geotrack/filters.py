@@ -7,10 +7,11 @@ round-trips through URL query parameters (:meth:`Filter.to_query`).
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
-from typing import Any
+from typing import Any, Literal
 
 import geopandas as gpd
 import pandas as pd
@@ -120,14 +121,16 @@ def _shown(value: str) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
-def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = None) -> ParsedQuery:
+def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = None,
+                inverted: Literal["swap", "drop"] = "swap") -> ParsedQuery:
     """Decode untrusted URL query parameters into a :class:`Filter`, saying what was left out and why.
 
     A shared link is untrusted input: list values are de-duplicated and capped at
     :data:`geotrack.settings.max_query_values` (each at most
     :data:`~geotrack.settings.max_query_value_length` characters, no control characters);
-    a year outside 1900–2200 or not a whole number is dropped, one outside ``years`` (the
-    data's first and last deadline) clamped into them, an inverted range swapped;
+    a year outside 1900–2200 or not a whole number is dropped, an inverted range swapped (or,
+    with ``inverted="drop"``, left out: the page does not guess what a link meant), and a year
+    outside ``years`` (the data's first and last deadline) clamped into them;
     ``corridor_km`` must be finite and is clamped to 0–:data:`~geotrack.settings.max_corridor_km`.
     Parameters that are not filters (``lang``, ``sel``) are not looked at.
     """
@@ -149,8 +152,16 @@ def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = No
             ignored.append(Ignored("search", _shown(text), "control characters or too long"))
         else:
             kwargs["search"] = text
-    for name in ("deadline_min", "deadline_max"):
-        year = _year(name, params.get(name), ignored)
+    asked = {name: _year(name, params.get(name), ignored) for name in ("deadline_min", "deadline_max")}
+    low, high = asked.values()
+    if low is not None and high is not None and low > high:  # as asked, before any clamping
+        if inverted == "drop":
+            ignored.extend(Ignored(name, str(year), "an inverted range: left out") for name, year in asked.items())
+            asked = dict.fromkeys(asked)
+        else:
+            ignored.append(Ignored("deadline_min", str(low), "after deadline_max: the range was swapped", str(high)))
+            asked = {"deadline_min": high, "deadline_max": low}
+    for name, year in asked.items():
         if year is not None and years is not None and not years[0] <= year <= years[1]:
             clamped = min(max(year, years[0]), years[1])
             ignored.append(Ignored(name, str(year), f"outside the data's deadlines {years[0]}–{years[1]}",
@@ -158,10 +169,6 @@ def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = No
             year = clamped
         if year is not None:
             kwargs[name] = year
-    low, high = kwargs.get("deadline_min"), kwargs.get("deadline_max")
-    if low is not None and high is not None and low > high:
-        ignored.append(Ignored("deadline_min", str(low), "after deadline_max: the range was swapped", str(high)))
-        kwargs["deadline_min"], kwargs["deadline_max"] = high, low
     km = _km(params.get("corridor_km"), ignored)
     if km is not None:
         kwargs["corridor_km"] = km
@@ -169,24 +176,27 @@ def parse_query(params: Mapping[str, Any], *, years: tuple[int, int] | None = No
 
 
 def _clean_list(name: str, values: Sequence[str]) -> tuple[tuple[str, ...], list[Ignored]]:
-    kept: dict[str, None] = {}
+    """The distinct values, capped, and what was left out.
+
+    A repeated value is told once (``"v (×N)"``), the values past the cap once for all (``"… (+N)"``):
+    a hostile link makes a short notice.
+    """
+    counts: Counter[str] = Counter(v.strip() for v in values if v.strip())
+    kept: list[str] = []
     dropped: list[Ignored] = []
-    repeats = 0
-    for value in (v.strip() for v in values):
-        if not value:
-            continue
-        if value in kept:
-            repeats += 1
-        elif control_characters(value) or len(value) > settings.max_query_value_length:
-            dropped.append(Ignored(name, _shown(value), "control characters or too long"))
+    past = 0
+    for value, count in counts.items():
+        if control_characters(value) or len(value) > settings.max_query_value_length:
+            if len(dropped) <= settings.max_query_values:  # a notice of what was dropped need not list it all
+                dropped.append(Ignored(name, _shown(value), "control characters or too long"))
         elif len(kept) >= settings.max_query_values:
-            dropped.append(Ignored(name, _shown(value), f"more than {settings.max_query_values} values"))
+            past += 1
         else:
-            kept[value] = None
-        if len(dropped) > settings.max_query_values:  # a notice of what was dropped need not list it all
-            break
-    if repeats:
-        dropped.append(Ignored(name, f"{repeats:,} repeated value(s)", "repeated", None))
+            kept.append(value)
+            if count > 1:
+                dropped.append(Ignored(name, f"{_shown(value)} (×{count:,})", "repeated", value))
+    if past:
+        dropped.append(Ignored(name, f"… (+{past:,})", f"more than {settings.max_query_values} values"))
     return tuple(kept), dropped
 
 

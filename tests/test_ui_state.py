@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from geotrack import settings
 from geotrack.filters import Filter
 from geotrack.ui import state
 
@@ -18,16 +19,17 @@ def test_lists_are_deduplicated_capped_and_unknown_values_reported():
     assert ("modes", "foo") in url.ignored and ("colour", "red") in url.ignored
     modes = [v for k, v in url.ignored if k == "modes"]
     # the repeat and the values past the cap are named, not dropped silently; unknown ones are capped first
-    assert modes[:2] == ["rail (×2)", f"… (+{203 - state.MAX_VALUES})"]
-    assert modes[2:] == ["foo", *(f"x{i}" for i in range(state.MAX_VALUES - 3))]
+    assert modes[:2] == ["rail (×2)", f"… (+{203 - settings.max_query_values})"]
+    assert modes[2:] == ["foo", *(f"x{i}" for i in range(settings.max_query_values - 3))]
 
 
 def test_one_value_repeated_thousands_of_times_is_read_once_and_named():
     url = state.read_url({"corridors": ",".join(["ring-4"] * 20_000 + [f"c{i}" for i in range(300)]),
                           "corridor_km": "5"}, OPTIONS, (2024, 2035))
     assert url.widgets["f_corridors"] == ["ring-4"] and url.corridor_km == 5.0
-    assert url.ignored[:2] == [("corridors", "ring-4 (×20,000)"), ("corridors", f"… (+{301 - state.MAX_VALUES})")]
-    assert len(url.ignored) == 2 + state.MAX_VALUES - 1  # the unknown ids kept by the cap, each named
+    past_cap = f"… (+{301 - settings.max_query_values})"
+    assert url.ignored[:2] == [("corridors", "ring-4 (×20,000)"), ("corridors", past_cap)]
+    assert len(url.ignored) == 2 + settings.max_query_values - 1  # the unknown ids kept by the cap, each named
 
 
 def test_provinces_match_without_diacritics_and_only_what_was_asked():

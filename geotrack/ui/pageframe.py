@@ -5,8 +5,8 @@ funding of every item. The page's frame (:func:`geotrack.frames.page_frame`) kee
 the page shows, small columns derived from the nested ones, and each geometry simplified as the
 map draws it at the default view (:data:`PAGE_ZOOM`): a selection too large for the full-detail
 map (``settings.detail_max_items``) is drawn at that detail anyway. What needs an item whole
-reads it from the store: the item page, the full-detail map of a small selection (with its
-popups), the exports and the distance to a corridor (:func:`near`).
+reads it from the store: the item page, the full-detail map of a small selection, the exports
+and the distance to a corridor (:func:`near`).
 
 Pure functions besides :func:`read` and :func:`near`, which read a store a chunk at a time; a
 reader of whole records (``read_full``, :meth:`geotrack.store.base.Store.load_ids`) is passed in.

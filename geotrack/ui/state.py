@@ -9,7 +9,6 @@ them as removable chips. Pure functions over plain values; the app puts them int
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Final
@@ -24,8 +23,6 @@ KEYS: Final = {"modes": "f_modes", "statuses": "f_statuses", "corridors": "f_cor
                "search": "f_search"}
 #: Parameters of the page that are not filters.
 PAGE_PARAMS: Final = ("lang", "sel", "doc", "line", "as_of", "since")
-#: At most this many values of one list parameter are read (a link is not a bulk query).
-MAX_VALUES: Final = 50
 #: Longest search text read from a link.
 MAX_SEARCH: Final = 200
 _FILTER_PARAMS: Final = (*KEYS, "deadline_min", "deadline_max", "ids", "corridor_km")
@@ -64,28 +61,6 @@ class UrlState:
     clamped: list[tuple[str, int, int]] = field(default_factory=list)
 
 
-def _values(raw: Any) -> tuple[list[str], list[str]]:
-    """A list parameter's values, trimmed, de-duplicated and capped at :data:`MAX_VALUES`, and what that left out.
-
-    What was left out is told language-neutrally for the notice: ``"v (×N)"`` for a value given
-    N times, ``"… (+N)"`` for the N values past the cap.
-    """
-    parts = raw if isinstance(raw, list) else str(raw or "").split(",")
-    counts = Counter(str(p).strip() for p in parts if str(p).strip())
-    distinct = list(counts)
-    kept = distinct[:MAX_VALUES]
-    left = [f"{v} (×{counts[v]:,})" for v in kept if counts[v] > 1]
-    if len(distinct) > MAX_VALUES:
-        left.append(f"… (+{len(distinct) - MAX_VALUES:,})")
-    return kept, left
-
-
-def _year(name: str, raw: str) -> int | None:
-    """One deadline bound as the shared URL parsing reads it (``None``: absent or not a year)."""
-    year = getattr(parse_query({name: raw}).filter, name)
-    return None if year is None else int(year)
-
-
 def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
              years: tuple[int, int]) -> UrlState:
     """The starting state of a page opened with query ``params``.
@@ -101,26 +76,16 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
     """
     ignored: list[tuple[str, str]] = [(k, str(v)[:80]) for k, v in params.items()
                                       if k not in _FILTER_PARAMS and k not in PAGE_PARAMS]
-    clean: dict[str, str] = {}
-    for k, v in params.items():
-        if k in _FILTER_PARAMS and k != "search":
-            kept, left_out = _values(v)
-            clean[k] = ",".join(kept)
-            ignored.extend((k, text) for text in left_out)
+    clean = {k: v for k, v in params.items() if k in _FILTER_PARAMS}
     clean["search"] = str(params.get("search") or "")[:MAX_SEARCH]
-    for name in ("deadline_min", "deadline_max", "corridor_km"):
-        raw = params.get(name)
-        if raw not in (None, ""):
-            try:
-                float(str(raw))
-            except ValueError:
-                ignored.append((name, str(raw)[:80]))
-    parsed = parse_query(clean)
+    # one reading of a link for the page, the command line and the API (filters.parse_query): lists
+    # de-duplicated and capped, years checked and clamped; an inverted range is named, not guessed at
+    parsed = parse_query(clean, years=years, inverted="drop")
     flt = parsed.filter
-    # values the filter's own parsing refused (a year outside 1900–2200, say) are named too
+    clamped = [(i.param, int(i.value), int(i.used)) for i in parsed.ignored
+               if i.param in ("deadline_min", "deadline_max") and i.used is not None]
     ignored.extend((i.param, i.value) for i in parsed.ignored
-                   if (i.used is None or i.param == "corridor_km") and (i.param, i.value) not in ignored
-                   and i.param not in KEYS)
+                   if i.param not in ("deadline_min", "deadline_max") or i.used is None)
     widgets: dict[str, Any] = {}
     for name, key in KEYS.items():
         value = getattr(flt, name)
@@ -137,21 +102,7 @@ def read_url(params: Mapping[str, Any], options: Mapping[str, Sequence[str]],
             unknown = [v for v in value if v not in known]
         widgets[key] = list(dict.fromkeys(kept))
         ignored.extend((name, v) for v in unknown)
-    asked = {name: _year(name, clean.get(name, "")) for name in ("deadline_min", "deadline_max")}
-    low, high = asked.values()
-    if low is not None and high is not None and low > high:
-        # an inverted range is not guessed at (swapped or cut): both bounds are named and left out
-        ignored.extend((name, str(year)) for name, year in asked.items())
-        asked = dict.fromkeys(asked)
-    clamped: list[tuple[str, int, int]] = []
-    bounds: list[int | None] = []
-    for name, value in asked.items():
-        if value is not None and not years[0] <= value <= years[1]:
-            used = min(max(value, years[0]), years[1])
-            clamped.append((name, value, used))
-            value = used
-        bounds.append(value)
-    lo, hi = bounds
+    lo, hi = flt.deadline_min, flt.deadline_max
     url_years = (lo, hi) if (lo is not None or hi is not None) else None
     start = (lo if lo is not None else years[0], hi if hi is not None else years[1])
     corridor_km = flt.corridor_km if flt.corridor_km is not None and 0 < flt.corridor_km <= 100 else None

@@ -18,6 +18,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
+from geotrack import settings
+
 from .browserkit import ROOT, Server, open_app, serve_long_query, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -73,7 +75,7 @@ def test_one_corridor_repeated_20000_times_is_read_once_and_what_was_left_out_is
     assert _query(page)["corridors"] == [CORRIDOR] and len(page.url) < 500  # the link the page keeps
     notice = _notices(page)
     assert f"corridors={CORRIDOR} (×20,000)" in notice  # the repeat is named, not silently dropped
-    assert f"… (+{len(others) + 1 - 50})" in notice  # so are the values past the cap
+    assert f"… (+{len(others) + 1 - settings.max_query_values})" in notice  # so are the values past the cap
     assert "corridors=no-such-corridor-0" in notice  # and each unknown id the cap kept
     expect(_chip(page, "corridor_km")).to_contain_text("Within 5.0 km of the corridors")
     _assert_no_internals(page, real_store)
