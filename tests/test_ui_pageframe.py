@@ -14,7 +14,7 @@ from geotrack import frames, history
 from geotrack.filters import Filter, apply
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
-from geotrack.ui import choices, pageframe, summary
+from geotrack.ui import choices, pageframe, summary, timeline
 from geotrack.ui import payload as mappayload
 from geotrack.ui import tables as views
 from geotrack.ui.style import DEFAULT_ZOOM
@@ -61,6 +61,10 @@ def test_summary_table_and_choices_are_those_of_the_whole_frame(page, full):
     assert mine.lengths.equals(whole.lengths)
     for lang in ("vi", "en"):
         pd.testing.assert_frame_equal(views.table_frame(page, lang), views.table_frame(full, lang))
+        pd.testing.assert_frame_equal(timeline.timeline_frame(page, lang, TODAY),
+                                      timeline.timeline_frame(full, lang, TODAY))
+        assert timeline.no_year_names(page, lang) == timeline.no_year_names(full, lang)
+        assert timeline.chart(page, lang, TODAY) == timeline.chart(full, lang, TODAY)
     assert choices.cited_documents(page) == choices.cited_documents(full)
     assert views.province_options(page) == views.province_options(full)
     assert views.deadline_bounds(page) == views.deadline_bounds(full)
