@@ -15,6 +15,7 @@ from collections.abc import Mapping
 import geopandas as gpd
 
 from geotrack.filters import Filter
+from geotrack.frames import CITED_DOCUMENTS
 from geotrack.ui import i18n
 from geotrack.ui.tables import item_name
 
@@ -22,8 +23,12 @@ from geotrack.ui.tables import item_name
 def cited_documents(gdf: gpd.GeoDataFrame) -> dict[str, int]:
     """Document number → items citing it, for the documents some item cites (most cited first)."""
     counts: Counter[str] = Counter()
-    for commitments in gdf["commitments"] if len(gdf) else ():
-        counts.update({str(c.get("document")) for c in commitments or ()})
+    if CITED_DOCUMENTS in gdf:  # the page's frame
+        for documents in gdf[CITED_DOCUMENTS] if len(gdf) else ():
+            counts.update(documents or ())
+    else:
+        for commitments in gdf["commitments"] if len(gdf) else ():
+            counts.update({str(c.get("document")) for c in commitments or ()})
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
