@@ -144,11 +144,11 @@ def _corridors() -> gpd.GeoDataFrame:
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
-    if zoom is None:  # full detail: the whole geometry
+    if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
         gdf = _whole_rows(path, built_at, flt, None)
     # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
     # three quarters of what the map is sent for a small selection)
-    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=False)
+    return mappayload.map_payload(gdf, lang, _corridor_names(), zoom=zoom, popups=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -165,6 +165,11 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
     deck = deckview.build_deck(payload, height=MAP_HEIGHT)
     deck.to_json()
     return deck, int(payload["count"])
+
+
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _corridor_names() -> dict[str, tuple[str, str]]:
+    return mappayload.corridor_names(_corridors())
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -362,7 +367,7 @@ class Page:
         self.t = i18n.translator(lang)
         self.full = _frame(path, built_at)
         self.documents = _documents(path, built_at)
-        self.corridor_names = mappayload.corridor_names(_corridors())
+        self.corridor_names = _corridor_names()
         self.titles = {d.number: d.title for d in self.documents}
         modes, provinces, bounds = _choices(path, built_at)
         self.doc_counts = _cited(path, built_at)

@@ -53,6 +53,15 @@ def test_the_page_frame_keeps_the_shown_columns_and_the_map_geometry(page, full)
         tuple(dict.fromkeys(c["document"] for c in cs)) for cs in full["commitments"]]
 
 
+def test_a_small_store_read_at_once_keeps_each_geometry_whole(store, full, page):
+    small = pageframe.read(store)  # one read, fewer items than the full-detail map draws
+    assert pageframe.holds_whole_geometry(small) and not pageframe.holds_whole_geometry(page)
+    assert all((a is None and b is None) or a.equals_exact(b, 0)
+               for a, b in zip(small.geometry, full.geometry, strict=True))
+    assert small.drop(columns="geometry").equals(page.drop(columns="geometry"))
+    assert not pageframe.holds_whole_geometry(pageframe.read(store, whole_up_to=len(full) - 1))
+
+
 def test_summary_table_and_choices_are_those_of_the_whole_frame(page, full):
     mine, whole = summary.summarise(page, TODAY), summary.summarise(full, TODAY)
     assert (mine.count, mine.by_status, mine.overdue, mine.conflicts, mine.investment) == (
@@ -112,7 +121,7 @@ def test_as_of_on_the_page_frame_is_the_whole_frames_as_of(tmp_path):
     store.apply_changes([Item.from_record({**records[0], "id": "added-later"})], [removed], actor="t", source=None)
     entries = _dated(store.history(), built)
     day = dt.date(2025, 6, 1)
-    full, page = store.load(), pageframe.read(store)
+    full, page = store.load(), pageframe.read(store, whole_up_to=0)
     touched, then = pageframe.undone(page, entries, day, store.load_ids)
     assert {changed, removed, "added-later"} <= set(touched)
     mine = pageframe.as_of(page, touched, then)
@@ -168,7 +177,7 @@ def test_the_distance_to_a_corridor_counts_what_the_map_geometry_leaves_out(tmp_
     store = GeoPackageStore(tmp_path / "s.gpkg")
     store.replace_all([Item.from_record(record)], [], actor="t", source=None)
     flt = Filter(corridors=(corridor,), corridor_km=(near_m + drawn_m) / 2000)
-    page = pageframe.read(store)
+    page = pageframe.read(store, whole_up_to=0)  # at the map's detail, as a large store is read
     assert list(apply(store.load(), flt)["id"]) == ["bent-line"]
     assert apply(page, flt).empty  # measured on the page's geometry it would be left out
     assert list(apply(page, flt, near=pageframe.near(store, flt.corridors, flt.corridor_km or 0))["id"]) == [

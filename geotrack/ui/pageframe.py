@@ -23,7 +23,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from geotrack import filters, frames, history
+from geotrack import filters, frames, history, settings
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
 from geotrack.model import CRS
 from geotrack.store.base import SEARCH_COLUMN, Store
@@ -34,6 +34,8 @@ from geotrack.ui.style import DEFAULT_ZOOM
 PAGE_ZOOM: Final = DEFAULT_ZOOM
 #: Items read from the store at a time: the whole records of one chunk are all that is held at once.
 READ_ROWS: Final = 2_500
+#: The page frame's mark that it holds whole geometries.
+_WHOLE: Final = "geotrack_whole_geometry"
 
 
 def _glibc() -> ctypes.CDLL | None:
@@ -50,24 +52,46 @@ _LIBC: Final = _glibc()
 ReadFull = Callable[[Sequence[str]], gpd.GeoDataFrame]
 
 
-def page_rows(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The page's form of working-frame rows; their search text is computed when the store's is not there."""
+def page_rows(frame: gpd.GeoDataFrame, *, whole: bool = False) -> gpd.GeoDataFrame:
+    """The page's form of working-frame rows; their search text is computed when the store's is not there.
+
+    ``whole`` keeps each geometry as it is, instead of at the detail of :data:`PAGE_ZOOM`.
+    """
     if SEARCH_COLUMN not in frame:
         records = pd.DataFrame(frame.drop(columns=frame.geometry.name)).to_dict("records")
         frame = frame.assign(**{SEARCH_COLUMN: [filters.search_text(r) for r in records]})
-    return frames.page_frame(frame, simplify_all(frame.geometry, PAGE_ZOOM))
+    return frames.page_frame(frame, None if whole else simplify_all(frame.geometry, PAGE_ZOOM))
 
 
-def read(store: Store, *, rows: int = READ_ROWS) -> gpd.GeoDataFrame:
-    """The page's frame of every item of ``store``, in stored order, read ``rows`` items at a time."""
-    parts = []
-    for chunk in store.read_chunks(frames.PAGE_SOURCE_COLUMNS, rows=rows):
+def read(store: Store, *, rows: int = READ_ROWS, whole_up_to: int | None = None) -> gpd.GeoDataFrame:
+    """The page's frame of every item of ``store``, in stored order, read ``rows`` items at a time.
+
+    A store of at most ``whole_up_to`` items (default ``settings.detail_max_items``) that fits in one
+    read keeps each geometry whole: every selection of it is drawn at full detail, and the map then
+    draws the page's own frame instead of reading each selection's records from the store again
+    (:func:`holds_whole_geometry` tells which).
+    """
+    limit = settings.detail_max_items if whole_up_to is None else whole_up_to
+    chunks = iter(store.read_chunks(frames.PAGE_SOURCE_COLUMNS, rows=rows))
+    first, second = next(chunks, None), next(chunks, None)
+    if first is None:
+        return page_rows(frames.empty_frame())
+    if second is None and len(first) <= limit:
+        frame = page_rows(first, whole=True)
+        frame.attrs[_WHOLE] = True
+        return frame
+    parts = [page_rows(first), page_rows(second)] if second is not None else [page_rows(first)]
+    del first, second
+    for chunk in chunks:
         parts.append(page_rows(chunk))
         del chunk
         _release_freed()
-    if not parts:
-        return page_rows(frames.empty_frame())
     return gpd.GeoDataFrame(pd.concat(parts, ignore_index=True), geometry="geometry", crs=CRS)
+
+
+def holds_whole_geometry(page: gpd.GeoDataFrame) -> bool:
+    """Whether :func:`read` kept every geometry of ``page`` whole (a small store)."""
+    return bool(page.attrs.get(_WHOLE))
 
 
 def _release_freed() -> None:
