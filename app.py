@@ -18,15 +18,28 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from geotrack import export, history, profiling, settings, templates, vocab
+from geotrack import export, profiling, settings, templates, vocab
 from geotrack.changes import HistoryEntry
 from geotrack.errors import GeotrackError
 from geotrack.filters import Filter, apply
 from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
 from geotrack.model import Document
 from geotrack.store import is_database_url, open_store
+from geotrack.store.base import sql_answers
 from geotrack.store.location import scrub
-from geotrack.ui import background, choices, component, frontend, i18n, item, reader, state, summary, timeline
+from geotrack.ui import (
+    background,
+    choices,
+    component,
+    frontend,
+    i18n,
+    item,
+    pageframe,
+    reader,
+    state,
+    summary,
+    timeline,
+)
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import payload as mappayload
@@ -48,7 +61,20 @@ templates.compile_once()
 # on every rerun, which cost more than building the smaller ones again. Downloads stay cache_data.
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
-    return open_store(path).load()
+    # the page's frame: the columns it shows, geometry at map resolution, read a chunk at a time (every
+    # field of every item is about 1 GB at 100,000); what needs an item whole reads it from the store
+    return pageframe.read(open_store(path))
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _near(path: str, built_at: str, corridors: tuple[str, ...], km: float) -> frozenset[str]:
+    # the distance to a corridor, measured on the whole geometry the page's frame does not hold
+    return pageframe.near(open_store(path), corridors, km)
+
+
+def _near_of(path: str, built_at: str, flt: Filter) -> frozenset[str] | None:
+    return _near(path, built_at, flt.corridors, flt.corridor_km) if flt.corridors and flt.corridor_km is not None \
+        else None
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -57,7 +83,28 @@ def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
     # milliseconds where asking the store again took tens (the store's SQL serves the CLI and the API).
     # A resource, shared and never changed: cache_data would unpickle a copy on every rerun
     full = _frame(path, built_at)
-    return full if flt.is_empty() else apply(full, flt)
+    return full if flt.is_empty() else apply(full, flt, near=_near_of(path, built_at, flt))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _whole_rows(path: str, built_at: str, flt: Filter, day: dt.date | None) -> gpd.GeoDataFrame:
+    # the whole records of a selection small enough for the full-detail map: its whole geometry
+    shown = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
+    return pageframe.full_rows(list(shown["id"]), open_store(path).load_ids,
+                               _all_history(path, built_at) if day else (), day)
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _item(path: str, built_at: str, item_id: str, day: dt.date | None) -> gpd.GeoDataFrame:
+    # the opened item's whole record, as stored or as of the chosen day
+    return pageframe.full_rows([item_id], open_store(path).load_ids,
+                               _history(path, built_at, item_id) if day else (), day)
+
+
+def _whole(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
+    """Every field and the whole geometry of the items ``flt`` keeps, from the store (exports)."""
+    store = open_store(path)
+    return store.load(flt) if sql_answers(flt) else store.load_ids(list(_filtered(path, built_at, flt)["id"]))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -71,6 +118,11 @@ def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int,
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _table(path: str, built_at: str, flt: Filter, lang: str, rows: int) -> pd.DataFrame:
     return views.table_frame(_filtered(path, built_at, flt).head(rows), lang)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def _picker_labels(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, str]:
+    return choices.picker_labels(_filtered(path, built_at, flt), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
@@ -92,7 +144,11 @@ def _corridors() -> gpd.GeoDataFrame:
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
-    return mappayload.map_payload(gdf, lang, mappayload.corridor_names(_corridors()), zoom=zoom, popups=zoom is None)
+    if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
+        gdf = _whole_rows(path, built_at, flt, None)
+    # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
+    # three quarters of what the map is sent for a small selection)
+    return mappayload.map_payload(gdf, lang, _corridor_names(), zoom=zoom, popups=False)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -111,6 +167,11 @@ def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.Co
     return deck, int(payload["count"])
 
 
+@st.cache_resource(show_spinner=False, max_entries=1)
+def _corridor_names() -> dict[str, tuple[str, str]]:
+    return mappayload.corridor_names(_corridors())
+
+
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _corridor_payload(lang: str) -> dict[str, Any]:
     return mappayload.corridor_payload(_corridors(), lang)
@@ -118,13 +179,14 @@ def _corridor_payload(lang: str) -> dict[str, Any]:
 
 @st.cache_resource(show_spinner=False, max_entries=8)  # read on every rerun of a small selection: no copies
 def _geojson(path: str, built_at: str, flt: Filter) -> str:
-    # joined from the Feature texts the store keeps (no per-item work); the cached frame gives the metadata
-    return export.store_geojson(open_store(path), flt, _documents(path, built_at), frame=_filtered(path, built_at, flt))
+    # joined from the Feature texts the store keeps (no per-item work), read by id where SQL cannot select them
+    ids = None if sql_answers(flt) else list(_filtered(path, built_at, flt)["id"])
+    return export.store_geojson(open_store(path), flt, _documents(path, built_at), ids=ids)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
-    return export.export_bytes(_filtered(path, built_at, flt), fmt, _documents(path, built_at), flt)
+    return export.export_bytes(_whole(path, built_at, flt), fmt, _documents(path, built_at), flt)
 
 @st.cache_resource(show_spinner=False, max_entries=2)
 def _cited(path: str, built_at: str) -> dict[str, int]:
@@ -136,10 +198,24 @@ def _all_history(path: str, built_at: str) -> list[HistoryEntry]:
     return open_store(path).history()
 
 
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _undone(path: str, built_at: str, day: dt.date) -> tuple[frozenset[str], gpd.GeoDataFrame]:
+    # the items changed since ``day``, and their whole records of that day
+    return pageframe.undone(_frame(path, built_at), _all_history(path, built_at), day, open_store(path).load_ids)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def _as_of_frame(path: str, built_at: str, day: dt.date) -> gpd.GeoDataFrame:
+    return pageframe.as_of(_frame(path, built_at), *_undone(path, built_at, day))
+
+
 @st.cache_resource(show_spinner=False, max_entries=8)
 def _as_of_filtered(path: str, built_at: str, flt: Filter, day: dt.date) -> gpd.GeoDataFrame:
     # what the tracker said at the end of ``day``, filtered: as ``geotrack list --as-of`` does
-    return apply(history.as_of(_frame(path, built_at), _all_history(path, built_at), day), flt)
+    near = _near_of(path, built_at, flt)
+    if near is not None and flt.corridor_km is not None:
+        near = pageframe.near_as_of(near, *_undone(path, built_at, day), flt.corridors, flt.corridor_km)
+    return apply(_as_of_frame(path, built_at, day), flt, near=near)
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -291,7 +367,7 @@ class Page:
         self.t = i18n.translator(lang)
         self.full = _frame(path, built_at)
         self.documents = _documents(path, built_at)
-        self.corridor_names = mappayload.corridor_names(_corridors())
+        self.corridor_names = _corridor_names()
         self.titles = {d.number: d.title for d in self.documents}
         modes, provinces, bounds = _choices(path, built_at)
         self.doc_counts = _cited(path, built_at)
@@ -483,8 +559,8 @@ def item_page(page: Page, item_id: str) -> None:
     """The selected item, as a page: facts, commitment cards with links to the document lines,
     sources, the change history as a story, a permalink and a citation line."""
     t = page.t
-    rows = page.gdf[page.gdf["id"] == item_id]
-    if rows.empty:
+    rows = _item(page.path, page.built_at, item_id, page.day) if (page.gdf["id"] == item_id).any() else None
+    if rows is None or rows.empty:
         return
     row = rows.drop(columns=rows.geometry.name).iloc[0].to_dict()
     titles = {n: i18n.document_title(n, title, page.lang) for n, title in page.titles.items()}
@@ -551,11 +627,11 @@ def table_and_picker(page: Page) -> None:
     if len(ids) > settings.select_max_items:
         st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
                       limit=i18n.number(settings.select_max_items, page.lang)))
-    rows = page.gdf[page.gdf["id"].isin(listed)]
-    names = {r["id"]: views.item_name(r, page.lang) for r in rows[["id", "name_vi", "name_en"]].to_dict("records")}
+    labels = (_picker_labels(page.path, page.built_at, page.flt, page.lang) if listed is ids and not page.day
+              else choices.picker_labels(page.gdf[page.gdf["id"].isin(listed)], page.lang))
     st.session_state.pick_item = st.session_state.sel
     st.selectbox(t("select_item"), listed, key="pick_item", index=None, placeholder=t("select_none"),
-                 on_change=_take_pick, format_func=lambda v: f"{choices.findable(names.get(v, v))} [{v}]")
+                 on_change=_take_pick, format_func=lambda v: labels.get(v, v))
 
 
 def timeline_section(page: Page) -> None:
@@ -583,13 +659,16 @@ def timeline_section(page: Page) -> None:
 
 def _leaflet_map(page: Page) -> None:
     if page.day:
-        payload = mappayload.map_payload(page.gdf, page.lang, page.corridor_names, popups=False)
+        whole = (_whole_rows(page.path, page.built_at, page.flt, page.day)
+                 if look.payload_zoom(len(page.gdf)) is None else page.gdf)
+        payload = mappayload.map_payload(whole, page.lang, page.corridor_names, popups=False)
         args = _map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"])
     else:
         payload = _payload(page.path, page.built_at, page.flt, page.lang)
         args = _map_args(page.path, page.built_at, page.flt, page.lang, bool(st.session_state.basemap))
     selected = st.session_state.sel
-    rows = page.gdf[page.gdf["id"] == selected]
+    rows = (_item(page.path, page.built_at, selected, page.day) if selected and (page.gdf["id"] == selected).any()
+            else page.gdf.iloc[:0])  # the whole geometry: the view fits the item as the full-detail map draws it
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
     sent = component.send_args(args, key=MAP_KEY, height=MAP_HEIGHT, selected=selected,

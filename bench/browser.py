@@ -72,6 +72,8 @@ STEP_TIMEOUT_S = 600
 SETTLE_MS = 400
 #: The item page and the slider are measured up to this size (past it the WebGL map takes clicks).
 ITEM_STEPS_MAX = 10_000
+#: The memory sizes' scenario after the first open: this many filter changes, then one item opened.
+MEMORY_CHANGES = 3
 #: Years the slider drag crosses, and the pause at each (a drag by hand, not a jump).
 SLIDER_STEPS = 8
 SLIDER_STEP_MS = 120
@@ -248,6 +250,7 @@ class AppRun:
     slider_runs: int | None = None  # script runs for one drag of the deadline slider over SLIDER_STEPS years
     slider_ms: float | None = None  # its release → the page idle
     item_error: str | None = None  # why the map clicks or the slider drag failed, if they did
+    item_link_ms: float | None = None  # an item's link opened → its page shown (the memory scenario)
     warm_s: float | None = None  # server start → its first script run done
     load_avg: float = 0.0  # the machine's 1-minute load average when the run started (others share it)
 
@@ -582,9 +585,49 @@ def _one_line(exc: Exception) -> str:
     return f"{type(exc).__name__}: {text[:300]}"
 
 
+def _memory_steps(page: Page, server: _Server, run: AppRun, app: str, ds: Dataset, timeout_s: float,
+                  verify: bool) -> None:
+    """What a visitor does at scale before the server's memory is read: every change of ``ds``, one item opened.
+
+    The item (one of the last change's, a point if it has one) is opened by its link, with that
+    change's filter: at 100,000 items the page opens on the WebGL map, whose drawing the bench
+    cannot click by an item's id.
+    """
+    for change in ds.changes:
+        ids = _expected(app, change.ids, (change.mode,))
+        run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
+    if app == "geotrack" and ds.changes:
+        last = ds.changes[-1]
+        try:
+            run.item_link_ms = _open_item(page, server, last.mode, _point_of(ds, last.mode, last.ids), timeout_s)
+        except (BenchError, PlaywrightError) as exc:
+            run.item_error = f"{type(exc).__name__}: {' '.join(str(exc).split())[:200]}".replace("|", "/")
+
+
+def _open_item(page: Page, server: _Server, mode: str, item_id: str, timeout_s: float) -> float:
+    """Open the page at item ``item_id``'s link (with ``mode`` chosen); ms until its item page shows."""
+    start = time.perf_counter()
+    page.goto(f"{server.url}?modes={mode}&sel={item_id}", wait_until="commit", timeout=timeout_s * 1000)
+    page.locator("article.gt-item").wait_for(state="visible", timeout=timeout_s * 1000)
+    elapsed = (time.perf_counter() - start) * 1000
+    _wait_idle(page, timeout_s)
+    _settle(page, server, timeout_s)
+    return elapsed
+
+
+def _point_of(ds: Dataset, mode: str, ids: Sequence[str]) -> str:
+    """An item of ``mode`` among ``ids`` drawn as one point if there is one, else the first of ``ids``."""
+    gdf = GeoPackageStore(ds.store).load(Filter(modes=(mode,)))
+    points = gdf[gdf.geometry.notna() & (gdf.geometry.geom_type == "Point") & gdf["id"].isin(ids)]
+    return str(points["id"].iloc[0]) if len(points) else ids[0]
+
+
 def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path, *,
-                timeout_s: float = STEP_TIMEOUT_S, verify: bool = False) -> AppRun:
+                timeout_s: float = STEP_TIMEOUT_S, verify: bool = False, memory: bool = False) -> AppRun:
     """Serve ``app`` on ``ds`` and measure it: first open, then ``repeat`` × (open, change), then memory.
+
+    ``memory`` (with ``repeat`` 0): after the first open, every change of ``ds`` and one item
+    opened (:func:`_memory_steps`), so the memory read after is that of a visit, not of an open alone.
 
     A failure of the app (it errs, or does not draw in time) ends its run with ``error`` set, so
     the other apps' figures still count.
@@ -609,6 +652,8 @@ def measure_app(browser: Browser, app: str, ds: Dataset, repeat: int, work: Path
                         run.change_ms.append(_change(page, server, change, ids, run, timeout_s, verify))
                 if app == "geotrack" and repeat and ds.size <= ITEM_STEPS_MAX:
                     _item_steps(page, server, run, ds, repeat, at_open, timeout_s, verify)
+                if memory and not repeat:
+                    _memory_steps(page, server, run, app, ds, timeout_s, verify)
             except (BenchError, PlaywrightError) as exc:
                 run.error = _one_line(exc)
             finally:
@@ -625,7 +670,7 @@ def _median(values: Sequence[float]) -> float | None:
     return statistics.median(values) if values else None
 
 
-def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) -> list[Row]:
+def rows(ds: Dataset, ours: AppRun, naive: AppRun | None, floor: AppRun | None = None) -> list[Row]:
     """Rows of :class:`bench.run.Row` for one dataset (a figure our app failed to give is left out).
 
     The floor's figures (``floor``, when measured) stand in the rows' ``floor`` column: what the
@@ -646,14 +691,15 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
     def add(what: str, unit: str, pick: Callable[[AppRun], float | None], target: str, notes: str) -> None:
         mine = pick(ours)
         if mine is not None:
-            out.append(Row(ds.size, f"browser: {what} ({where})", unit, mine, pick(naive), target, notes + tail,
+            out.append(Row(ds.size, f"browser: {what} ({where})", unit, mine, pick(naive) if naive else None, target,
+                           notes + tail,
                            floor=pick(floor) if floor is not None else None))
 
     add("page open → map drawn, first visit", "ms", lambda r: r.first_open_ms,
         "≤ 3 s" if real else ("≤ 10 s" if big else ""),
         f"{drawn} features; first session after the server started and ran the script once (geotrack.serve: "
         + " / ".join(f"{r.app} {r.warm_s:.1f} s" for r in others if r.warm_s is not None) + ")")
-    n_open = min(len(ours.open_ms), len(naive.open_ms)) or len(ours.open_ms)
+    n_open = min(len(ours.open_ms), len(naive.open_ms) if naive else len(ours.open_ms)) or len(ours.open_ms)
     add("page open → map drawn, repeat visits", "ms", lambda r: _median(r.open_ms),
         "≤ 1.5 s and ≥ 1.5× naive" if real else "",
         f"{drawn} features; median of {n_open} new sessions")
@@ -670,9 +716,14 @@ def rows(ds: Dataset, ours: AppRun, naive: AppRun, floor: AppRun | None = None) 
         lambda r: None if r.slider_runs is None else float(r.slider_runs), "1 (one redraw)",
         f"one drag of the deadline slider's upper thumb; release → page idle "
         f"{ours.slider_ms or 0:,.0f} ms; geotrack only")
-    steps = "open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
+    add("item link opened → item page shown", "ms", lambda r: r.item_link_ms, "",
+        "a new page at an item's link (?modes=…&sel=…) until its item page shows; geotrack only")
+    steps = ("open" if not ours.change_ms else "opens, filter changes, map clicks and a slider drag"
+             if ours.open_ms else f"first open, {len(ours.change_ms)} filter changes and "
+             f"{int(ours.item_link_ms is not None)} item opened by its link")
     add("server peak memory (VmHWM)", "MB", lambda r: r.peak_rss_mb, "≤ 1 GB at 100,000" if big else "",
-        f"streamlit server process after the {steps} above")
+        f"streamlit server process after the {steps} above"
+        + (f"; item open failed: {ours.item_error}" if ours.item_error and not ours.open_ms else ""))
     return out
 
 
@@ -696,11 +747,11 @@ def bench_browser(sizes: Sequence[str | int] = SIZES, memory_sizes: Sequence[int
         stack.callback(browser.close)
         out: list[Row] = []
         parts: list[Breakdown] = []
-        plan = [(s, repeat) for s in sizes] + [(s, 0) for s in memory_sizes]
-        for size, reps in plan:
-            ds = prepare(size, base, reps)
-            runs = {app: measure_app(browser, app, ds, reps, base, timeout_s=timeout_s) for app in apps}
-            out.extend(rows(ds, runs["geotrack"], runs["naive"], runs.get(FLOOR)))
+        plan = [(s, repeat, False) for s in sizes] + [(s, 0, True) for s in memory_sizes]
+        for size, reps, memory in plan:
+            ds = prepare(size, base, MEMORY_CHANGES if memory else reps)
+            runs = {app: measure_app(browser, app, ds, reps, base, timeout_s=timeout_s, memory=memory) for app in apps}
+            out.extend(rows(ds, runs["geotrack"], runs.get("naive"), runs.get(FLOOR)))
             parts.extend(breakdown(ds, list(runs.values())))
             _log(ds, list(runs.values()))
         return out, parts
@@ -719,7 +770,9 @@ def prepare(size: str | int, work: Path, changes: int) -> Dataset:
 def _log(ds: Dataset, runs: Sequence[AppRun]) -> None:
     for r in runs:
         print(f"[bench.browser] {ds.label}: {r.app} first {r.first_open_ms} open {r.open_ms} change {r.change_ms} "
-              f"peak {r.peak_rss_mb} MB{' ERROR ' + r.error if r.error else ''}", file=sys.stderr, flush=True)
+              f"click {r.click_ms} item link {r.item_link_ms} peak {r.peak_rss_mb} MB"
+              f"{' ERROR ' + r.error if r.error else ''}"
+              f"{' ITEM ' + r.item_error if r.item_error else ''}", file=sys.stderr, flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -730,6 +783,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memory", nargs="*", type=int, default=list(MEMORY_SIZES),
                         help="item counts measured for first open and memory only (default 100000)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--apps", nargs="*", choices=list(APPS), default=list(APPS),
+                        help="the apps to measure (default all; geotrack is always measured)")
     parser.add_argument("--timeout", type=float, default=STEP_TIMEOUT_S, help="seconds per step")
     parser.add_argument("--out", type=Path, default=None,
                         help="write results.md/.json into this folder (default: print only)")
@@ -737,7 +792,8 @@ def main(argv: list[str] | None = None) -> int:
     sizes: list[str | int] = [s if s == REAL else int(s) for s in args.sizes]
     from bench.run import Report, machine, write
 
-    found, parts = bench_browser(sizes, args.memory, args.repeat, timeout_s=args.timeout)
+    apps = ["geotrack", *(a for a in args.apps if a != "geotrack")]
+    found, parts = bench_browser(sizes, args.memory, args.repeat, timeout_s=args.timeout, apps=apps)
     report = Report(machine(), found, parts)
     with tempfile.TemporaryDirectory() as tmp:
         out = args.out or Path(tmp)

@@ -19,7 +19,7 @@ from geotrack.ui import style as look
 
 def _leaflet(gdf: gpd.GeoDataFrame) -> str:
     zoom = look.payload_zoom(len(gdf))  # as the app does
-    payload = mappayload.map_payload(gdf, "en", zoom=zoom, popups=zoom is None)
+    payload = mappayload.map_payload(gdf, "en", zoom=zoom, popups=False)  # as the app: a click opens the item page
     return mapview.rendered_html(mapview.build_map(payload))
 
 
@@ -48,7 +48,7 @@ def bench_map(size: int, gdf: gpd.GeoDataFrame, repeat: int) -> list[Row]:
         Row(size, "map payload, Leaflet (HTML + data sent to the browser)", "MB", len(leaflet_html.encode()) / 1e6,
             len(naive_html.encode()) / 1e6, target=target,
             notes=f"{'the app draws this' if used == 'Leaflet' else 'not used at this size'}; integer coordinate "
-                  "steps at the default view's detail, escaped tooltip pieces (popups up to 2,000 items); "
+                  "steps at the default view's detail, escaped tooltip pieces; "
                   + naive_note),
         Row(size, "map build, Leaflet (Python: payload + folium render)", "s", leaflet_s, naive_s, target=target),
         Row(size, "map payload, WebGL (deck.gl JSON sent to the browser)", "MB", len(webgl_json.encode()) / 1e6,

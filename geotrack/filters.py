@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from functools import lru_cache
 from typing import Any, Literal
@@ -18,6 +18,7 @@ import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
 from geotrack import settings
+from geotrack.frames import CITED_DOCUMENTS, FUNDING_TYPES
 from geotrack.geo import within_km
 from geotrack.text import control_characters, terminal_safe
 from geotrack.vocab import fold
@@ -250,12 +251,16 @@ def _any_in(column: pd.Series, wanted: Iterable[str]) -> pd.Series:
 
 
 def mask(
-    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None
+    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None, *,
+    near: Collection[str] | None = None,
 ) -> pd.Series:
     """Boolean Series: which rows of the working frame ``flt`` keeps.
 
     ``corridor_lines`` (corridor id → line) serves :attr:`Filter.corridor_km`; the
-    project's ``layers/corridors.geojson`` is read when it is not given.
+    project's ``layers/corridors.geojson`` is read when it is not given. ``near``, the ids
+    :func:`near_corridors` found on the items' whole geometry, stands in for that measure on a
+    frame whose geometry is reduced (the page's, :func:`geotrack.frames.page_frame`), which the
+    documents and funding filters also read from its derived columns.
     """
     keep = pd.Series(True, index=gdf.index)
     if flt.ids:
@@ -267,19 +272,20 @@ def mask(
     if flt.corridors:
         listed = _any_in(gdf["corridors"], flt.corridors)
         if flt.corridor_km is not None:
-            lines = corridor_lines if corridor_lines is not None else _default_corridor_lines()
-            for corridor in flt.corridors:
-                if corridor in lines:
-                    listed |= within_km(gdf.geometry, lines[corridor], flt.corridor_km)
+            listed |= (gdf["id"].isin(near) if near is not None
+                       else near_corridors(gdf.geometry, flt.corridors, flt.corridor_km, corridor_lines))
         keep &= listed
     if flt.provinces:
         wanted = {fold(p) for p in flt.provinces}
         places = [[*(a or ()), *(b or ())] for a, b in zip(gdf["provinces"], gdf["former_provinces"], strict=True)]
         keep &= pd.Series([bool(wanted.intersection(fold(n) for n in names)) for names in places], index=gdf.index)
     if flt.funding_types:
-        keep &= _any_in(gdf["funding"].map(lambda f: (f or {}).get("types") or ()), flt.funding_types)
+        types = (gdf[FUNDING_TYPES] if FUNDING_TYPES in gdf
+                 else gdf["funding"].map(lambda f: (f or {}).get("types") or ()))
+        keep &= _any_in(types, flt.funding_types)
     if flt.documents:
-        docs = gdf["commitments"].map(lambda cs: [c.get("document") for c in cs or ()])
+        docs = (gdf[CITED_DOCUMENTS] if CITED_DOCUMENTS in gdf
+                else gdf["commitments"].map(lambda cs: [c.get("document") for c in cs or ()]))
         keep &= _any_in(docs, flt.documents)
     if flt.deadline_min is not None or flt.deadline_max is not None:
         end = pd.to_numeric(gdf["end_year"], errors="coerce")
@@ -293,6 +299,17 @@ def mask(
     return keep.fillna(False).astype(bool)
 
 
+def near_corridors(geometries: gpd.GeoSeries, corridors: Iterable[str], km: float,
+                   corridor_lines: Mapping[str, BaseGeometry] | None = None) -> pd.Series:
+    """Which of ``geometries`` lie within ``km`` of any of ``corridors``' lines (VN-2000 / UTM 48N metres)."""
+    lines = corridor_lines if corridor_lines is not None else _default_corridor_lines()
+    near = pd.Series(False, index=geometries.index)
+    for corridor in corridors:
+        if corridor in lines:
+            near |= within_km(geometries, lines[corridor], km)
+    return near
+
+
 def _search_texts(gdf: gpd.GeoDataFrame) -> list[str]:
     """The stored ``search_text`` column, or the texts computed from the rows."""
     if "search_text" in gdf:
@@ -301,12 +318,13 @@ def _search_texts(gdf: gpd.GeoDataFrame) -> list[str]:
 
 
 def apply(
-    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None
+    gdf: gpd.GeoDataFrame, flt: Filter, corridor_lines: Mapping[str, BaseGeometry] | None = None, *,
+    near: Collection[str] | None = None,
 ) -> gpd.GeoDataFrame:
-    """Return the rows of the working frame that ``flt`` keeps, in their order."""
+    """Return the rows of the working frame that ``flt`` keeps, in their order (``near``: see :func:`mask`)."""
     if flt.is_empty():
         return gdf
-    return gdf[mask(gdf, flt, corridor_lines)]
+    return gdf[mask(gdf, flt, corridor_lines, near=near)]
 
 
 @lru_cache(maxsize=1)

@@ -16,7 +16,23 @@ import geopandas as gpd
 import pandas as pd
 from shapely.geometry.base import BaseGeometry
 
+from geotrack.conflicts import conflict_map
 from geotrack.model import COMMITMENT_KEYS, CRS, FRAME_COLUMNS, NESTED_COLUMNS, Item
+
+#: The page's frame (:func:`page_frame`) holds these in place of ``commitments`` and ``funding``: the
+#: documents an item cites (once each, in citation order), whether they disagree (``geotrack conflicts``),
+#: and its funding types, stated amount and unit.
+CITED_DOCUMENTS, CONFLICTING = "cited_documents", "conflicting"
+FUNDING_TYPES, FUNDING_AMOUNT, FUNDING_UNIT = "funding_types", "funding_amount", "funding_unit"
+#: Columns of the working frame the page shows, filters by or counts, as it holds them (with
+#: ``search_text``, the folded text the search filter matches).
+PAGE_KEPT: tuple[str, ...] = ("id", "name_vi", "name_en", "mode", "status", "start_year", "end_year", "deadline_text",
+                              "provinces", "former_provinces", "corridors", "length_km", "search_text")
+#: What a store reads for the page's frame: the kept columns and those the derived ones come from.
+PAGE_SOURCE_COLUMNS: tuple[str, ...] = (*PAGE_KEPT, "funding", "commitments")
+#: Columns of the page's frame, geometry last.
+PAGE_COLUMNS: tuple[str, ...] = (*PAGE_KEPT, CITED_DOCUMENTS, CONFLICTING, FUNDING_TYPES, FUNDING_AMOUNT,
+                                 FUNDING_UNIT, "geometry")
 
 
 def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
@@ -86,7 +102,7 @@ def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     # the missing values found in one vectorised pass (None, NaN, NA, NaT alike), the rest cast or kept; a
     # column already so (as items_to_frame makes them) is left as it is
     for columns, kinds in ((OPTIONAL_INTS, (int,)), (OPTIONAL_FLOATS, (float,)), (TEXT_COLUMNS, ())):
-        for column in columns:
+        for column in (c for c in columns if c in gdf):  # a frame of some columns (a store's chunk) too
             values = gdf[column].tolist()
             missing = pd.isna(gdf[column]).tolist()
             if gdf[column].dtype == object and _only(values, missing, kinds):
@@ -126,3 +142,24 @@ def _none_if_missing(value: Any) -> Any:
 def empty_frame() -> gpd.GeoDataFrame:
     """Return a working GeoDataFrame with no rows and every column."""
     return items_to_frame([], lengths=[])
+
+
+def page_frame(frame: gpd.GeoDataFrame, geometry: Iterable[BaseGeometry | None] | None = None) -> gpd.GeoDataFrame:
+    """The page's form of working-frame rows (:data:`PAGE_COLUMNS`), with ``geometry`` in place of theirs if given.
+
+    ``frame`` has the :data:`PAGE_SOURCE_COLUMNS`. The derived columns replace the nested values
+    the page does not show whole, which are most of a frame's memory: the item page reads its
+    item's whole record from the store.
+    """
+    commitments = frame["commitments"].tolist()
+    funding = [f or {} for f in frame["funding"].tolist()]
+    amounts = [f.get("amount") for f in funding]
+    out = pd.DataFrame({c: frame[c] for c in PAGE_KEPT}, index=frame.index)
+    out[CITED_DOCUMENTS] = [tuple(dict.fromkeys(str(c.get("document")) for c in cs or ())) for cs in commitments]
+    # one commitment gives one value per field: nothing to disagree with
+    out[CONFLICTING] = [len(cs or ()) > 1 and bool(conflict_map(cs)) for cs in commitments]
+    out[FUNDING_TYPES] = [tuple(f.get("types") or ()) for f in funding]
+    out[FUNDING_AMOUNT] = pd.Series(amounts, index=frame.index, dtype=object)
+    out[FUNDING_UNIT] = pd.Series([f.get("unit") for f in funding], index=frame.index, dtype=object)
+    shapes = frame.geometry.values if geometry is None else geometry
+    return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(list(shapes), index=frame.index, crs=CRS), crs=CRS)

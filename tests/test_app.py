@@ -324,3 +324,19 @@ def test_the_table_holds_the_first_rows_of_a_large_selection(run_app, monkeypatc
     assert any("4 công trình đầu tiên trong 6" in c.value for c in at.caption)
     small = run_app(modes="seaport")
     assert len(_items(small)) == 2 and not any("đầu tiên" in c.value for c in small.caption)
+
+
+def test_a_small_store_draws_each_selection_from_the_page_frame(run_app, monkeypatch):
+    # every selection of a small store is drawn at full detail, from the geometry the page already holds:
+    # no selection's records are read from the store again (only an opened item's are)
+    from geotrack.store import GeoPackageStore
+
+    read: list[list[str]] = []
+    load_ids = GeoPackageStore.load_ids
+    monkeypatch.setattr(GeoPackageStore, "load_ids", lambda self, ids: read.append(list(ids)) or load_ids(self, ids))
+    at = run_app(lang="en", statuses="planned")
+    at.multiselect(key="f_modes").set_value(["seaport"]).run()
+    assert _map_ids(at) == ["port-alpha"] and read == []
+    at.session_state["sel"] = "port-alpha"
+    at.run()
+    assert read == [["port-alpha"]]

@@ -377,6 +377,8 @@ def test_store_geojson_is_the_export_of_the_loaded_frame(built, flt, monkeypatch
     expected = to_geojson(frame, documents, flt)
     assert store_geojson(store, flt, documents) == expected
     assert store_geojson(store, flt, documents, frame=frame) == expected
+    assert store_geojson(store, flt, documents, ids=list(frame["id"])) == expected  # the page reads by id
+    assert json.loads(store_geojson(store, flt, documents, ids=[]))["features"] == []
     other = store.load(Filter(ids=("port-a",)))
     with pytest.raises(GeotrackError, match="store changed"):
         store_geojson(store, flt, documents, frame=other)
@@ -518,3 +520,32 @@ def test_a_row_changed_outside_geotrack_is_compared_again_by_the_next_rebuild(bu
     assert sorted((e.item_id, e.field) for e in report.changes) == [("port-a", "end_year"), ("stray", "item")]
     frame = store.load()
     assert list(frame["id"]) == ["ring-road-4-capital", "port-a", "port-b"] and frame.iloc[1]["end_year"] == 2030
+
+
+def test_read_chunks_give_the_loaded_columns_in_stored_order(built):
+    import pandas as pd
+
+    store, _, _ = built
+    whole = store.load()
+    columns = ("id", "provinces", "commitments", "funding", "start_year", "end_year", "length_km", "search_text")
+    chunks = list(store.read_chunks(columns, rows=2))
+    assert [len(c) for c in chunks] == [2, 1]
+    assert all(list(c.index) == list(range(len(c))) for c in chunks)
+    joined = pd.concat(chunks, ignore_index=True)
+    assert list(joined.columns) == [*columns, "geometry"]
+    for column in columns:
+        assert joined[column].tolist() == whole[column].tolist(), column
+    assert joined.geometry.geom_equals_exact(whole.geometry, 0).all()
+    with pytest.raises(ValueError, match="feature"):
+        store.read_chunks(("id", "feature"))
+
+
+def test_load_ids_reads_the_items_named_in_stored_order(built):
+    import pandas as pd
+
+    store, _, _ = built
+    got = store.load_ids(["port-b", "nowhere", "ring-road-4-capital", "port-b"])
+    assert list(got["id"]) == ["ring-road-4-capital", "port-b"]
+    expected = store.load(Filter(ids=("port-b", "ring-road-4-capital")))
+    pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
+    assert store.load_ids([]).empty and store.load_ids(["nowhere"]).empty

@@ -48,6 +48,8 @@ def test_the_map_draws_both_layers_former_hidden(provinces):
     html = mapview.rendered_html(mapview.build_map({"modes": {}, "lang": "en"}, boundaries=data,
                                                    former_boundaries=data))
     assert html.count("window.gtBoundaries(") == 2
+    # the former provinces come as JSON text, read by the page only when they are turned on
+    assert html.count('"{\\"type\\":\\"FeatureCollection\\"') == 1
     assert "Former province boundaries (before July 2025)" in html and "Haiphong" in html
 
 

@@ -63,6 +63,8 @@ def test_no_basemap_and_compact_json(frame):
     assert spec.get("mapStyle") == "__MAP_STYLE__"  # pydeck's "no basemap": Streamlit then adds none
     assert "\n" not in text and "cartocdn" not in text and "mapbox" not in text.lower()
     assert deck.to_json() is text  # made once
+    assert all(layer.data is None for layer in deck.layers)  # and the rows held once, in it
+    assert sum(len(layer["data"]) for layer in spec["layers"]) >= len(frame.geometry.dropna())
     layers = {layer["id"]: layer for layer in spec["layers"]}
     assert layers["gt-lines"]["widthUnits"] == "pixels" and layers["gt-points"]["radiusUnits"] == "pixels"
 

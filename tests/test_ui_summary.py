@@ -47,6 +47,17 @@ def test_documents_offered_are_those_cited_with_counts(frame):
     assert choices.findable("Hải Dương") == "Hải Dương · Hai Duong" and choices.findable("Hanoi") == "Hanoi"
 
 
+def test_picker_labels_name_each_item_in_the_language_and_findable_without_diacritics():
+    import geopandas as gpd
+
+    frame = gpd.GeoDataFrame({"id": ["port-x", "road-y"], "name_vi": ["Cảng Hải Phòng", "Đường Láng"],
+                              "name_en": ["Hai Phong port", None]})
+    assert choices.picker_labels(frame, "vi") == {"port-x": "Cảng Hải Phòng · Cang Hai Phong [port-x]",
+                                                  "road-y": "Đường Láng · Duong Lang [road-y]"}
+    assert choices.picker_labels(frame, "en") == {"port-x": "Hai Phong port [port-x]",
+                                                  "road-y": "Đường Láng · Duong Lang [road-y]"}
+
+
 def test_download_names_say_what_was_filtered():
     from geotrack.filters import Filter
     day = dt.date(2026, 1, 2)

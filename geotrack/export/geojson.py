@@ -67,7 +67,7 @@ def collection(features: Sequence[str], meta: Mapping[str, Any]) -> str:
 
 
 def store_geojson(store: Store, flt: Filter | None = None, documents: Sequence[Document] = (),
-                  frame: gpd.GeoDataFrame | None = None) -> str:
+                  frame: gpd.GeoDataFrame | None = None, ids: Sequence[str] | None = None) -> str:
     """The GeoJSON export (:func:`to_geojson`) of what ``flt`` keeps of ``store``, from its stored Feature texts.
 
     Nothing is computed per item: the texts are read (:meth:`Store.feature_texts`) and joined,
@@ -85,19 +85,23 @@ def store_geojson(store: Store, flt: Filter | None = None, documents: Sequence[D
         ``store.load(flt)`` when the caller holds it already (the app caches it): the
         metadata then comes from it, as :func:`to_geojson` makes it, and the texts are
         checked to be its items' in its order.
+    ids
+        The ids of exactly the items ``flt`` keeps, in stored order, when the caller knows them
+        (the page): their texts are read by id, so a filter SQL cannot answer reads no working frame.
 
     Raises
     ------
     GeotrackError
         If ``frame`` is given and the stored texts are not its items'.
     """
-    return stored_collection(store, flt, documents, frame)[0]
+    return stored_collection(store, flt, documents, frame, ids)[0]
 
 
 def stored_collection(store: Store, flt: Filter | None, documents: Sequence[Document],
-                      frame: gpd.GeoDataFrame | None) -> tuple[str, int]:
+                      frame: gpd.GeoDataFrame | None, ids: Sequence[str] | None = None) -> tuple[str, int]:
     """:func:`store_geojson` and the number of features in it."""
-    features = store.feature_texts(flt)
+    by_id = Filter(ids=tuple(ids)) if ids else None  # no ids: no items (an empty Filter would keep them all)
+    features = store.feature_texts(flt) if ids is None else store.feature_texts(by_id) if by_id else []
     if frame is not None:
         return to_geojson(frame, documents, flt, features=features), len(features)
     meta = build_metadata(len(features), texts_as_of(features, documents), documents, flt)

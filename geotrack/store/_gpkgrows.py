@@ -9,7 +9,7 @@ import os
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -17,12 +17,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import shapely
 
 from geotrack import filters as _filters
 from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
 from geotrack.features import clean, feature_texts, json_text
-from geotrack.frames import normalise_numbers
+from geotrack.frames import empty_frame, normalise_numbers
 from geotrack.jsontext import string_lists_text
 from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
 from geotrack.store._gpkgsql import DIGESTS_TABLE
@@ -51,6 +52,73 @@ def decode_frame(raw: pd.DataFrame) -> gpd.GeoDataFrame:
     normalise_numbers(gdf)
     ordered = [*FRAME_COLUMNS[:-1], SEARCH_COLUMN, "geometry"] if SEARCH_COLUMN in gdf else list(FRAME_COLUMNS)
     return gdf[ordered]
+
+
+def read_batches(path: Path, columns: Sequence[str], rows: int) -> Iterator[gpd.GeoDataFrame]:
+    """The items of the store file ``path`` in stored order, ``rows`` at a time, as :func:`decode_batch` makes them."""
+    try:
+        with pyogrio.open_arrow(path, layer=ITEMS_LAYER, columns=list(columns), batch_size=rows,
+                                use_pyarrow=True) as (info, batches):
+            for batch in batches:
+                yield decode_batch(batch, columns, str(info["geometry_name"] or "wkb_geometry"))
+    except Exception as exc:  # pyogrio raises DataSourceError, DataLayerError, …
+        raise StoreError(f"{path}: cannot read the items: {exc}") from exc
+
+
+def read_fids(path: Path, fids: Sequence[int], columns: Sequence[str]) -> gpd.GeoDataFrame:
+    """The rows ``fids`` of the store file ``path`` as the working frame (of ``columns`` and the geometry)."""
+    if not fids:
+        return empty_frame()
+    try:
+        raw = pyogrio.read_dataframe(path, layer=ITEMS_LAYER, fids=list(fids), columns=list(columns))
+    except Exception as exc:
+        raise StoreError(f"{path}: cannot read the items: {exc}") from exc
+    return decode_frame(raw)
+
+
+def fids_of(path: Path, ids: Iterable[str]) -> list[int]:
+    """The row numbers of the items ``ids`` (those there are) in the store file ``path``, in stored order."""
+    wanted = list(dict.fromkeys(ids))
+    fids: list[int] = []
+    try:
+        with contextlib.closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as con:
+            for start in range(0, len(wanted), 10_000):  # SQL of a bounded length
+                part = wanted[start:start + 10_000]
+                fids.extend(fid for (fid,) in con.execute(
+                    f"SELECT fid FROM {ITEMS_LAYER} WHERE id IN ({', '.join('?' * len(part))})", part))
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path}: cannot read the store: {exc}") from exc
+    return sorted(fids)
+
+
+def decode_batch(batch: Any, columns: Sequence[str], geometry_name: str) -> gpd.GeoDataFrame:
+    """A record batch of the items table (``columns`` and the geometry's WKB) as working-frame columns.
+
+    Values as :func:`decode_frame` makes them: Python numbers or ``None``, nested values decoded.
+    """
+    raw = pd.DataFrame({c: pd.Series(batch.column(c).to_pylist(), dtype=object) for c in columns},
+                       columns=list(columns))
+    geometry = shapely.from_wkb(np.array(batch.column(geometry_name).to_pylist(), dtype=object))
+    gdf = gpd.GeoDataFrame(raw, geometry=gpd.GeoSeries(geometry, crs=CRS), crs=CRS)
+    for column in NESTED_COLUMNS.intersection(columns):
+        gdf[column] = decode_texts(gdf[column].tolist(), "{}" if column == "funding" else "[]")
+    return normalise_numbers(gdf)
+
+
+def decode_texts(texts: Sequence[Any], empty: str) -> list[Any]:
+    """The JSON values of a nested column's texts (``empty``'s for a missing one), decoded in one call.
+
+    One decode of them all joined: a call per value cost most of a chunk's reading. A text
+    that is not one JSON value makes them decoded one by one (and fail as that one does).
+    """
+    shown = [t if isinstance(t, str) and t else empty for t in texts]
+    try:
+        values = json.loads("[" + ",".join(shown) + "]")
+    except ValueError:
+        values = None
+    if not isinstance(values, list) or len(values) != len(shown):
+        values = [json.loads(t) for t in shown]
+    return values
 
 
 #: Text columns :func:`geotrack.filters.search_text` reads, in its order.

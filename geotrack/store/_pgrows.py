@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -98,11 +98,25 @@ def select_items(conn: psycopg.Connection[Any], flt: _filters.Filter | None, *,
     columns = ", ".join([*selected, "ST_AsBinary(geometry)"])
     sql = f"SELECT {columns} FROM items {'WHERE ' + where if where else ''} ORDER BY position"
     rows = conn.execute(sql, params).fetchall()
-    if not rows:
-        return empty_frame()
+    return _decode(rows, selected) if rows else empty_frame()
+
+
+def select_chunks(conn: psycopg.Connection[Any], columns: Sequence[str], rows: int) -> Iterator[gpd.GeoDataFrame]:
+    """Every item in stored order, ``rows`` at a time, as frames of ``columns`` and the geometry."""
+    sql = f"SELECT {', '.join([*columns, 'ST_AsBinary(geometry)'])} FROM items ORDER BY position"
+    # a server-side cursor: the rows come a chunk at a time, never all at once
+    with conn.transaction(), conn.cursor(name="geotrack_chunks") as cursor:
+        cursor.execute(sql)
+        while found := cursor.fetchmany(rows):
+            yield _decode(found, columns)
+
+
+def _decode(rows: Sequence[Any], selected: Sequence[str]) -> gpd.GeoDataFrame:
+    """Selected rows (``selected`` columns and the geometry's WKB) as working-frame columns."""
     frame = pd.DataFrame(rows, columns=[*selected, "geometry"])
     for column, keys in _KEY_ORDER.items():
-        frame[column] = [_in_order(v, keys) for v in frame[column]]
+        if column in frame:
+            frame[column] = [_in_order(v, keys) for v in frame[column]]
     frame["geometry"] = shapely.from_wkb([bytes(g) if g is not None else None for g in frame["geometry"]])
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
     return normalise_numbers(gdf)

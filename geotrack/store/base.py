@@ -13,7 +13,7 @@ import dataclasses
 import hashlib
 import operator
 import pickle
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,7 @@ import shapely
 from geotrack import filters as _filters
 from geotrack.changes import HistoryEntry
 from geotrack.errors import NotFoundError
-from geotrack.frames import frame_to_items
+from geotrack.frames import empty_frame, frame_to_items
 from geotrack.model import FRAME_COLUMNS, Commitment, Document, Funding, Item, Source
 
 #: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
@@ -172,6 +172,10 @@ class Store(abc.ABC):
         """The items the SQL part of ``flt`` keeps (a superset), in stored order, and their texts if ``features``."""
 
     @abc.abstractmethod
+    def _read_chunks(self, columns: Sequence[str], rows: int) -> Iterator[gpd.GeoDataFrame]:
+        """Every item in stored order, ``rows`` at a time: frames of ``columns`` (decoded) and the geometry."""
+
+    @abc.abstractmethod
     def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
         """The Feature texts of exactly the items ``flt`` keeps, for a filter :func:`sql_answers`."""
 
@@ -198,6 +202,28 @@ class Store(abc.ABC):
         """The working frame of the items ``flt`` keeps (all items without a filter), in stored order."""
         frame, _ = self._read_items(flt, features=False)
         return _filters.apply(frame, flt) if flt else frame
+
+    def read_chunks(self, columns: Sequence[str], *, rows: int = 10_000) -> Iterator[gpd.GeoDataFrame]:
+        """Every item in stored order, ``rows`` at a time, as frames of the working-frame ``columns``.
+
+        Each frame has those columns as :meth:`load` gives them (``search_text`` may be named
+        too) and the geometry, and its own index from 0. A reader that keeps a little of every
+        item (the page's frame) so never holds every field of every item at once.
+
+        Raises
+        ------
+        ValueError
+            If a column is not one of the working frame's or ``search_text``.
+        """
+        unknown = [c for c in columns if c not in (*FRAME_COLUMNS, SEARCH_COLUMN)]
+        if unknown:
+            raise ValueError(f"not columns of the items: {', '.join(unknown)}")
+        return self._read_chunks([c for c in columns if c != "geometry"], rows)
+
+    def load_ids(self, ids: Iterable[str]) -> gpd.GeoDataFrame:
+        """The working frame of the items ``ids`` (those there are; none for none), in stored order."""
+        wanted = tuple(dict.fromkeys(ids))
+        return self.load(_filters.Filter(ids=wanted)) if wanted else empty_frame()
 
     def get(self, item_id: str) -> gpd.GeoDataFrame:
         """The one-row working frame of an item.

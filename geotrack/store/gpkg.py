@@ -112,9 +112,8 @@ class GeoPackageStore(Store):
     def _check_version(self) -> None:
         version = self.meta().get("schema_version")
         if version != str(SCHEMA_VERSION):
-            raise StoreError(
-                f"{self.path}: store schema version {version!r}, this geotrack reads {SCHEMA_VERSION}; rebuild it"
-            )
+            raise StoreError(f"{self.path}: store schema version {version!r}, this geotrack reads {SCHEMA_VERSION}; "
+                             "rebuild it")
 
     def needs_rebuild(self) -> bool:
         """Tell whether the store's schema version is older than :data:`SCHEMA_VERSION` (a newer one is not)."""
@@ -124,7 +123,6 @@ class GeoPackageStore(Store):
         return version.isdigit() and int(version) < SCHEMA_VERSION
 
     def _read_items(self, flt: _filters.Filter | None, *, features: bool) -> tuple[gpd.GeoDataFrame, list[str]]:
-        self._require()
         self._check_version()
         return self._read_rows(_gpkgrows.sql_where(flt) if flt else None, features=features)
 
@@ -138,8 +136,16 @@ class GeoPackageStore(Store):
         texts = raw.pop(FEATURE_COLUMN).tolist() if features else []
         return (_gpkgrows.decode_frame(raw) if len(raw) else empty_frame()), texts
 
+    def _read_chunks(self, columns: Sequence[str], rows: int) -> Iterator[gpd.GeoDataFrame]:
+        self._check_version()  # which finds the store (_require) first
+        yield from _gpkgrows.read_batches(self.path, columns, rows)
+
+    def load_ids(self, ids: Iterable[str]) -> gpd.GeoDataFrame:
+        """The working frame of the items ``ids`` (those there are), in stored order, read by row number."""
+        self._check_version()  # a filter on ids would make GDAL pass over every row per 500 ids
+        return _gpkgrows.read_fids(self.path, _gpkgrows.fids_of(self.path, ids), _LOAD_COLUMNS)
+
     def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
-        self._require()
         self._check_version()
         return self._select_texts(_gpkgrows.sql_where(flt) if flt else None)
 

@@ -41,6 +41,7 @@ from geotrack.store._pgrows import (
     document_values,
     encode_rows,
     ewkb_hex,
+    select_chunks,
     select_items,
     sql_where,
 )
@@ -193,6 +194,10 @@ class PostGISStore(Store):
             return frame, []
         texts = [] if frame.empty else frame.pop(FEATURE_COLUMN).tolist()
         return frame, texts
+
+    def _read_chunks(self, columns: Sequence[str], rows: int) -> Iterator[gpd.GeoDataFrame]:
+        with self._reading() as conn:
+            yield from select_chunks(conn, columns, rows)
 
     def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
         where, params = sql_where(flt) if flt is not None else ("", [])

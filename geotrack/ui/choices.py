@@ -15,14 +15,20 @@ from collections.abc import Mapping
 import geopandas as gpd
 
 from geotrack.filters import Filter
+from geotrack.frames import CITED_DOCUMENTS
 from geotrack.ui import i18n
+from geotrack.ui.tables import item_name
 
 
 def cited_documents(gdf: gpd.GeoDataFrame) -> dict[str, int]:
     """Document number → items citing it, for the documents some item cites (most cited first)."""
     counts: Counter[str] = Counter()
-    for commitments in gdf["commitments"] if len(gdf) else ():
-        counts.update({str(c.get("document")) for c in commitments or ()})
+    if CITED_DOCUMENTS in gdf:  # the page's frame
+        for documents in gdf[CITED_DOCUMENTS] if len(gdf) else ():
+            counts.update(documents or ())
+    else:
+        for commitments in gdf["commitments"] if len(gdf) else ():
+            counts.update({str(c.get("document")) for c in commitments or ()})
     return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -73,3 +79,15 @@ def download_name(flt: Filter | None = None, ext: str = "geojson", today: dt.dat
     what = "-".join(p for p in parts if p)[:max_len].strip("-")
     stamp = f"{(today or dt.date.today()):%Y%m%d}"
     return f"geotrack-{what}-{stamp}.{ext}" if what else f"geotrack-{stamp}.{ext}"
+
+
+def picker_labels(frame: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """Item id → its label in the item picker: the name in ``lang``, findable typed without diacritics, and the id.
+
+    Made once per selection: the picker formats every option on every rerun, and folding thousands
+    of names each time cost more than the rest of the picker.
+    """
+    columns = [c for c in ("id", "name_vi", "name_en") if c in frame]
+    names = frame[columns].astype(object)
+    names = names.where(names.notna(), None)  # a missing English name is no name, not "nan"
+    return {str(row["id"]): f"{findable(item_name(row, lang))} [{row['id']}]" for row in names.to_dict("records")}

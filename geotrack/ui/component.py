@@ -14,9 +14,9 @@ difference. No Streamlit call is made here.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from html import escape
 from typing import Any
 
 import folium
@@ -39,8 +39,6 @@ class MapArgs:
     css_links: tuple[str, ...]
     js_links: tuple[str, ...]
     defaults: dict[str, Any] = field(hash=False)
-    #: how many feature groups ``feature_group`` holds (a ring added later is numbered after them)
-    groups: int = 0
 
 
 def _links(fmap: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -139,7 +137,7 @@ def map_args(base: MapBase, layers: Sequence[folium.FeatureGroup],
         more_css, more_js = _links(group)
         css, js = tuple(dict.fromkeys(css + more_css)), tuple(dict.fromkeys(js + more_js))
     return MapArgs(script=base.script, header=base.header, html=base.html, map_id=base.map_id, feature_group=groups,
-                   layer_control=control, css_links=css, js_links=js, defaults=base.defaults, groups=len(layers))
+                   layer_control=control, css_links=css, js_links=js, defaults=base.defaults)
 
 
 def send_args(args: MapArgs, *, key: str, height: int, selected: str | None = None,
@@ -157,7 +155,7 @@ def send_args(args: MapArgs, *, key: str, height: int, selected: str | None = No
     """
     return {
         "script": args.script, "html": args.html, "id": args.map_id,
-        "header": args.header + (f'<meta name="gt-selected" content="{html.escape(selected)}">' if selected else ""),
+        "header": args.header + (f'<meta name="gt-selected" content="{escape(selected)}">' if selected else ""),
         "key": sf.generate_js_hash(args.script, key, False), "height": height, "width": None,
         "returned_objects": list(returned), "default": args.defaults, "zoom": zoom, "center": center,
         "feature_group": args.feature_group, "return_on_hover": False, "layer_control": args.layer_control,

@@ -12,6 +12,7 @@ goes in is escaped for both (:func:`~geotrack.ui.payload.js_json`).
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Mapping, Sequence
 from typing import Any, Final
 
@@ -253,7 +254,8 @@ class _Boundaries(_Macro):
     def __init__(self, data: Mapping[str, Any], *, former: bool) -> None:
         super().__init__()
         self._name = "GtBoundaries"
-        self.data_js = js_json(data)
+        # the former provinces as JSON text in a string: parsed only if the reader shows them (js/map.js)
+        self.data_js = js_json(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) if former else js_json(data)
         self.former_js = js_json(former)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +18,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geotrack import history, vocab
+from geotrack.frames import CONFLICTING, FUNDING_AMOUNT, FUNDING_UNIT
 from geotrack.ui import i18n
 
 
@@ -48,15 +49,21 @@ class Summary:
 
 
 def summarise(frame: gpd.GeoDataFrame, today: dt.date | None = None) -> Summary:
-    """The figures of ``frame`` (a filtered working frame) on ``today``."""
+    """The figures of ``frame`` (a filtered working frame, or the page's frame) on ``today``."""
     statuses = Counter(str(s) for s in frame["status"]) if len(frame) else Counter()
     by_status = {s: statuses[s] for s in vocab.STATUSES if statuses[s]}
     overdue = [str(i) for i in history.overdue(frame, today)["id"]] if len(frame) else []
-    conflicts = [item_id for item_id, _ in history.conflicts(frame)] if len(frame) else []
+    if CONFLICTING in frame:  # the page's frame: whether each item's documents disagree, found when it was read
+        conflicts = [str(i) for i, found in zip(frame["id"], frame[CONFLICTING], strict=True) if found]
+    else:
+        conflicts = [item_id for item_id, _ in history.conflicts(frame)] if len(frame) else []
     investment: dict[str, tuple[float, int]] = {}
-    for funding in frame["funding"] if len(frame) else ():
-        funding = funding or {}
-        amount, unit = funding.get("amount"), funding.get("unit")
+    stated: Iterable[tuple[Any, Any]]
+    if FUNDING_AMOUNT in frame:
+        stated = zip(frame[FUNDING_AMOUNT], frame[FUNDING_UNIT], strict=True)
+    else:
+        stated = (((f or {}).get("amount"), (f or {}).get("unit")) for f in frame["funding"])
+    for amount, unit in stated if len(frame) else ():
         if isinstance(amount, int | float) and not pd.isna(amount) and unit:
             total, n = investment.get(str(unit), (0.0, 0))
             investment[str(unit)] = (total + float(amount), n + 1)

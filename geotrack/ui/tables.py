@@ -14,6 +14,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geotrack import vocab
+from geotrack.frames import CITED_DOCUMENTS
 from geotrack.ui import i18n
 
 #: Markdown characters that could format, link or embed; escaped with a backslash.
@@ -40,7 +41,7 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
     rows = []
     # only the columns shown: records of every column (geometry, sources…) cost hundreds of MB at 100,000 items
     shown = [c for c in ("id", "name_vi", "name_en", "mode", "status", "start_year", "end_year", "provinces",
-                         "commitments", "length_km") if c in gdf.columns]
+                         "commitments", CITED_DOCUMENTS, "length_km") if c in gdf.columns]
     for row in pd.DataFrame(gdf[shown]).to_dict("records"):
         length = row.get("length_km")
         rows.append({
@@ -50,7 +51,7 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
             t("col_start"): row.get("start_year"),
             t("col_end"): row.get("end_year"),
             t("col_provinces"): ", ".join(row.get("provinces") or ()),
-            t("col_documents"): ", ".join(dict.fromkeys(c.get("document") for c in row.get("commitments") or ())),
+            t("col_documents"): ", ".join(cited(row)),
             t("col_length"): round(float(length), 1) if length is not None else None,
             t("col_id"): row["id"],
         })
@@ -61,6 +62,13 @@ def table_frame(gdf: gpd.GeoDataFrame, lang: str = i18n.DEFAULT_LANG) -> pd.Data
     for key in ("col_start", "col_end"):
         frame[t(key)] = pd.array(frame[t(key)].tolist(), dtype="Int64")
     return frame
+
+
+def cited(row: Mapping[str, Any]) -> tuple[str, ...]:
+    """The documents an item cites, once each in citation order (the page's frame holds them as they are)."""
+    if CITED_DOCUMENTS in row:
+        return tuple(row[CITED_DOCUMENTS] or ())
+    return tuple(dict.fromkeys(str(c.get("document")) for c in row.get("commitments") or ()))
 
 
 def province_options(gdf: gpd.GeoDataFrame) -> list[str]:

@@ -79,3 +79,15 @@ def test_rows_and_breakdown_are_well_formed(tiny: bench_browser.Dataset, browser
     assert "| floor |" in text
     assert sum(line.startswith(f"| {tiny.label} | {app} |") for line in text.splitlines()
                for app in bench_browser.APPS) == len(parts)
+
+
+def test_the_memory_scenario_changes_the_filter_and_opens_an_item(tiny: bench_browser.Dataset, browser: Browser,
+                                                                  tmp_path: Path):
+    run = bench_browser.measure_app(browser, "geotrack", tiny, 0, tmp_path, timeout_s=120, verify=True, memory=True)
+    assert run.error is None and run.item_error is None, (run.error, run.item_error)
+    assert len(run.change_ms) == len(tiny.changes) and not run.open_ms
+    assert run.item_link_ms is not None and run.item_link_ms > 0 and run.peak_rss_mb
+    rows = {r.what: r for r in bench_browser.rows(tiny, run, None)}
+    assert "browser: item link opened → item page shown (synthetic)" in rows
+    memory = rows["browser: server peak memory (VmHWM) (synthetic)"]
+    assert "1 filter changes and 1 item opened by its link" in memory.notes and memory.baseline is None

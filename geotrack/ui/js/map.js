@@ -265,23 +265,30 @@ window.gtExtentControl = function (map, labels) {
 
 // province boundaries under everything, with their names at a label point
 window.gtBoundaries = function (group, data, former) {
-  var lines = L.geoJSON(data, {
-    interactive: false,
-    style: function () {
-      return former ? {color: '#7a5c2e', weight: 1, dashArray: '3 4', fill: false}
-        : {color: '#5f6b78', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35};
-    }
-  });
-  lines.addTo(group);
-  var names = data.features.map(function (f) {
-    return L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
-                      interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
-  });
-  group.on('add', function () { lines.bringToBack(); });
-  // A name is centred on its point by its measured width. Measured before the page's style sheets have
-  // loaded, a name is as wide as the map and sits half a map to the left: centre them again once loaded.
-  var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
-  if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
+  var build = function () {
+    var shapes = typeof data === 'string' ? JSON.parse(data) : data;
+    var lines = L.geoJSON(shapes, {
+      interactive: false,
+      style: function () {
+        return former ? {color: '#7a5c2e', weight: 1, dashArray: '3 4', fill: false}
+          : {color: '#5f6b78', weight: 1.2, fill: true, fillColor: '#ffffff', fillOpacity: 0.35};
+      }
+    });
+    lines.addTo(group);
+    var names = shapes.features.map(function (f) {
+      return L.tooltip({permanent: true, direction: 'center', className: former ? 'gt-prov gt-prov-former' : 'gt-prov',
+                        interactive: false}).setLatLng(f.properties.at).setContent(f.properties.name).addTo(group);
+    });
+    group.on('add', function () { lines.bringToBack(); });
+    if (group._map) { lines.bringToBack(); }
+    // A name is centred on its point by its measured width. Measured before the page's style sheets have
+    // loaded, a name is as wide as the map and sits half a map to the left: centre them again once loaded.
+    var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
+    if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
+  };
+  // The former provinces are hidden until the reader turns them on: their shapes (three times the size
+  // of the current ones) come as text, read and drawn only then, not on every page open.
+  if (former) { group.once('add', build); } else { build(); }
 };
 
 // the ring under the selected item, and the corridors in the background
