@@ -20,6 +20,7 @@ import pyogrio
 import shapely
 
 from geotrack import filters as _filters
+from geotrack._files import unsynced_sqlite
 from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
 from geotrack.features import clean, feature_texts, json_text
@@ -262,7 +263,17 @@ def sql_where(flt: _filters.Filter) -> str | None:
 
 def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
                documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
-    """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta."""
+    """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta.
+
+    Without a sync per transaction: the caller syncs the new file once, before it is renamed into place
+    (:func:`geotrack._files.write_atomic_with`).
+    """
+    with unsynced_sqlite():
+        _write_file(tmp, gdf, features, digests, documents, history, meta)
+
+
+def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
+                documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
     stored = encode_frame(gdf)
     at = len(stored.columns) - 1
     stored.insert(at, FEATURE_COLUMN, pd.Series(list(features), index=stored.index, dtype=object))

@@ -22,7 +22,7 @@ import pyogrio
 
 from geotrack import filters as _filters
 from geotrack import settings
-from geotrack._files import remove_stale, unsynced_sqlite, write_atomic_with
+from geotrack._files import remove_stale, write_atomic_with
 from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, Change, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreError
 from geotrack.features import feature_texts
@@ -191,9 +191,8 @@ class GeoPackageStore(Store):
                     documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
         """Write the whole store to a new file and rename it into place (a build of a new or older store)."""
         try:
-            with unsynced_sqlite():
-                write_atomic_with(self.path, lambda tmp: _gpkgrows.write_file(tmp, gdf, features, digests,
-                                                                              documents, history, meta))
+            write_atomic_with(self.path, lambda tmp: _gpkgrows.write_file(tmp, gdf, features, digests, documents,
+                                                                          history, meta))
         except OSError:
             raise  # disk full, read-only: the command line names the path and what to do
         except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
