@@ -92,7 +92,9 @@ def summarise(dataset: str, size: int, app: str, timings: Sequence[StepTiming]) 
             server_ms=_median([run["total"] for run in firsts]),
             sections=sections,
             script_end_ms=_median([t.page.get("idle") for t in steps]),
-            drawn_ms=_median([t.page.get("drawn") for t in steps]),
+            # a click on the map ends when the item's page shows (the map itself does not change)
+            drawn_ms=_median([t.page.get("drawn") if t.page.get("drawn") is not None else t.page.get("shown")
+                              for t in steps]),
             later_runs=statistics.median(max(len(t.server) - 1, 0) for t in steps),
             later_server_ms=statistics.median(sum(run["total"] for run in t.server[1:]) for t in steps),
         ))
@@ -109,7 +111,10 @@ def table(parts: Sequence[Breakdown]) -> list[str]:
         return []
     lines = ["", "## Where the time goes (browser steps, medians in ms from the step's start)", "",
              "Page-side timestamps: *script start* and *script end* are when the page saw the first script "
-             "run of the step start and end, *drawn* when its map showed what it must. *Server script* is "
+             "run of the step start and end, *drawn* when its map showed what it must (for a click on the map: "
+             "when the item's page showed). Steps started by a click count from the pointer going down on "
+             "the page (inside the map for a map click); *wall* is the test driver's own time, from before "
+             "it sends the click. *Server script* is "
              "that run as the server timed it (`GEOTRACK_PROFILE=1`), by section. *Round trip* = script end "
              "− server script (for an open this includes loading the page). *Later runs*: script runs the "
              "page started by itself within the step (a drawn `st_folium` map sends its value back).", "",
