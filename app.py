@@ -9,6 +9,7 @@ so a copied link reopens the same view. Data is cached per store file and build
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import traceback
 from typing import Any
@@ -145,7 +146,7 @@ def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]
     gdf = _filtered(path, built_at, flt)
     zoom = look.payload_zoom(len(gdf))
     if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
-        gdf = _whole_rows(path, built_at, flt, None)
+        gdf = pageframe.with_whole_geometry(gdf, functools.partial(open_store(path).load_ids, geometry_only=True))
     # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
     # three quarters of what the map is sent for a small selection)
     return mappayload.map_payload(gdf, lang, _corridor_names(), zoom=zoom, popups=False)

@@ -549,3 +549,7 @@ def test_load_ids_reads_the_items_named_in_stored_order(built):
     expected = store.load(Filter(ids=("port-b", "ring-road-4-capital")))
     pd.testing.assert_frame_equal(got.reset_index(drop=True), expected.reset_index(drop=True))
     assert store.load_ids([]).empty and store.load_ids(["nowhere"]).empty
+    # the ids and geometries alone, the same geometries, for the full-detail map
+    shapes = store.load_ids(["port-b", "ring-road-4-capital"], geometry_only=True)
+    assert list(shapes.columns) == ["id", "geometry"] and list(shapes["id"]) == ["ring-road-4-capital", "port-b"]
+    assert all(a.equals(b) for a, b in zip(shapes.geometry, expected.geometry, strict=True))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 
 import geopandas as gpd
 import pandas as pd
@@ -140,6 +141,16 @@ def test_full_rows_are_the_whole_records_in_the_order_asked(store, full):
     assert list(rows["id"]) == ids
     assert rows["commitments"].tolist() == [full.set_index("id").loc[i, "commitments"] for i in ids]
     assert pageframe.full_rows(["nowhere"], store.load_ids).empty
+
+
+def test_the_full_detail_map_draws_the_page_rows_with_their_whole_stored_geometry(store, page, full):
+    rows = page.iloc[::-1]
+    whole = pageframe.with_whole_geometry(rows, functools.partial(store.load_ids, geometry_only=True))
+    assert list(whole["id"]) == list(rows["id"]) and list(whole.index) == list(rows.index)
+    stored = full.set_index("id").geometry
+    assert all((g is None and stored[i] is None) or g.equals_exact(stored[i], 0)
+               for i, g in zip(whole["id"], whole.geometry, strict=True))
+    assert whole.drop(columns="geometry").equals(rows.drop(columns="geometry"))
 
 
 def test_a_large_selection_draws_on_the_page_frame_as_on_the_whole_frame(page, full):

@@ -67,14 +67,24 @@ def read_batches(path: Path, columns: Sequence[str], rows: int) -> Iterator[gpd.
 
 
 def read_fids(path: Path, fids: Sequence[int], columns: Sequence[str]) -> gpd.GeoDataFrame:
-    """The rows ``fids`` of the store file ``path`` as the working frame (of ``columns`` and the geometry)."""
+    """The rows ``fids`` of the store file ``path`` as the working frame (of ``columns`` and the geometry).
+
+    ``columns`` of ``["id"]`` alone reads the ids and geometries only.
+    """
     if not fids:
         return empty_frame()
     try:
         raw = pyogrio.read_dataframe(path, layer=ITEMS_LAYER, fids=list(fids), columns=list(columns))
     except Exception as exc:
         raise StoreError(f"{path}: cannot read the items: {exc}") from exc
+    if list(columns) == ["id"]:  # the ids and geometries alone: nothing to decode
+        return gpd.GeoDataFrame(raw, geometry="geometry", crs=CRS)
     return decode_frame(raw)
+
+
+def read_by_fid(path: Path, ids: Iterable[str], columns: Sequence[str]) -> gpd.GeoDataFrame:
+    """The items ``ids`` (those there are) of the store file ``path`` in stored order, read by row number."""
+    return read_fids(path, fids_of(path, ids), columns)
 
 
 def fids_of(path: Path, ids: Iterable[str]) -> list[int]:

@@ -140,10 +140,10 @@ class GeoPackageStore(Store):
         self._check_version()  # which finds the store (_require) first
         yield from _gpkgrows.read_batches(self.path, columns, rows)
 
-    def load_ids(self, ids: Iterable[str]) -> gpd.GeoDataFrame:
+    def load_ids(self, ids: Iterable[str], *, geometry_only: bool = False) -> gpd.GeoDataFrame:
         """The working frame of the items ``ids`` (those there are), in stored order, read by row number."""
         self._check_version()  # a filter on ids would make GDAL pass over every row per 500 ids
-        return _gpkgrows.read_fids(self.path, _gpkgrows.fids_of(self.path, ids), _LOAD_COLUMNS)
+        return _gpkgrows.read_by_fid(self.path, ids, ["id"] if geometry_only else _LOAD_COLUMNS)
 
     def _read_texts(self, flt: _filters.Filter | None) -> list[str]:
         self._check_version()

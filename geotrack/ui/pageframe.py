@@ -162,6 +162,17 @@ def near_as_of(now: Collection[str], touched: Collection[str], then: gpd.GeoData
     return frozenset(i for i in now if i not in touched) | frozenset(str(i) for i in then["id"][hit])
 
 
+def with_whole_geometry(page: gpd.GeoDataFrame, read_geometry: ReadFull) -> gpd.GeoDataFrame:
+    """``page`` (rows of the page's frame) with each item's whole stored geometry, for the full-detail map.
+
+    ``read_geometry`` reads the ids and geometries of the given ids (``Store.load_ids(..., geometry_only=True)``):
+    a third of the time of reading their whole records, which the map does not draw.
+    """
+    stored = read_geometry(list(page["id"]))
+    by_id = dict(zip(stored["id"], stored.geometry, strict=True))
+    return page.set_geometry(gpd.GeoSeries([by_id.get(i) for i in page["id"]], index=page.index, crs=CRS))
+
+
 def full_rows(ids: Sequence[str], read_full: ReadFull, entries: Sequence[HistoryEntry] = (),
               day: dt.date | None = None) -> gpd.GeoDataFrame:
     """The whole records of ``ids``, in that order: as stored, or as the tracker had them at the end of ``day``."""
