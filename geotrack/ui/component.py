@@ -27,36 +27,6 @@ RETURNED: tuple[str, ...] = ("last_object_clicked_tooltip", "last_object_clicked
 
 
 @dataclass(frozen=True)
-class MapArgs:
-    """Everything ``st_folium`` sends for one map and its item layers, but the per-call values."""
-
-    script: str
-    header: str
-    html: str
-    map_id: str
-    feature_group: str
-    layer_control: str | None
-    css_links: tuple[str, ...]
-    js_links: tuple[str, ...]
-    defaults: dict[str, Any] = field(hash=False)
-
-
-def _links(fmap: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    # st_folium's walk over the map for the CSS and JS its elements load (from our static folder)
-    css: list[str] = []
-    js: list[str] = []
-
-    def walk(element: Any) -> None:
-        css.extend(href for _, href in getattr(element, "default_css", []))
-        js.extend(src for _, src in getattr(element, "default_js", []))
-        for child in getattr(element, "_children", {}).values():
-            walk(child)
-
-    walk(fmap)
-    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
-
-
-@dataclass(frozen=True)
 class MapBase:
     """What ``st_folium`` sends for a map, apart from the layers added to it: made once per page.
 
@@ -73,6 +43,33 @@ class MapBase:
     defaults: dict[str, Any] = field(hash=False)
     #: (variable name, layer name, overlay) of each layer of the map the layer control lists
     layers: tuple[tuple[str, str, bool], ...] = ()
+
+
+@dataclass(frozen=True)
+class MapArgs:
+    """Everything ``st_folium`` sends for one map and its item layers, but the per-call values."""
+
+    base: MapBase
+    feature_group: str
+    layer_control: str | None
+    #: the base's links and those of the layers' elements
+    css_links: tuple[str, ...]
+    js_links: tuple[str, ...]
+
+
+def _links(fmap: Any) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    # st_folium's walk over the map for the CSS and JS its elements load (from our static folder)
+    css: list[str] = []
+    js: list[str] = []
+
+    def walk(element: Any) -> None:
+        css.extend(href for _, href in getattr(element, "default_css", []))
+        js.extend(src for _, src in getattr(element, "default_js", []))
+        for child in getattr(element, "_children", {}).values():
+            walk(child)
+
+    walk(fmap)
+    return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
 def map_base(fmap: folium.Map, returned: Iterable[str] = RETURNED) -> MapBase:
@@ -136,8 +133,7 @@ def map_args(base: MapBase, layers: Sequence[folium.FeatureGroup],
     for group in layers:  # their elements' links count too
         more_css, more_js = _links(group)
         css, js = tuple(dict.fromkeys(css + more_css)), tuple(dict.fromkeys(js + more_js))
-    return MapArgs(script=base.script, header=base.header, html=base.html, map_id=base.map_id, feature_group=groups,
-                   layer_control=control, css_links=css, js_links=js, defaults=base.defaults)
+    return MapArgs(base=base, feature_group=groups, layer_control=control, css_links=css, js_links=js)
 
 
 def send_args(args: MapArgs, *, key: str, height: int, selected: str | None = None,
@@ -154,10 +150,10 @@ def send_args(args: MapArgs, *, key: str, height: int, selected: str | None = No
     ``st_folium`` copies the component's value from it into ``st.session_state[key]``.
     """
     return {
-        "script": args.script, "html": args.html, "id": args.map_id,
-        "header": args.header + (f'<meta name="gt-selected" content="{escape(selected)}">' if selected else ""),
-        "key": sf.generate_js_hash(args.script, key, False), "height": height, "width": None,
-        "returned_objects": list(returned), "default": args.defaults, "zoom": zoom, "center": center,
+        "script": args.base.script, "html": args.base.html, "id": args.base.map_id,
+        "header": args.base.header + (f'<meta name="gt-selected" content="{escape(selected)}">' if selected else ""),
+        "key": sf.generate_js_hash(args.base.script, key, False), "height": height, "width": None,
+        "returned_objects": list(returned), "default": args.base.defaults, "zoom": zoom, "center": center,
         "feature_group": args.feature_group, "return_on_hover": False, "layer_control": args.layer_control,
         "pixelated": False, "css_links": list(args.css_links), "js_links": list(args.js_links),
         "wrap_longitude": False, "gt_selected": selected,
