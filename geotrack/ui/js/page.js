@@ -1,10 +1,10 @@
 /* geotrack page helpers, run by app.py after the item page or the document reader is drawn. */
 /* eslint-env browser */
-function gtWhenThere(id, then) {  // Streamlit may add the element just after this script runs
+function gtWhenThere(id, then) {  // Streamlit may add the element well after this script runs on a busy machine
   var tries = 0;
   (function look() {
     var el = document.getElementById(id);
-    if (el) { then(el); } else if (tries++ < 40) { setTimeout(look, 50); }
+    if (el) { then(el); } else if (tries++ < 200) { setTimeout(look, 50); }
   })();
 }
 function gtScrollToItem() {
@@ -20,15 +20,20 @@ function gtScrollToItem() {
 }
 function gtScrollLine(n) {
   // the cited line a third of the way down the reader, measured where the browser laid both out (offsetTop
-  // counts from whichever ancestor is positioned, which Streamlit's containers change)
-  gtWhenThere('gt-L' + n, function (line) {
-    var body = line.closest('.gt-reader');
-    if (!body) { return; }
-    requestAnimationFrame(function () {
+  // counts from whichever ancestor is positioned, which Streamlit's containers change). React may draw the
+  // reader late or draw it again as a new element, so each reader element is scrolled once, when it has a
+  // size, for as long as this call is the latest; a reader the user has scrolled is never scrolled back.
+  var call = window.gtScrollCall = (window.gtScrollCall || 0) + 1, tries = 0;
+  (function look() {
+    if (call !== window.gtScrollCall) { return; }
+    var line = document.getElementById('gt-L' + n), body = line && line.closest('.gt-reader');
+    if (body && body.clientHeight > 0 && body.getAttribute('data-gt-scrolled') !== String(n)) {
       var offset = line.getBoundingClientRect().top - body.getBoundingClientRect().top;
       body.scrollTop = Math.max(0, body.scrollTop + offset - body.clientHeight / 3);
-    });
-  });
+      body.setAttribute('data-gt-scrolled', String(n));
+    }
+    if (tries++ < 200) { setTimeout(look, 50); }
+  })();
 }
 function gtCloseSidebarOnPhone() {  // after a filter choice, a phone shows the page again, not the sidebar
   if (window.innerWidth >= 640) { return; }
