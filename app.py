@@ -144,7 +144,7 @@ def _corridors() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
-    zoom = look.payload_zoom(len(gdf))
+    zoom = look.payload_zoom(len(gdf), pageframe.whole_coordinates(gdf))
     if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
         gdf = pageframe.with_whole_geometry(gdf, functools.partial(open_store(path).load_ids, geometry_only=True))
     # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
@@ -662,7 +662,8 @@ def timeline_section(page: Page) -> None:
 def _leaflet_map(page: Page) -> None:
     if page.day:
         whole = (_whole_rows(page.path, page.built_at, page.flt, page.day)
-                 if look.payload_zoom(len(page.gdf)) is None else page.gdf)
+                 if look.payload_zoom(len(page.gdf), pageframe.whole_coordinates(page.gdf)) is None
+                 else page.gdf)
         payload = mappayload.map_payload(whole, page.lang, page.corridor_names, popups=False)
         args = _map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"])
     else:
