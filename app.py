@@ -52,6 +52,7 @@ MAP_KEY = "map"
 DECK_KEY = "deck"
 #: Where the WebGL map's rows are served from (``static/``, which Streamlit serves at ``/app/static``).
 DECK_FOLDER = Path(__file__).resolve().parent / "static" / deckview.DATA_FOLDER
+BOUNDS_FOLDER = Path(__file__).resolve().parent / "static" / background.SERVED_FOLDER
 #: Fits a 900 px high window with the compact header above it (phones get less, in page.css).
 MAP_HEIGHT = 540
 KEYS = state.KEYS
@@ -694,7 +695,8 @@ def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[st
 def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBase:
     # the page itself depends only on the language, basemap, boundaries and legend: a filter change
     # swaps the item layers inside it (feature groups) instead of loading a new map
-    boundaries, former = _boundaries(lang)
+    served = background.by_address(dict(zip(("current", "former"), _boundaries(lang), strict=True)), BOUNDS_FOLDER)
+    boundaries, former = served["current"], served["former"]
     fmap = mapview.build_map({"lang": lang}, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
                              items=False, boundaries=boundaries, former_boundaries=former)
     return component.map_base(fmap)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import geopandas as gpd
 import numpy as np
 import pytest
@@ -63,3 +65,20 @@ def test_the_frame_is_the_part_of_the_selection_inside_the_delta():
     far, far_whole = payload.frame_bounds(np.array([Point(106.7, 10.8)], dtype=object))
     assert far == far_whole  # nothing in the region: the selection is framed whole
     assert payload.frame_bounds(np.array([], dtype=object)) == (None, None)
+
+
+def test_layers_by_address_are_files_the_map_fetches(provinces, tmp_path):
+    data = background.boundary_payload(provinces, "en")
+    folder = tmp_path / background.SERVED_FOLDER
+    given = background.by_address({"current": data, "former": data, "none": None}, folder)
+    assert given["none"] is None and given["current"] == given["former"]  # one file for the same layer
+    url = given["current"]["url"]
+    assert url.startswith(background.SERVED_URL + "/")
+    assert json.loads((folder / url.rsplit("/", 1)[1]).read_text(encoding="utf-8")) == json.loads(json.dumps(data))
+    html = mapview.rendered_html(mapview.build_map({"modes": {}, "lang": "en"}, boundaries=given["current"],
+                                                   former_boundaries=given["former"]))
+    assert html.count("window.gtBoundaries(") == 2 and html.count(url) == 2
+    assert '"FeatureCollection"' not in html and "Haiphong" not in html  # the shapes and names are in the file
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert background.by_address({"current": data}, blocked / "x") == {"current": data}

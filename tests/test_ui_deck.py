@@ -109,19 +109,10 @@ def test_rows_are_published_as_files_and_the_deck_gives_their_addresses(frame, t
     assert sorted(folder.iterdir()) == files and all(f.stat().st_ino == inodes[f] for f in files)
 
 
-def test_old_row_files_are_pruned_but_never_those_in_use(tmp_path, monkeypatch):
-    monkeypatch.setattr(deckview, "DATA_FILES_KEPT", 2)
-    folder = tmp_path / deckview.DATA_FOLDER
-    names = [deckview.publish({"gt-points": f"[{n}]".encode()}, folder)["gt-points"] for n in range(4)]
-    left = {f.name for f in folder.iterdir()}
-    assert len(left) == 2 and names[-1].rsplit("/", 1)[1] in left
-
-
 def test_rows_stay_in_the_deck_when_the_folder_cannot_be_written(frame, tmp_path):
     payload = deckview.deck_payload(frame, "en")
     light, texts = deckview.layer_texts(payload)
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")
-    assert deckview.publish(texts, blocked / deckview.DATA_FOLDER) is None
     data = _rows_of(deckview.deck_of(light, texts, blocked / deckview.DATA_FOLDER).to_json())
     assert {r["id"] for rows in data.values() for r in rows} == _ids(payload)

@@ -8,15 +8,17 @@ the same columns, and the map simply has no background while the layers are miss
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from pathlib import Path
 from typing import Any, Final
 
 import geopandas as gpd
+import orjson
 import shapely
 
 from geotrack import boundaries
 from geotrack.errors import GeotrackError
-from geotrack.ui import i18n
+from geotrack.ui import i18n, served
 from geotrack.ui.payload import geojson_geometry
 from geotrack.ui.style import REGION_BOUNDS, escape
 
@@ -69,3 +71,22 @@ def boundary_payload(provinces: gpd.GeoDataFrame | None, lang: str = i18n.DEFAUL
         features.append({"type": "Feature", "geometry": geojson_geometry(shape),
                          "properties": {"name": escape(name), "at": [round(point.y, 4), round(point.x, 4)]}})
     return {"type": "FeatureCollection", "features": features} if features else None
+
+
+#: The folder of the app's static files that holds the boundary layers, and its address.
+SERVED_FOLDER: Final = "gt-bounds"
+SERVED_URL: Final = served.STATIC_URL + "/" + SERVED_FOLDER
+
+
+def by_address(layers: Mapping[str, Mapping[str, Any] | None], folder: Path) -> dict[str, Mapping[str, Any] | None]:
+    """Each of ``layers`` (:func:`boundary_payload`) as ``{"url": …}``, its file written in ``folder``.
+
+    The map (``js/map.js``) fetches a layer given so after its items are drawn: the boundaries were
+    most of the map's script (300 of 340 KB), read before any item showed. Where ``folder``
+    cannot be written the layers are given as they are.
+    """
+    texts = {name: orjson.dumps(data) for name, data in layers.items() if data is not None}
+    urls = served.publish(texts, folder, SERVED_URL)
+    if urls is None:
+        return dict(layers)
+    return {name: {"url": urls[name]} if name in urls else None for name in layers}

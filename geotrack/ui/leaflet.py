@@ -254,8 +254,10 @@ class _Boundaries(_Macro):
     def __init__(self, data: Mapping[str, Any], *, former: bool) -> None:
         super().__init__()
         self._name = "GtBoundaries"
-        # the former provinces as JSON text in a string: parsed only if the reader shows them (js/map.js)
-        self.data_js = js_json(json.dumps(data, ensure_ascii=False, separators=(",", ":"))) if former else js_json(data)
+        # given by address ({"url": …}) the page fetches them (js/map.js); given whole, the former provinces
+        # come as JSON text in a string, parsed only if the reader shows them
+        as_text = former and "url" not in data
+        self.data_js = js_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")) if as_text else data)
         self.former_js = js_json(former)
 
 
@@ -306,7 +308,7 @@ def build_map(
                          control=False).add_to(m)
     _Setup(lang).add_to(m)
     for data, former in ((boundaries, False), (former_boundaries, True)):
-        if data and data.get("features"):
+        if data and (data.get("features") or data.get("url")):  # given whole, or by address (background.by_address)
             name = i18n.t("provinces_former_layer" if former else "provinces_layer", lang)
             group = folium.FeatureGroup(name=escape(name), control=True, show=not former)
             _Boundaries(data, former=former).add_to(group)

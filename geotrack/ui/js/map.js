@@ -280,8 +280,7 @@ window.gtExtentControl = function (map, labels) {
 
 // province boundaries under everything, with their names at a label point
 window.gtBoundaries = function (group, data, former) {
-  var build = function () {
-    var shapes = typeof data === 'string' ? JSON.parse(data) : data;
+  var build = function (shapes) {
     var lines = L.geoJSON(shapes, {
       interactive: false,
       style: function () {
@@ -301,9 +300,19 @@ window.gtBoundaries = function (group, data, former) {
     var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
     if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
   };
-  // The former provinces are hidden until the reader turns them on: their shapes (three times the size
-  // of the current ones) come as text, read and drawn only then, not on every page open.
-  if (former) { group.once('add', build); } else { build(); }
+  // A layer given by address ({url}) is fetched, so the items are drawn first; one given whole is read at once
+  // (the former provinces come as text, read only when shown).
+  var read = function () {
+    if (data && data.url) {
+      fetch(data.url).then(function (r) { return r.json(); }).then(build).catch(function (e) {
+        console.warn('geotrack: province boundaries not loaded', e);
+      });
+    } else {
+      build(typeof data === 'string' ? JSON.parse(data) : data);
+    }
+  };
+  // The former provinces are hidden until the reader turns them on: read and drawn only then.
+  if (former) { group.once('add', read); } else { read(); }
 };
 
 // the ring under the selected item, and the corridors in the background
