@@ -30,11 +30,24 @@ def to_flat_frame(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                             geometry=gpd.GeoSeries(_export_geometries(gdf), crs="EPSG:4326"), crs="EPSG:4326")
 
 
+#: Geometry type ids that may hold a polygon (Polygon, MultiPolygon, GeometryCollection): the ones to wind.
+_POLYGONAL = (3, 6, 7)
+
+
 def _export_geometries(gdf: gpd.GeoDataFrame) -> np.ndarray:
-    """Every row's geometry rounded and wound for RFC 7946 in one vectorised pass; ``None`` if missing or empty."""
+    """Every row's geometry rounded and wound for RFC 7946 in one vectorised pass; ``None`` if missing or empty.
+
+    As :func:`geotrack.geo.normalise_array`, winding only the geometries that may hold a polygon
+    (GEOS copies every geometry it is given to wind, a point or a line too).
+    """
     geoms = np.array(gdf.geometry.values, dtype=object)  # a copy, geometries or None: the frame is not touched
-    if len(geoms):
-        geoms[shapely.is_empty(geoms)] = None
-    return geo.normalise_array(geoms)
+    if not len(geoms):
+        return geoms
+    geoms[shapely.is_empty(geoms)] = None
+    rounded: np.ndarray = shapely.transform(geoms, lambda xy: xy.round(geo.COORDINATE_PRECISION))
+    polygonal = np.isin(shapely.get_type_id(rounded), _POLYGONAL)
+    if polygonal.any():
+        rounded[polygonal] = shapely.orient_polygons(rounded[polygonal], exterior_cw=False)
+    return rounded
 
 

@@ -8,21 +8,24 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
+import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
-from geopandas.io.arrow import _geopandas_to_arrow
+import shapely
+from geopandas.io.arrow import _create_metadata, _encode_metadata
 
 from geotrack.export.metadata import METADATA_KEY, json_compact
+
+#: GeoParquet version written.
+SCHEMA_VERSION = "1.1.0"
 
 
 def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     """Write the flat ``table`` as GeoParquet 1.1 to ``path``, the metadata in its key-value metadata."""
     # OGC:CRS84 states the lon/lat axis order the coordinates are in; GeoParquet 1.1 with a bbox covering column.
     gdf = table.set_crs("OGC:CRS84", allow_override=True)
-    # the Arrow table GeoDataFrame.to_parquet would write, amended and written once (not written, read back
-    # and written again)
-    arrow = null_bbox_for_null_geometry(
-        _geopandas_to_arrow(gdf, index=False, schema_version="1.1.0", write_covering_bbox=True), gdf.geometry.name)
+    arrow = to_arrow(gdf)
     key_values = dict(arrow.schema.metadata or {})
     geo = json.loads(key_values[b"geo"])
     # the flat table winds every polygon as RFC 7946 asks: exterior rings counter-clockwise
@@ -32,13 +35,85 @@ def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
     pq.write_table(arrow.replace_schema_metadata(key_values), path, compression="snappy")
 
 
-def null_bbox_for_null_geometry(arrow: pa.Table, geometry: str, bbox: str = "bbox") -> pa.Table:
-    """``arrow`` with a null ``bbox`` struct wherever the geometry is null (GeoParquet 1.1 asks for no value).
+def to_arrow(gdf: gpd.GeoDataFrame) -> pa.Table:
+    """The Arrow table ``GeoDataFrame.to_parquet`` writes for ``gdf`` (GeoParquet 1.1, WKB, a bbox covering column).
 
-    GeoPandas writes a struct of null coordinates for those rows instead.
+    As geopandas makes it, but for the geometry's WKB (:func:`wkb_array`) and a null ``bbox``
+    where the geometry is null (GeoParquet 1.1 asks for no value; geopandas writes a struct
+    of null coordinates).
     """
-    boxes = arrow.column(bbox).combine_chunks()
-    missing = arrow.column(geometry).is_null().combine_chunks()
-    fields = [boxes.type.field(i) for i in range(boxes.type.num_fields)]
-    fixed = pa.StructArray.from_arrays([boxes.field(i) for i in range(len(fields))], fields=fields, mask=missing)
-    return arrow.set_column(arrow.schema.get_field_index(bbox), arrow.schema.field(bbox), fixed)
+    name = gdf.geometry.name
+    if "bbox" in gdf.columns:
+        raise ValueError("the table has a column named 'bbox', the name of the bbox covering column")
+    attributes = pd.DataFrame(gdf.copy(deep=False))
+    attributes[name] = None  # an Arrow null column, replaced by the WKB below
+    arrow = pa.Table.from_pandas(attributes, preserve_index=False)
+    geoms = np.asarray(gdf.geometry.array)
+    crs = {"crs": gdf.crs.to_json_dict()} if gdf.crs is not None else {}
+    field = pa.field(name, pa.binary(), nullable=True,
+                     metadata={"ARROW:extension:name": "geoarrow.wkb", "ARROW:extension:metadata": json.dumps(crs)})
+    arrow = arrow.set_column(arrow.schema.get_field_index(name), field, wkb_array(geoms))
+    bounds = shapely.bounds(geoms)
+    missing = pa.array(shapely.is_missing(geoms))
+    boxes = pa.StructArray.from_arrays([pa.array(bounds[:, i], from_pandas=True) for i in range(4)],
+                                       names=["xmin", "ymin", "xmax", "ymax"], mask=missing)
+    arrow = arrow.append_column("bbox", boxes)
+    metadata = dict(arrow.schema.metadata or {})
+    metadata[b"geo"] = _encode_metadata(_create_metadata(gdf, schema_version=SCHEMA_VERSION,
+                                                         geometry_encoding={name: "WKB"}, write_covering_bbox=True))
+    if gdf.attrs:
+        metadata[b"PANDAS_ATTRS"] = json.dumps(gdf.attrs).encode("utf-8")
+    return arrow.replace_schema_metadata(metadata)
+
+
+#: WKB of a two-dimensional point (little-endian): byte order, type 1, x, y.
+_POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f8")])
+#: What precedes a two-dimensional line's coordinates in its WKB: byte order, type 2, number of points.
+_LINE_HEAD = np.dtype([("order", "u1"), ("type", "<u4"), ("count", "<u4")])
+
+
+def wkb_array(geoms: np.ndarray) -> pa.Array:
+    """``shapely.to_wkb`` of every geometry (little-endian, ISO), null for ``None``, as an Arrow binary array.
+
+    Two-dimensional points and lines with finite coordinates, most of the rows, are written
+    from one coordinate array (shapely's writer takes several times as long); the others by shapely.
+    """
+    out: list[bytes | None] = [None] * len(geoms)
+    types = shapely.get_type_id(geoms)  # -1: None
+    counts = shapely.get_num_coordinates(geoms)
+    simple = ((types == 0) | (types == 1)) & (counts > 0) & ~shapely.has_z(geoms)
+    for kind, write in ((0, _point_wkbs), (1, _line_wkbs)):
+        picked = np.nonzero(simple & (types == kind))[0]
+        if len(picked):
+            coords = shapely.get_coordinates(geoms[picked])
+            finite = np.isfinite(coords).all(axis=1)
+            if not finite.all():  # rare: written by shapely below
+                ends = np.cumsum(counts[picked])
+                rows_finite = np.logical_and.reduceat(finite, ends - counts[picked])
+                simple[picked[~rows_finite]] = False
+                picked, coords = picked[rows_finite], coords[np.repeat(rows_finite, counts[picked])]
+            for position, wkb in zip(picked.tolist(), write(coords, counts[picked]), strict=True):
+                out[position] = wkb
+    rest = np.nonzero(~simple & (types >= 0))[0]
+    for position, wkb in zip(rest.tolist(), shapely.to_wkb(geoms[rest], byte_order=1, flavor="iso"), strict=True):
+        out[position] = wkb
+    return pa.array(out, pa.binary())
+
+
+def _point_wkbs(coords: np.ndarray, counts: np.ndarray) -> list[bytes]:
+    """The WKB of the points at ``coords`` (one row each)."""
+    records = np.empty(len(coords), dtype=_POINT_WKB)
+    records["order"], records["type"], records["x"], records["y"] = 1, 1, coords[:, 0], coords[:, 1]
+    data, size = records.tobytes(), _POINT_WKB.itemsize
+    return [data[start:start + size] for start in range(0, len(data), size)]
+
+
+def _line_wkbs(coords: np.ndarray, counts: np.ndarray) -> list[bytes]:
+    """The WKB of the lines whose coordinates ``coords`` holds one after the other, ``counts`` each."""
+    heads = np.empty(len(counts), dtype=_LINE_HEAD)
+    heads["order"], heads["type"], heads["count"] = 1, 2, counts
+    head, size = heads.tobytes(), _LINE_HEAD.itemsize
+    data = np.ascontiguousarray(coords, dtype="<f8").data.cast("B")
+    ends = (np.cumsum(counts) * 16).tolist()
+    return [head[n * size:(n + 1) * size] + data[start:end]
+            for n, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True))]
