@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import shapely
 from geopandas.io.arrow import _create_metadata, _encode_metadata
 
+from geotrack import geo
 from geotrack.export.metadata import METADATA_KEY, json_compact
 
 #: GeoParquet version written.
@@ -36,11 +37,13 @@ def write(path: Path, table: gpd.GeoDataFrame, meta: Mapping[str, Any]) -> None:
 
 
 def to_arrow(gdf: gpd.GeoDataFrame) -> pa.Table:
-    """The Arrow table ``GeoDataFrame.to_parquet`` writes for ``gdf`` (GeoParquet 1.1, WKB, a bbox covering column).
+    """The Arrow table ``GeoDataFrame.to_parquet`` writes for ``gdf`` normalised (GeoParquet 1.1, WKB, bbox column).
 
-    As geopandas makes it, but for the geometry's WKB (:func:`wkb_array`) and a null ``bbox``
-    where the geometry is null (GeoParquet 1.1 asks for no value; geopandas writes a struct
-    of null coordinates).
+    The geometries are written rounded to :data:`geotrack.geo.COORDINATE_PRECISION` decimals and
+    wound for RFC 7946, as :func:`geotrack.geo.normalise_array` makes them (:func:`wkb_and_bounds`),
+    so the flat table may hold them as they are (:attr:`~geotrack.export.formats.Format.normalises`);
+    ``bbox`` is null where the geometry is (GeoParquet 1.1 asks for no value; geopandas writes a
+    struct of null coordinates).
     """
     name = gdf.geometry.name
     if "bbox" in gdf.columns:
@@ -49,18 +52,27 @@ def to_arrow(gdf: gpd.GeoDataFrame) -> pa.Table:
     attributes[name] = None  # an Arrow null column, replaced by the WKB below
     arrow = pa.Table.from_pandas(attributes, preserve_index=False)
     geoms = np.asarray(gdf.geometry.array)
+    wkb, bounds = wkb_and_bounds(geoms)
     crs = {"crs": gdf.crs.to_json_dict()} if gdf.crs is not None else {}
     field = pa.field(name, pa.binary(), nullable=True,
                      metadata={"ARROW:extension:name": "geoarrow.wkb", "ARROW:extension:metadata": json.dumps(crs)})
-    arrow = arrow.set_column(arrow.schema.get_field_index(name), field, wkb_array(geoms))
-    bounds = shapely.bounds(geoms)
-    missing = pa.array(shapely.is_missing(geoms))
+    arrow = arrow.set_column(arrow.schema.get_field_index(name), field, wkb)
     boxes = pa.StructArray.from_arrays([pa.array(bounds[:, i], from_pandas=True) for i in range(4)],
-                                       names=["xmin", "ymin", "xmax", "ymax"], mask=missing)
+                                       names=["xmin", "ymin", "xmax", "ymax"], mask=pa.array(shapely.is_missing(geoms)))
     arrow = arrow.append_column("bbox", boxes)
+    geo = _create_metadata(gdf, schema_version=SCHEMA_VERSION, geometry_encoding={name: "WKB"},
+                           write_covering_bbox=True)
+    # the types and extent of the geometries as written: two-dimensional (normalise_array drops any Z), rounded
+    column = geo["columns"][name]
+    column["geometry_types"] = sorted({kind.removesuffix(" Z") for kind in column["geometry_types"]})
+    extent = ([float(np.nanmin(bounds[:, 0])), float(np.nanmin(bounds[:, 1])), float(np.nanmax(bounds[:, 2])),
+               float(np.nanmax(bounds[:, 3]))] if np.isfinite(bounds).all(axis=1).any() else None)
+    written = {key: value for key, value in column.items() if key not in ("bbox", "covering")}  # geopandas' order
+    if extent is not None:
+        written["bbox"] = extent
+    geo["columns"][name] = {**written, "covering": column["covering"]}
     metadata = dict(arrow.schema.metadata or {})
-    metadata[b"geo"] = _encode_metadata(_create_metadata(gdf, schema_version=SCHEMA_VERSION,
-                                                         geometry_encoding={name: "WKB"}, write_covering_bbox=True))
+    metadata[b"geo"] = _encode_metadata(geo)
     if gdf.attrs:
         metadata[b"PANDAS_ATTRS"] = json.dumps(gdf.attrs).encode("utf-8")
     return arrow.replace_schema_metadata(metadata)
@@ -72,32 +84,41 @@ _POINT_WKB = np.dtype([("order", "u1"), ("type", "<u4"), ("x", "<f8"), ("y", "<f
 _LINE_HEAD = np.dtype([("order", "u1"), ("type", "<u4"), ("count", "<u4")])
 
 
-def wkb_array(geoms: np.ndarray) -> pa.Array:
-    """``shapely.to_wkb`` of every geometry (little-endian, ISO), null for ``None``, as an Arrow binary array.
+def wkb_and_bounds(geoms: np.ndarray) -> tuple[pa.Array, np.ndarray]:
+    """The WKB (an Arrow binary array, null for ``None``) and bounds of every geometry normalised for RFC 7946.
 
-    Two-dimensional points and lines with finite coordinates, most of the rows, are written
-    from one coordinate array (shapely's writer takes several times as long); the others by shapely.
+    Each is ``shapely.to_wkb`` (little-endian, ISO) and ``shapely.bounds`` of
+    :func:`geotrack.geo.normalise_array` of the geometry. Two-dimensional points and lines with
+    finite coordinates, most of the rows, are rounded and written from one coordinate array
+    (new geometries and shapely's writer took several times as long); the others by shapely.
     """
     out: list[bytes | None] = [None] * len(geoms)
+    bounds = np.full((len(geoms), 4), np.nan)
     types = shapely.get_type_id(geoms)  # -1: None
     counts = shapely.get_num_coordinates(geoms)
     simple = ((types == 0) | (types == 1)) & (counts > 0) & ~shapely.has_z(geoms)
     for kind, write in ((0, _point_wkbs), (1, _line_wkbs)):
         picked = np.nonzero(simple & (types == kind))[0]
-        if len(picked):
-            coords = shapely.get_coordinates(geoms[picked])
-            finite = np.isfinite(coords).all(axis=1)
-            if not finite.all():  # rare: written by shapely below
-                ends = np.cumsum(counts[picked])
-                rows_finite = np.logical_and.reduceat(finite, ends - counts[picked])
-                simple[picked[~rows_finite]] = False
-                picked, coords = picked[rows_finite], coords[np.repeat(rows_finite, counts[picked])]
-            for position, wkb in zip(picked.tolist(), write(coords, counts[picked]), strict=True):
-                out[position] = wkb
+        if not len(picked):
+            continue
+        coords = shapely.get_coordinates(geoms[picked]).round(geo.COORDINATE_PRECISION)
+        finite = np.isfinite(coords).all(axis=1)
+        if not finite.all():  # rare: written by shapely below
+            rows_finite = np.logical_and.reduceat(finite, np.cumsum(counts[picked]) - counts[picked])
+            simple[picked[~rows_finite]] = False
+            picked, coords = picked[rows_finite], coords[np.repeat(rows_finite, counts[picked])]
+        starts = np.cumsum(counts[picked]) - counts[picked]
+        for axis in (0, 1):
+            bounds[picked, axis] = np.minimum.reduceat(coords[:, axis], starts)
+            bounds[picked, axis + 2] = np.maximum.reduceat(coords[:, axis], starts)
+        for position, wkb in zip(picked.tolist(), write(coords, counts[picked]), strict=True):
+            out[position] = wkb
     rest = np.nonzero(~simple & (types >= 0))[0]
-    for position, wkb in zip(rest.tolist(), shapely.to_wkb(geoms[rest], byte_order=1, flavor="iso"), strict=True):
+    normalised = geo.normalise_array(geoms[rest])
+    bounds[rest] = shapely.bounds(normalised)
+    for position, wkb in zip(rest.tolist(), shapely.to_wkb(normalised, byte_order=1, flavor="iso"), strict=True):
         out[position] = wkb
-    return pa.array(out, pa.binary())
+    return pa.array(out, pa.binary()), bounds
 
 
 def _point_wkbs(coords: np.ndarray, counts: np.ndarray) -> list[bytes]:
