@@ -91,8 +91,10 @@ def wkb_and_bounds(geoms: np.ndarray) -> tuple[pa.Array, np.ndarray]:
     :func:`geotrack.geo.normalise_array` of the geometry. Two-dimensional points and lines with
     finite coordinates, most of the rows, are rounded and written from one coordinate array
     (new geometries and shapely's writer took several times as long); the others by shapely.
+    The array's bytes are joined once, from views of those arrays.
     """
-    out: list[bytes | None] = [None] * len(geoms)
+    pieces: list[Any] = [b""] * (2 * len(geoms))  # two per row, in row order: what its WKB is joined from
+    sizes = np.zeros(len(geoms), dtype=np.int64)
     bounds = np.full((len(geoms), 4), np.nan)
     types = shapely.get_type_id(geoms)  # -1: None
     counts = shapely.get_num_coordinates(geoms)
@@ -102,39 +104,56 @@ def wkb_and_bounds(geoms: np.ndarray) -> tuple[pa.Array, np.ndarray]:
         if not len(picked):
             continue
         coords = shapely.get_coordinates(geoms[picked]).round(geo.COORDINATE_PRECISION)
-        finite = np.isfinite(coords).all(axis=1)
-        if not finite.all():  # rare: written by shapely below
+        if not np.isfinite(coords).all():  # rare: the rows with a NaN or infinite coordinate are written by shapely
+            finite = np.isfinite(coords).all(axis=1)
             rows_finite = np.logical_and.reduceat(finite, np.cumsum(counts[picked]) - counts[picked])
             simple[picked[~rows_finite]] = False
             picked, coords = picked[rows_finite], coords[np.repeat(rows_finite, counts[picked])]
+        if not len(picked):
+            continue
         starts = np.cumsum(counts[picked]) - counts[picked]
         for axis in (0, 1):
             bounds[picked, axis] = np.minimum.reduceat(coords[:, axis], starts)
             bounds[picked, axis + 2] = np.maximum.reduceat(coords[:, axis], starts)
-        for position, wkb in zip(picked.tolist(), write(coords, counts[picked]), strict=True):
-            out[position] = wkb
+        heads, bodies, row_sizes = write(coords, counts[picked])
+        sizes[picked] = row_sizes
+        for position, head, body in zip(picked.tolist(), heads, bodies, strict=True):
+            pieces[2 * position], pieces[2 * position + 1] = head, body
     rest = np.nonzero(~simple & (types >= 0))[0]
     normalised = geo.normalise_array(geoms[rest])
     bounds[rest] = shapely.bounds(normalised)
     for position, wkb in zip(rest.tolist(), shapely.to_wkb(normalised, byte_order=1, flavor="iso"), strict=True):
-        out[position] = wkb
-    return pa.array(out, pa.binary()), bounds
+        pieces[2 * position] = wkb
+        sizes[position] = len(wkb)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    if offsets[-1] >= 2**31:  # beyond 32-bit offsets: Arrow splits the array in chunks
+        return pa.array([b"".join(pieces[2 * n:2 * n + 2]) if t >= 0 else None for n, t in enumerate(types)],
+                        pa.binary()), bounds
+    valid = types >= 0
+    array = pa.Array.from_buffers(pa.binary(), len(geoms), [
+        pa.py_buffer(np.packbits(valid, bitorder="little")), pa.py_buffer(offsets.astype(np.int32)),
+        pa.py_buffer(b"".join(pieces))], null_count=int((~valid).sum()))
+    return array, bounds
 
 
-def _point_wkbs(coords: np.ndarray, counts: np.ndarray) -> list[bytes]:
-    """The WKB of the points at ``coords`` (one row each)."""
+def _point_wkbs(coords: np.ndarray, counts: np.ndarray) -> tuple[list[Any], list[bytes], np.ndarray]:
+    """The WKB of the points at ``coords`` (one row each), as views of one buffer; nothing after; their sizes."""
     records = np.empty(len(coords), dtype=_POINT_WKB)
     records["order"], records["type"], records["x"], records["y"] = 1, 1, coords[:, 0], coords[:, 1]
-    data, size = records.tobytes(), _POINT_WKB.itemsize
-    return [data[start:start + size] for start in range(0, len(data), size)]
+    data, size = memoryview(records.tobytes()), _POINT_WKB.itemsize
+    return ([data[start:start + size] for start in range(0, len(data), size)], [b""] * len(coords),
+            np.full(len(coords), size))
 
 
-def _line_wkbs(coords: np.ndarray, counts: np.ndarray) -> list[bytes]:
-    """The WKB of the lines whose coordinates ``coords`` holds one after the other, ``counts`` each."""
+def _line_wkbs(coords: np.ndarray, counts: np.ndarray) -> tuple[list[Any], list[Any], np.ndarray]:
+    """The WKB of the lines whose coordinates ``coords`` holds one after the other, ``counts`` each.
+
+    Each as its head (byte order, type, number of points) and its coordinates, views of two buffers; their sizes.
+    """
     heads = np.empty(len(counts), dtype=_LINE_HEAD)
     heads["order"], heads["type"], heads["count"] = 1, 2, counts
-    head, size = heads.tobytes(), _LINE_HEAD.itemsize
+    head, size = memoryview(heads.tobytes()), _LINE_HEAD.itemsize
     data = np.ascontiguousarray(coords, dtype="<f8").data.cast("B")
     ends = (np.cumsum(counts) * 16).tolist()
-    return [head[n * size:(n + 1) * size] + data[start:end]
-            for n, (start, end) in enumerate(zip([0, *ends[:-1]], ends, strict=True))]
+    return ([head[n * size:(n + 1) * size] for n in range(len(counts))],
+            [data[start:end] for start, end in zip([0, *ends[:-1]], ends, strict=True)], size + counts * 16)

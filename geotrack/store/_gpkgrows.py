@@ -242,6 +242,8 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
             if kept is not None and item_id not in changed and kept[1] == length:
                 texts[position] = kept[0]
     missing = [position for position, text in enumerate(texts) if text is None]
+    if len(missing) == len(new):  # a first build: every text computed, from the frame itself (no copy of its rows)
+        return feature_texts(new)
     for position, text in zip(missing, feature_texts(new.iloc[missing]), strict=True):
         texts[position] = text
     return cast(list[str], texts)  # every position is filled now
