@@ -12,6 +12,7 @@ import datetime as dt
 import functools
 import logging
 import traceback
+from pathlib import Path
 from typing import Any
 
 import folium
@@ -49,6 +50,8 @@ from geotrack.ui import tables as views
 
 MAP_KEY = "map"
 DECK_KEY = "deck"
+#: Where the WebGL map's rows are served from (``static/``, which Streamlit serves at ``/app/static``).
+DECK_FOLDER = Path(__file__).resolve().parent / "static" / deckview.DATA_FOLDER
 #: Fits a 900 px high window with the compact header above it (phones get less, in page.css).
 MAP_HEIGHT = 540
 KEYS = state.KEYS
@@ -144,7 +147,7 @@ def _corridors() -> gpd.GeoDataFrame:
 @st.cache_resource(show_spinner=False, max_entries=16)
 def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
     gdf = _filtered(path, built_at, flt)
-    zoom = look.payload_zoom(len(gdf))
+    zoom = look.payload_zoom(len(gdf), pageframe.whole_coordinates(gdf))
     if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
         gdf = pageframe.with_whole_geometry(gdf, functools.partial(open_store(path).load_ids, geometry_only=True))
     # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
@@ -160,12 +163,9 @@ def _map_args(path: str, built_at: str, flt: Filter, lang: str, tiles: bool) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[deckview.CompactDeck, int]:
-    # a resource, not data: the Deck keeps its JSON once made, and every session may share it read-only
-    payload = deckview.deck_payload(_filtered(path, built_at, flt), lang)
-    deck = deckview.build_deck(payload, height=MAP_HEIGHT)
-    deck.to_json()
-    return deck, int(payload["count"])
+def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[dict[str, Any], dict[str, bytes]]:
+    # a resource, not data: the layers' JSON texts are made once, and every session may share them read-only
+    return deckview.layer_texts(deckview.deck_payload(_filtered(path, built_at, flt), lang))
 
 
 @st.cache_resource(show_spinner=False, max_entries=1)
@@ -662,7 +662,8 @@ def timeline_section(page: Page) -> None:
 def _leaflet_map(page: Page) -> None:
     if page.day:
         whole = (_whole_rows(page.path, page.built_at, page.flt, page.day)
-                 if look.payload_zoom(len(page.gdf)) is None else page.gdf)
+                 if look.payload_zoom(len(page.gdf), pageframe.whole_coordinates(page.gdf)) is None
+                 else page.gdf)
         payload = mappayload.map_payload(whole, page.lang, page.corridor_names, popups=False)
         args = _map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"])
     else:
@@ -701,8 +702,9 @@ def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBa
 
 def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
-    deck, drawn = _deck(page.path, page.built_at, page.flt, page.lang)
-    count = len(page.gdf)
+    light, texts = _deck(page.path, page.built_at, page.flt, page.lang)
+    deck = deckview.deck_of(light, texts, DECK_FOLDER, height=MAP_HEIGHT)  # the rows' files, written when missing
+    drawn, count = int(light["count"]), len(page.gdf)
     st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),
                       limit=i18n.number(settings.webgl_min_items(), page.lang)))
     st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")

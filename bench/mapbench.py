@@ -13,12 +13,13 @@ from bench.run import Row, best_of
 from geotrack import settings, testing
 from geotrack.ui import deck as deckview
 from geotrack.ui import leaflet as mapview
+from geotrack.ui import pageframe
 from geotrack.ui import payload as mappayload
 from geotrack.ui import style as look
 
 
 def _leaflet(gdf: gpd.GeoDataFrame) -> str:
-    zoom = look.payload_zoom(len(gdf))  # as the app does
+    zoom = look.payload_zoom(len(gdf), pageframe.whole_coordinates(gdf))  # as the app does
     payload = mappayload.map_payload(gdf, "en", zoom=zoom, popups=False)  # as the app: a click opens the item page
     return mapview.rendered_html(mapview.build_map(payload))
 

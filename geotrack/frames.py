@@ -14,6 +14,7 @@ from typing import Any
 
 import geopandas as gpd
 import pandas as pd
+import shapely
 from shapely.geometry.base import BaseGeometry
 
 from geotrack.conflicts import conflict_map
@@ -24,6 +25,9 @@ from geotrack.model import COMMITMENT_KEYS, CRS, FRAME_COLUMNS, NESTED_COLUMNS, 
 #: and its funding types, stated amount and unit.
 CITED_DOCUMENTS, CONFLICTING = "cited_documents", "conflicting"
 FUNDING_TYPES, FUNDING_AMOUNT, FUNDING_UNIT = "funding_types", "funding_amount", "funding_unit"
+#: The number of coordinates of each item's whole geometry (the page's own may be simplified): what
+#: drawing a selection at full detail would cost.
+WHOLE_COORDINATES = "whole_coordinates"
 #: Columns of the working frame the page shows, filters by or counts, as it holds them (with
 #: ``search_text``, the folded text the search filter matches).
 PAGE_KEPT: tuple[str, ...] = ("id", "name_vi", "name_en", "mode", "status", "start_year", "end_year", "deadline_text",
@@ -32,7 +36,7 @@ PAGE_KEPT: tuple[str, ...] = ("id", "name_vi", "name_en", "mode", "status", "sta
 PAGE_SOURCE_COLUMNS: tuple[str, ...] = (*PAGE_KEPT, "funding", "commitments")
 #: Columns of the page's frame, geometry last.
 PAGE_COLUMNS: tuple[str, ...] = (*PAGE_KEPT, CITED_DOCUMENTS, CONFLICTING, FUNDING_TYPES, FUNDING_AMOUNT,
-                                 FUNDING_UNIT, "geometry")
+                                 FUNDING_UNIT, WHOLE_COORDINATES, "geometry")
 
 
 def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
@@ -161,5 +165,6 @@ def page_frame(frame: gpd.GeoDataFrame, geometry: Iterable[BaseGeometry | None] 
     out[FUNDING_TYPES] = [tuple(f.get("types") or ()) for f in funding]
     out[FUNDING_AMOUNT] = pd.Series(amounts, index=frame.index, dtype=object)
     out[FUNDING_UNIT] = pd.Series([f.get("unit") for f in funding], index=frame.index, dtype=object)
+    out[WHOLE_COORDINATES] = shapely.get_num_coordinates(frame.geometry.values)
     shapes = frame.geometry.values if geometry is None else geometry
     return gpd.GeoDataFrame(out, geometry=gpd.GeoSeries(list(shapes), index=frame.index, crs=CRS), crs=CRS)

@@ -82,3 +82,46 @@ def test_threshold_can_be_set_per_machine(monkeypatch):
     assert settings.webgl_min_items() == 5
     monkeypatch.setenv("GEOTRACK_WEBGL_MIN_ITEMS", "many")
     assert settings.webgl_min_items() == settings.webgl_min_items_default
+
+
+def _rows_of(deck_json: str) -> dict[str, object]:
+    return {layer["id"]: layer["data"] for layer in json.loads(deck_json)["layers"]}
+
+
+def test_rows_are_published_as_files_and_the_deck_gives_their_addresses(frame, tmp_path):
+    payload = deckview.deck_payload(frame, "en")
+    light, texts = deckview.layer_texts(payload)
+    assert all(rows == [] for rows in light["layers"].values()) and light["count"] == payload["count"]
+    folder = tmp_path / deckview.DATA_FOLDER
+    data = _rows_of(deckview.deck_of(light, texts, folder).to_json())
+    for layer, rows in payload["layers"].items():
+        if not rows:
+            assert data[layer] == []
+            continue
+        url = data[layer]
+        assert isinstance(url, str) and url.startswith(deckview.DATA_URL + "/")
+        published = json.loads((folder / url.rsplit("/", 1)[1]).read_text(encoding="utf-8"))
+        assert published == json.loads(json.dumps(rows, default=lambda a: a.tolist()))
+    files = sorted(folder.iterdir())
+    assert files and not [f for f in files if f.suffix != ".json"]  # no part left behind
+    inodes = {f: f.stat().st_ino for f in files}
+    deckview.deck_of(light, texts, folder)  # the same rows: the same files, not written again
+    assert sorted(folder.iterdir()) == files and all(f.stat().st_ino == inodes[f] for f in files)
+
+
+def test_old_row_files_are_pruned_but_never_those_in_use(tmp_path, monkeypatch):
+    monkeypatch.setattr(deckview, "DATA_FILES_KEPT", 2)
+    folder = tmp_path / deckview.DATA_FOLDER
+    names = [deckview.publish({"gt-points": f"[{n}]".encode()}, folder)["gt-points"] for n in range(4)]
+    left = {f.name for f in folder.iterdir()}
+    assert len(left) == 2 and names[-1].rsplit("/", 1)[1] in left
+
+
+def test_rows_stay_in_the_deck_when_the_folder_cannot_be_written(frame, tmp_path):
+    payload = deckview.deck_payload(frame, "en")
+    light, texts = deckview.layer_texts(payload)
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    assert deckview.publish(texts, blocked / deckview.DATA_FOLDER) is None
+    data = _rows_of(deckview.deck_of(light, texts, blocked / deckview.DATA_FOLDER).to_json())
+    assert {r["id"] for rows in data.values() for r in rows} == _ids(payload)

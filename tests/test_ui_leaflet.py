@@ -211,8 +211,11 @@ def test_level_of_detail_follows_the_pixel_size():
     tol12, dec12 = look.level_of_detail(12)
     assert tol8 == pytest.approx(360 / (256 * 2**8)) and tol12 < tol8 and dec8 <= dec12
     assert look.level_of_detail(None) == (look.SIMPLIFY_DEGREES, look.MAP_DECIMALS)
-    assert look.payload_zoom(100) is None
-    assert look.payload_zoom(settings.detail_max_items + 1) == look.DEFAULT_ZOOM
+    assert look.payload_zoom(100, 1_000) is None
+    assert look.payload_zoom(settings.detail_max_items + 1, 1_000) == look.DEFAULT_ZOOM
+    # few items of many coordinates are drawn at the default view's detail too
+    assert look.payload_zoom(100, settings.detail_max_coordinates) is None
+    assert look.payload_zoom(100, settings.detail_max_coordinates + 1) == look.DEFAULT_ZOOM
 
 
 def test_coarse_payload_draws_the_same_items_lighter():

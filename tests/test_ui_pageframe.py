@@ -9,6 +9,7 @@ import functools
 import geopandas as gpd
 import pandas as pd
 import pytest
+import shapely
 from mapfixtures import fixture_records
 
 from geotrack import frames, history
@@ -52,6 +53,14 @@ def test_the_page_frame_keeps_the_shown_columns_and_the_map_geometry(page, full)
         i for i, _ in history.conflicts(full)]
     assert page[frames.CITED_DOCUMENTS].tolist() == [
         tuple(dict.fromkeys(c["document"] for c in cs)) for cs in full["commitments"]]
+
+
+def test_the_page_frame_counts_the_whole_geometrys_coordinates(page, full):
+    # the page's own geometry is simplified: what full detail would draw is counted before
+    whole = shapely.get_num_coordinates(full.geometry.values)
+    assert page[frames.WHOLE_COORDINATES].tolist() == whole.tolist()
+    assert pageframe.whole_coordinates(page) == pageframe.whole_coordinates(full) == whole.sum()
+    assert pageframe.whole_coordinates(page) > shapely.get_num_coordinates(page.geometry.values).sum()
 
 
 def test_a_small_store_read_at_once_keeps_each_geometry_whole(store, full, page):

@@ -4,9 +4,9 @@ At 100,000 items the working frame is about 1 GB, most of it geometry and the co
 funding of every item. The page's frame (:func:`geotrack.frames.page_frame`) keeps the columns
 the page shows, small columns derived from the nested ones, and each geometry simplified as the
 map draws it at the default view (:data:`PAGE_ZOOM`): a selection too large for the full-detail
-map (``settings.detail_max_items``) is drawn at that detail anyway. What needs an item whole
-reads it from the store: the item page, the full-detail map of a small selection, the exports
-and the distance to a corridor (:func:`near`).
+map (``settings.detail_max_items``, ``settings.detail_max_coordinates``) is drawn at that detail
+anyway. What needs an item whole reads it from the store: the item page, the full-detail map of a
+small selection, the exports and the distance to a corridor (:func:`near`).
 
 Pure functions besides :func:`read` and :func:`near`, which read a store a chunk at a time; a
 reader of whole records (``read_full``, :meth:`geotrack.store.base.Store.load_ids`) is passed in.
@@ -22,6 +22,7 @@ from typing import Final
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from geotrack import filters, frames, history, settings
 from geotrack.changes import ADDED, ITEM_FIELD, HistoryEntry
@@ -92,6 +93,13 @@ def read(store: Store, *, rows: int = READ_ROWS, whole_up_to: int | None = None)
 def holds_whole_geometry(page: gpd.GeoDataFrame) -> bool:
     """Whether :func:`read` kept every geometry of ``page`` whole (a small store)."""
     return bool(page.attrs.get(_WHOLE))
+
+
+def whole_coordinates(gdf: gpd.GeoDataFrame) -> int:
+    """The number of coordinates of the whole geometries of ``gdf``'s items (a page's frame or a working frame)."""
+    if frames.WHOLE_COORDINATES in gdf:
+        return int(gdf[frames.WHOLE_COORDINATES].sum())
+    return int(shapely.get_num_coordinates(gdf.geometry.values).sum())
 
 
 def _release_freed() -> None:

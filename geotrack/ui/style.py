@@ -123,9 +123,13 @@ def level_of_detail(zoom: int | None) -> tuple[float, int]:
     return pixel, max(3, min(MAP_DECIMALS, math.ceil(-math.log10(pixel))))
 
 
-def payload_zoom(count: int) -> int | None:
-    """The zoom a map of ``count`` items is prepared for (``None``: full detail)."""
-    return None if count <= settings.detail_max_items else DEFAULT_ZOOM
+def payload_zoom(count: int, coordinates: int) -> int | None:
+    """The zoom a map is prepared for (``None``: full detail).
+
+    ``count`` is its number of items and ``coordinates`` the number of coordinates of their whole geometry.
+    """
+    small = count <= settings.detail_max_items and coordinates <= settings.detail_max_coordinates
+    return None if small else DEFAULT_ZOOM
 
 
 

@@ -51,12 +51,18 @@ def test_webgl_map_draws_offline_and_a_click_selects(page: Page, offline: Offlin
                                                      fixture_store: Path):
     errors: list[str] = []
     page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    fetched: list[str] = []
+    page.context.on("request", lambda r: fetched.append(r.url) if deckview.DATA_URL in r.url else None)
     page.goto(webgl_server.url)
     expect(page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")).to_have_count(1)
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1, timeout=60_000)
     canvas = page.locator(f"{DECK} canvas").first
     expect(canvas).to_be_visible()
     assert not page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("*").count()
+    # the rows come by address (the page's JSON5 reading of a deck is slow), one file per kind of drawing
+    drawn = deckview.deck_payload(GeoPackageStore(fixture_store).load())["layers"]
+    assert len(set(fetched)) == sum(1 for rows in drawn.values() if rows) >= 2
+    assert all(u.endswith(".json") for u in fetched)
     x, y = _screen_point(page, fixture_store, 105.55, 21.15)  # the airport named XSS_NAME
     page.mouse.move(x, y)
     tooltip = page.locator(".deck-tooltip")
