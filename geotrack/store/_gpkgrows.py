@@ -336,9 +336,17 @@ def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], diges
         if con.execute("SELECT min(fid), max(fid), count(*) FROM items").fetchone() not in ((1, len(gdf), len(gdf)),
                                                                                           (None, None, 0)):
             raise StoreError(f"{tmp}: the items were not numbered in order; cannot record their digests")
+        # GDAL's trigger counts rows in gpkg_ogr_contents, an UPDATE per insert: off while the history goes in
+        counters = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'"
+                               " AND name LIKE 'trigger_insert_feature_count_%'").fetchall()
+        con.executescript("".join(f'DROP TRIGGER "{name}";' for name, _ in counters))
         con.executemany(f"INSERT INTO history (fid, {', '.join(HISTORY_COLUMNS)}) VALUES"
                         f" ({', '.join('?' * (len(HISTORY_COLUMNS) + 1))})",
                         ((fid, *row) for fid, row in enumerate(history, start=1)))
+        con.executescript("".join(f"{statement};" for _, statement in counters))  # made again as they were
+        if counters:  # and the count added once
+            con.execute("UPDATE gpkg_ogr_contents SET feature_count = feature_count + ?"
+                        " WHERE lower(table_name) = 'history'", (len(history),))
         con.execute(f"CREATE TABLE {DIGESTS_TABLE} (item_fid INTEGER PRIMARY KEY, id TEXT NOT NULL, digest TEXT)")
         for statement in DIGEST_TRIGGERS:
             con.execute(statement)
