@@ -278,7 +278,7 @@ def sql_where(flt: _filters.Filter) -> str | None:
 
 #: SQLite page size of a new store file: the rows (a Feature text and a geometry of kilobytes each) fill
 #: 64 KiB pages rather than chains of 4 KiB overflow pages; a build writes and syncs less (3 % fewer bytes,
-#: the sync half as long at 100,000 items).
+#: the sync a third shorter at 100,000 items).
 PAGE_SIZE = 65536
 
 
