@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser
+from playwright.sync_api import Error as PlaywrightError
 
 from bench import browser as bench_browser
 from bench.run import Report, Row, machine, write
@@ -99,3 +100,48 @@ def test_the_memory_scenario_changes_the_filter_and_opens_an_item(tiny: bench_br
     assert "browser: item link opened → item page shown (synthetic)" in rows
     memory = rows["browser: server peak memory (VmHWM) (synthetic)"]
     assert "1 filter changes and 1 item opened by its link" in memory.notes and memory.baseline is None
+
+
+def test_the_bench_browser_reaches_only_this_machine_and_keeps_its_cache(playwright_instance, tmp_path: Path):
+    # offline by name resolution, not by a Playwright route (which turns the HTTP cache off): a repeat visit
+    # must find the page's files in the cache, as a returning visitor's browser does
+    import http.server
+    import threading
+
+    hits: list[str] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # the standard library names it
+            if self.path == "/favicon.ico":
+                self.send_error(404)
+                return
+            hits.append(self.path)
+            body = b"<script src='/lib.js'></script>" if self.path == "/" else b"window.loaded = 1;"
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html" if self.path == "/" else "application/javascript")
+            if self.path != "/":
+                self.send_header("Cache-Control", "public, immutable, max-age=31536000")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    browser = playwright_instance.chromium.launch(executable_path=bench_browser.CHROMIUM,
+                                                  args=bench_browser.CHROMIUM_ARGS)
+    try:
+        page = browser.new_context().new_page()
+        url = f"http://127.0.0.1:{server.server_port}/"
+        for _ in range(2):
+            page.goto(url)
+            page.wait_for_function("() => window.loaded === 1")
+        assert hits == ["/", "/lib.js", "/"]  # the script came from the cache the second time
+        with pytest.raises(PlaywrightError, match="ERR_NAME_NOT_RESOLVED"):  # even a name for this machine
+            page.goto(f"http://localhost:{server.server_port}/")
+        assert hits == ["/", "/lib.js", "/"]
+    finally:
+        browser.close()
+        server.shutdown()

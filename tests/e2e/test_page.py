@@ -135,6 +135,37 @@ def test_the_selected_item_is_ringed_where_it_is_drawn_and_a_click_swaps_no_laye
     assert frame.evaluate("() => window.feature_group.gtBefore === true")  # the item layers were not sent again
 
 
+_POINTS_ON_SCREEN = """() => {
+  // every drawn point item's place on the screen and whether it was moved off its true place
+  const out = [];
+  Object.keys(window.gtLayers).forEach(function (mode) {
+    const layer = window.gtLayers[mode].layer;
+    if (!window.map.hasLayer(layer)) { return; }
+    layer.eachLayer(function (l) {
+      if (!l.options || !l.options.gtHome) { return; }
+      const p = window.map.latLngToContainerPoint(l.getLatLng());
+      out.push([l.feature.id, p.x, p.y, !l.getLatLng().equals(l.options.gtHome)]);
+    });
+  });
+  return {points: out, legs: window.gtLegs ? window.gtLegs.getLayers().length : 0};
+}"""
+
+
+def test_points_drawn_on_one_another_are_spread_apart_with_a_leg_to_their_place(desktop: Page, real_server: Server):
+    # berths of Lạch Huyện lie within a few pixels of one another even at the fitted zoom: each is drawn
+    # apart, joined to its place by a leg
+    open_app(desktop, f"{real_server.url}/?lang=en&search=lach+huyen")
+    frame = map_frame(desktop)
+    frame.wait_for_function("() => window.gtLegs && window.gtLegs.getLayers().length > 0")
+    drawn = frame.evaluate(_POINTS_ON_SCREEN)
+    points = drawn["points"]
+    moved = [p for p in points if p[3]]
+    assert len(moved) >= 3 and drawn["legs"] == len(moved)
+    assert {"lach-huyen-berth-3", "lach-huyen-berth-4"} <= {p[0] for p in moved}
+    closest = min(((a[1] - b[1]) ** 2 + (a[2] - b[2]) ** 2) ** 0.5 for a, b in itertools.combinations(points, 2))
+    assert closest >= 10, closest
+
+
 def test_a_map_click_is_reported_at_once_not_after_the_debounce_of_map_moves(desktop: Page, real_server: Server):
     open_app(desktop, f"{real_server.url}/?lang=en&search=cat+bi")
     # streamlit-folium's own report of a click waits 250 ms (a debounce it shares with map moves): with

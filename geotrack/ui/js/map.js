@@ -195,13 +195,28 @@ window.gtSpread = function (map) {
   window.gtLegs = L.layerGroup().addTo(map);
   var placed = points.map(function (l) { return map.latLngToLayerPoint(l.options.gtHome); });
   var taken = points.map(function () { return false; });
+  // points by grid cell of the spread distance: a point's neighbours are in its own and the eight cells
+  // around it (comparing every pair took minutes at tens of thousands of points)
+  var cells = {}, cellOf = function (p) { return [Math.floor(p.x / SPREAD_PX), Math.floor(p.y / SPREAD_PX)]; };
+  placed.forEach(function (p, k) {
+    var c = cellOf(p), key = c[0] + ',' + c[1];
+    (cells[key] = cells[key] || []).push(k);
+  });
+  var near = function (i) {
+    var c = cellOf(placed[i]), found = [];
+    for (var dx = -1; dx <= 1; dx++) {
+      for (var dy = -1; dy <= 1; dy++) {
+        (cells[(c[0] + dx) + ',' + (c[1] + dy)] || []).forEach(function (j) {
+          if (j > i && !taken[j] && placed[i].distanceTo(placed[j]) < SPREAD_PX) { found.push(j); }
+        });
+      }
+    }
+    return found.sort(function (a, b) { return a - b; });
+  };
   for (var i = 0; i < points.length; i++) {
     if (taken[i]) { continue; }
-    var group = [i];
-    taken[i] = true;
-    for (var j = i + 1; j < points.length; j++) {
-      if (!taken[j] && placed[i].distanceTo(placed[j]) < SPREAD_PX) { group.push(j); taken[j] = true; }
-    }
+    var group = [i].concat(near(i));
+    group.forEach(function (k) { taken[k] = true; });
     if (group.length === 1) { points[i].setLatLng(points[i].options.gtHome); continue; }
     var radius = Math.max(SPREAD_PX, group.length * 5);
     group.forEach(function (k, n) {
