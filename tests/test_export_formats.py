@@ -217,6 +217,42 @@ def test_geoparquet_reads_back_with_geo_metadata_and_crs(written, gdf, expected)
     assert [d["number"] for d in meta["documents"]] == [d.number for d in DOCUMENTS]
 
 
+def test_geoparquet_table_is_geopandas_own_of_the_normalised_geometries():
+    """The writer's own WKB, bounds and metadata are what geopandas writes for the rounded, wound geometries."""
+    import numpy as np
+    from geopandas.io.arrow import _geopandas_to_arrow
+    from shapely.geometry import LineString, MultiLineString, Point, Polygon
+
+    from geotrack.export import parquet
+
+    with np.errstate(invalid="ignore"):  # the NaN coordinate below
+        nan_line = shapely.from_wkt("LINESTRING (105 21, NaN 21.5)")  # written by shapely itself
+    geometries = [
+        Point(105.12345678, 21.98765432), None, Point(), Point(105.1, 21.2, 5.0), LineString(),
+        LineString([(105.1234567, 21.0), (105.2, 21.3000004), (105.25, 21.1)]),
+        LineString([(105.0, 21.0, 1.0), (105.5, 21.5, 2.0)]),
+        nan_line,
+        MultiLineString([[(105, 21), (105.5, 21.5)], [(106, 22), (106.1, 22.1)]]),
+        Polygon([(105, 21), (105, 22.00000049), (106, 22), (105, 21)]),  # clockwise: wound on writing
+        Point(-0.00001234, 1e-7),
+    ]
+    table = gpd.GeoDataFrame({"id": [f"g{n}" for n in range(len(geometries))]},
+                             geometry=gpd.GeoSeries(geometries), crs="OGC:CRS84")
+    normalised = table.set_geometry(gpd.GeoSeries(ex.flat.geo.normalise_array(np.array(geometries, dtype=object)),
+                                                  crs="OGC:CRS84"))
+    ours, theirs = parquet.to_arrow(table), _geopandas_to_arrow(normalised, index=False, schema_version="1.1.0",
+                                                                 write_covering_bbox=True)
+    assert ours.column("geometry").equals(theirs.column("geometry"))
+    assert ours.schema.field("geometry").metadata == theirs.schema.field("geometry").metadata
+    bbox, expected_bbox = ours.column("bbox").combine_chunks(), theirs.column("bbox").combine_chunks()
+    assert bbox.is_null().to_pylist() == [g is None for g in geometries]  # null for no geometry alone
+    for name in ("xmin", "ymin", "xmax", "ymax"):
+        assert bbox.field(name).to_pylist() == expected_bbox.field(name).to_pylist()
+    assert json.loads(ours.schema.metadata[b"geo"]) == json.loads(theirs.schema.metadata[b"geo"])
+    assert ours.schema.metadata[b"geo"] == theirs.schema.metadata[b"geo"]  # the same keys in the same order
+    assert ours.drop_columns(["geometry", "bbox"]).equals(theirs.drop_columns(["geometry", "bbox"]))
+
+
 # --- FlatGeobuf -------------------------------------------------------------------------------------------------
 
 

@@ -164,3 +164,23 @@ def test_gdal_writes_go_unsynced_only_inside_the_block_and_the_setting_comes_bac
         assert pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS") == "NORMAL"
     finally:
         pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": None})
+
+
+def test_a_new_store_file_has_large_pages_and_counts_its_history_rows_as_gdal_does(built):
+    """The history goes in without GDAL's per-row counter: the count it keeps is still right, its trigger back."""
+    import pyogrio
+
+    run, store = built
+    assert run("update", "port-a", "--end-year", "2031", "--actor", "t") == 0
+    assert run("build", "--fresh") == 0
+    with sqlite3.connect(store) as con:
+        (rows,) = con.execute("SELECT count(*) FROM history").fetchone()
+        (page_size,) = con.execute("PRAGMA page_size").fetchone()
+        triggers = {name for (name,) in con.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")}
+    assert rows >= 4 and page_size == 65536
+    assert pyogrio.read_info(store, layer="history")["features"] == rows  # GDAL reads gpkg_ogr_contents
+    assert "trigger_insert_feature_count_history" in triggers
+    assert run("update", "port-a", "--end-year", "2032", "--actor", "t") == 0  # the trigger counts again
+    with sqlite3.connect(store) as con:
+        (after,) = con.execute("SELECT count(*) FROM history").fetchone()
+    assert after > rows and pyogrio.read_info(store, layer="history")["features"] == after

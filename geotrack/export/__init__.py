@@ -52,7 +52,7 @@ def _flat_table(fmt: Format, gdf: gpd.GeoDataFrame, documents: Sequence[Document
                 flt: Filter | None) -> tuple[gpd.GeoDataFrame, dict[str, Any]]:
     """The flat table and metadata ``fmt`` is written from (its located rows only, for a located-only format)."""
     meta = flat_metadata(gdf, documents, flt)
-    table = to_flat_frame(gdf)
+    table = to_flat_frame(gdf, normalised=not fmt.normalises)
     if fmt.located_only:
         unlocated = table.geometry.isna()
         if unlocated.any():

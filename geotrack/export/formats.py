@@ -51,6 +51,9 @@ class Format:
         the others are listed in the metadata under ``unlocated``.
     side_files
         Extensions of the files the writer makes beside ``<name><extension>`` (``.csvt`` …), kept with it.
+    normalises
+        True when the writer rounds and winds the geometries itself, as
+        :func:`geotrack.geo.normalise_array` does: its flat table holds them as they are.
     """
 
     name: str
@@ -62,6 +65,7 @@ class Format:
     notes: str
     located_only: bool = False
     side_files: tuple[str, ...] = ()
+    normalises: bool = False
 
 
 #: Every export format, in the order the CLI and the app list them.
@@ -71,7 +75,7 @@ FORMATS: Mapping[str, Format] = MappingProxyType({f.name: f for f in (
     Format("gpkg", "GeoPackage", ".gpkg", "application/geopackage+sqlite3", gpkg.write, False,
            "one layer per geometry family; unlocated items in an attributes table; metadata, documents, fields"),
     Format("parquet", "GeoParquet", ".parquet", "application/vnd.apache.parquet", parquet.write, False,
-           "GeoParquet 1.1 with a bbox covering column; metadata under the 'geotrack' key"),
+           "GeoParquet 1.1 with a bbox covering column; metadata under the 'geotrack' key", normalises=True),
     Format("fgb", "FlatGeobuf", ".fgb", "application/vnd.flatgeobuf", fgb.write, True,
            "no spatial index, rows in order; located items only (DuckDB and GDAL 3.6 fail on null geometries), "
            "the others listed under 'unlocated' in the header and the sidecar", located_only=True),

@@ -188,7 +188,8 @@ class GeoPackageStore(Store):
             yield
 
     def _write_file(self, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-                    documents: Sequence[Document], history: pd.DataFrame, meta: Mapping[str, str]) -> None:
+                    documents: Sequence[Document], history: Sequence[_gpkgrows.HistoryRow],
+                    meta: Mapping[str, str]) -> None:
         """Write the whole store to a new file and rename it into place (a build of a new or older store)."""
         try:
             write_atomic_with(self.path, lambda tmp: _gpkgrows.write_file(tmp, gdf, features, digests, documents,
@@ -386,12 +387,10 @@ class GeoPackageStore(Store):
                 actor: str, source: str | None, meta: Mapping[str, str],
                 count_history: bool = False) -> list[HistoryEntry]:
         """Write ``new`` as a new file with the history of ``changes`` from ``old`` (caller holds the lock)."""
-        history = self._read_table("history") if self.exists() else pd.DataFrame(columns=HISTORY_COLUMNS)
+        history = _gpkgrows.history_rows(self._read_table("history")) if self.exists() else []
         at = now()
         recorded = entries(changes, at=at, actor=actor, source=source)
-        if recorded:
-            added = pd.DataFrame([e.__dict__ for e in recorded], columns=HISTORY_COLUMNS)
-            history = pd.concat([history, added], ignore_index=True) if len(history) else added
+        history.extend((e.at, e.item_id, e.field, e.old, e.new, e.actor, e.source, e.note) for e in recorded)
         full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
         if count_history:
             full_meta[HISTORY_ROWS_KEY] = str(len(history))
