@@ -38,6 +38,7 @@ from geotrack.ui import (
     item,
     pageframe,
     reader,
+    served,
     state,
     summary,
     timeline,
@@ -164,8 +165,8 @@ def _map_args(path: str, built_at: str, flt: Filter, lang: str, tiles: bool) -> 
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[dict[str, Any], dict[str, bytes]]:
-    # a resource, not data: the layers' JSON texts are made once, and every session may share them read-only
+def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[dict[str, Any], dict[str, served.File]]:
+    # a resource, not data: the layers' JSON files are made once, and every session may share them read-only
     return deckview.layer_texts(deckview.deck_payload(_filtered(path, built_at, flt), lang))
 
 
@@ -695,8 +696,8 @@ def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[st
 def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBase:
     # the page itself depends only on the language, basemap, boundaries and legend: a filter change
     # swaps the item layers inside it (feature groups) instead of loading a new map
-    served = background.by_address(dict(zip(("current", "former"), _boundaries(lang), strict=True)), BOUNDS_FOLDER)
-    boundaries, former = served["current"], served["former"]
+    given = background.by_address(dict(zip(("current", "former"), _boundaries(lang), strict=True)), BOUNDS_FOLDER)
+    boundaries, former = given["current"], given["former"]
     fmap = mapview.build_map({"lang": lang}, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
                              items=False, boundaries=boundaries, former_boundaries=former)
     return component.map_base(fmap)
@@ -704,8 +705,8 @@ def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBa
 
 def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
-    light, texts = _deck(page.path, page.built_at, page.flt, page.lang)
-    deck = deckview.deck_of(light, texts, DECK_FOLDER, height=MAP_HEIGHT)  # the rows' files, written when missing
+    light, files = _deck(page.path, page.built_at, page.flt, page.lang)
+    deck = deckview.deck_of(light, files, DECK_FOLDER, height=MAP_HEIGHT)  # the rows' files, written when missing
     drawn, count = int(light["count"]), len(page.gdf)
     st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),
                       limit=i18n.number(settings.webgl_min_items(), page.lang)))

@@ -86,7 +86,7 @@ def by_address(layers: Mapping[str, Mapping[str, Any] | None], folder: Path) -> 
     cannot be written the layers are given as they are.
     """
     texts = {name: orjson.dumps(data) for name, data in layers.items() if data is not None}
-    urls = served.publish(texts, folder, SERVED_URL)
+    urls = served.publish(served.files(texts), folder, SERVED_URL)
     if urls is None:
         return dict(layers)
     return {name: {"url": urls[name]} if name in urls else None for name in layers}

@@ -128,21 +128,22 @@ def _serialize(value: Any) -> Any:
     return value.tolist() if isinstance(value, np.ndarray) else default_serialize(value)
 
 
-def layer_texts(payload: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """A :func:`deck_payload` without its rows, and the JSON text of each non-empty layer's rows (to :func:`deck_of`).
+def layer_texts(payload: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, served.File]]:
+    """A :func:`deck_payload` without its rows, and each non-empty layer's rows as a JSON file (to :func:`deck_of`).
 
     The text is a tenth of the rows' memory as Python objects: a cache holds these two.
     """
     texts = {name: orjson.dumps(rows, option=orjson.OPT_SERIALIZE_NUMPY)
              for name, rows in payload["layers"].items() if rows}
-    return {**payload, "layers": {name: [] for name in payload["layers"]}}, texts
+    return {**payload, "layers": {name: [] for name in payload["layers"]}}, served.files(texts)
 
 
-def deck_of(light: Mapping[str, Any], texts: Mapping[str, bytes], folder: Path, *, height: int = 600) -> CompactDeck:
+def deck_of(light: Mapping[str, Any], files: Mapping[str, served.File], folder: Path, *,
+            height: int = 600) -> CompactDeck:
     """The Deck of :func:`layer_texts`'s two parts, its rows published in ``folder`` (in the deck if it cannot be)."""
-    urls = served.publish(texts, folder, DATA_URL)
+    urls = served.publish(files, folder, DATA_URL)
     if urls is None:
-        inline = {name: orjson.loads(text) for name, text in texts.items()}
+        inline = {name: orjson.loads(text) for name, (_, text) in files.items()}
         return build_deck({**light, "layers": {**light["layers"], **inline}}, height=height)
     return build_deck(light, height=height, urls=urls)
 

@@ -21,7 +21,7 @@ from branca.element import Element, MacroElement
 from folium.template import Template
 
 from geotrack import vocab
-from geotrack.ui import assets, i18n
+from geotrack.ui import assets, i18n, served
 from geotrack.ui.payload import (
     TOOLTIP_TEMPLATE,
     js_json,
@@ -40,7 +40,7 @@ from geotrack.ui.style import (
 )
 
 #: Where the app serves the vendored Leaflet (``make static``; Streamlit's ``enableStaticServing``).
-STATIC_URL: Final = "/app/static/vendor/leaflet"
+STATIC_URL: Final = served.STATIC_URL + "/vendor/leaflet"
 LEAFLET_JS: Final = f"{STATIC_URL}/leaflet.js"
 LEAFLET_CSS: Final = f"{STATIC_URL}/leaflet.css"
 #: OpenStreetMap's standard tiles: used only when asked for (they need the internet).

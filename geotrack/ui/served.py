@@ -21,8 +21,17 @@ STATIC_URL: Final = "/app/static"
 FILES_KEPT: Final = 64
 
 
-def publish(texts: Mapping[str, bytes], folder: Path, url: str) -> dict[str, str] | None:
-    """Write each of ``texts`` to ``folder`` (once: the file is named by its content); return their addresses.
+#: A file to serve: its name (from its content) and its text.
+File = tuple[str, bytes]
+
+
+def files(texts: Mapping[str, bytes]) -> dict[str, File]:
+    """Each of ``texts`` named by its content: made once per text, as a large one takes a while to hash."""
+    return {key: (hashlib.sha256(text).hexdigest()[:24] + ".json", text) for key, text in texts.items()}
+
+
+def publish(named: Mapping[str, File], folder: Path, url: str) -> dict[str, str] | None:
+    """Write each of ``named`` (:func:`files`) to ``folder`` unless it is there; return their addresses.
 
     ``url`` is the address of ``folder``. A file is written whole under a temporary name and
     then renamed, so no reader gets a part of one; each file published is touched, and past
@@ -32,8 +41,7 @@ def publish(texts: Mapping[str, bytes], folder: Path, url: str) -> dict[str, str
     urls: dict[str, str] = {}
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        for key, text in texts.items():
-            name = hashlib.sha256(text).hexdigest()[:24] + ".json"
+        for key, (name, text) in named.items():
             target = folder / name
             if target.exists():
                 os.utime(target)

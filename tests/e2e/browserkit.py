@@ -94,13 +94,17 @@ class Offline:
 
 
 def open_app(page: Page, url: str) -> FrameLocator:
-    """Load ``url``, wait for the script to finish and the map to draw; return the map's frame."""
+    """Load ``url``, wait for the script to finish and the map to draw; return the map's frame.
+
+    The map draws its items first and then the province boundaries it fetches: both are waited for.
+    """
     page.goto(url)
     expect(page.locator("[data-testid='stApp'][data-test-connection-state='CONNECTED']")).to_have_count(1)
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)
     expect(page.locator("[data-testid='stSkeleton']")).to_have_count(0)
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-container[data-gt-features]")).to_have_count(1)
+    expect(frame.locator(".gt-prov").first).to_be_attached()
     return frame
 
 

@@ -59,14 +59,14 @@ def test_webgl_map_draws_offline_and_a_click_selects(page: Page, offline: Offlin
     canvas = page.locator(f"{DECK} canvas").first
     expect(canvas).to_be_visible()
     assert not page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("*").count()
-    # the rows come by address (the page's JSON5 reading of a deck is slow), one file per kind of drawing
-    drawn = deckview.deck_payload(GeoPackageStore(fixture_store).load())["layers"]
-    assert len(set(fetched)) == sum(1 for rows in drawn.values() if rows) >= 2
-    assert all(u.endswith(".json") for u in fetched)
     x, y = _screen_point(page, fixture_store, 105.55, 21.15)  # the airport named XSS_NAME
     page.mouse.move(x, y)
     tooltip = page.locator(".deck-tooltip")
     expect(tooltip).to_contain_text(XSS_NAME)  # shown as the text it is
+    # drawn from rows it fetched by address (the page's JSON5 reading of a deck is slow), one file per kind of drawing
+    drawn = deckview.deck_payload(GeoPackageStore(fixture_store).load())["layers"]
+    assert len(set(fetched)) == sum(1 for rows in drawn.values() if rows) >= 2
+    assert all(u.endswith(".json") for u in fetched)
     assert page.evaluate("() => window.__xss") is None and not page.locator("img[src='x']").count()
     page.mouse.click(x, y)
     page.wait_for_url("**sel=xss-airport**")  # the app put the selection in the link
