@@ -36,7 +36,8 @@ def test_investment_is_kept_per_unit(frame):
     assert set(figures.investment) == {"billion_vnd", "million_usd"}
     assert figures.investment["million_usd"] == (300.0, 1)
     lines = summary.investment_lines(figures, "en")
-    assert any(line.startswith("300 million USD") for line in lines) and len(lines) == 2
+    assert "300 million USD (1 item)" in lines and len(lines) == 2  # one item, not "1 items"
+    assert "300 triệu USD (1 công trình)" in summary.investment_lines(figures, "vi")
 
 
 def test_documents_offered_are_those_cited_with_counts(frame):

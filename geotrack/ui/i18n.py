@@ -229,6 +229,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "sum_by_status": ("Theo tình trạng", "By status"),
         "sum_investment": ("Vốn đầu tư đã nêu", "Stated investment"),
         "sum_investment_items": ("{amount} {unit} ({n} công trình)", "{amount} {unit} ({n} items)"),
+        "sum_investment_item": ("{amount} {unit} (1 công trình)", "{amount} {unit} (1 item)"),
         "sum_km": ("Chiều dài theo loại (km)", "Length by mode (km)"),
         "sum_targets": ("Mục tiêu toàn vùng", "Region-wide targets"),
         "show_overdue": ("Xem {n} công trình quá hạn", "Show the {n} overdue"),

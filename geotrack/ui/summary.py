@@ -77,7 +77,8 @@ def investment_lines(summary: Summary, lang: str) -> list[str]:
     lines = []
     for unit, (total, n) in sorted(summary.investment.items()):
         label = i18n.t(unit, lang) if i18n.has(unit) else unit
-        lines.append(i18n.t("sum_investment_items", lang, amount=i18n.number(total, lang), unit=label, n=n))
+        key = "sum_investment_item" if n == 1 else "sum_investment_items"
+        lines.append(i18n.t(key, lang, amount=i18n.number(total, lang), unit=label, n=n))
     return lines
 
 
