@@ -131,7 +131,8 @@ def _serialize(value: Any) -> Any:
 def layer_texts(payload: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, served.File]]:
     """A :func:`deck_payload` without its rows, and each non-empty layer's rows as a JSON file (to :func:`deck_of`).
 
-    The text is a tenth of the rows' memory as Python objects: a cache holds these two.
+    The texts take less than a third of the rows' memory as Python objects (about 34 MB against 115 MB at
+    100,000 items): a cache holds these two.
     """
     texts = {name: orjson.dumps(rows, option=orjson.OPT_SERIALIZE_NUMPY)
              for name, rows in payload["layers"].items() if rows}
