@@ -39,6 +39,7 @@ def publish(named: Mapping[str, File], folder: Path, url: str) -> dict[str, str]
     caller then sends the texts inside its element).
     """
     urls: dict[str, str] = {}
+    wrote = False
     try:
         folder.mkdir(parents=True, exist_ok=True)
         for key, (name, text) in named.items():
@@ -49,8 +50,10 @@ def publish(named: Mapping[str, File], folder: Path, url: str) -> dict[str, str]
                 with tempfile.NamedTemporaryFile(dir=folder, suffix=".part", delete=False) as part:
                     part.write(text)
                 os.replace(part.name, target)
+                wrote = True
             urls[key] = f"{url}/{name}"
-        _prune(folder, keep={u.rsplit("/", 1)[1] for u in urls.values()})
+        if wrote:  # the map calls this on every rerun: the folder grows, and is listed, only when a file is new
+            _prune(folder, keep={u.rsplit("/", 1)[1] for u in urls.values()})
     except OSError:
         return None
     return urls
