@@ -211,7 +211,7 @@ def texts_as_of(texts: Sequence[str], documents: Sequence[Document] = ()) -> str
 dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
 
-def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
+def feature_texts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None = None) -> list[str]:
     """The GeoJSON Feature text of every row of the working frame, in row order.
 
     Each is exactly what :func:`geotrack.export.to_geojson` writes for the row,
@@ -221,18 +221,27 @@ def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
     vectorised pass (:func:`geotrack.jsontext.geometry_texts`); the properties are read column by column
     and written by orjson (:func:`geotrack.jsontext.encode`).
 
+    ``geometries``, if given, are :func:`geometry_texts_of` the rows' geometries, made before.
     A change to this text must come with a new store ``SCHEMA_VERSION`` and a
     PostGIS migration that recomputes the stored texts.
     """
     if len(gdf) == 0:
         return []
-    geoms = np.array(gdf.geometry.values, dtype=object)  # a copy: the frame is not touched
-    geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
-    geometries = geometry_texts(geoms, geo.COORDINATE_PRECISION)
+    if geometries is None:
+        geometries = geometry_texts_of(gdf.geometry.values)
+    elif len(geometries) != len(gdf):
+        raise ValueError(f"{len(geometries)} geometry texts for {len(gdf)} rows")
     columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
     return [f'{{"type":"Feature","id":{_json_id(values[0])},"geometry":{geometry or "null"},'
             f'"properties":{encode(_properties(*values), clean)}}}'
             for values, geometry in zip(zip(*columns, strict=True), geometries, strict=True)]
+
+
+def geometry_texts_of(geometries: Sequence[Any]) -> list[str | None]:
+    """The ``geometry`` member of each Feature text (:func:`feature_texts`): ``None`` for a missing or empty one."""
+    geoms = np.array(list(geometries), dtype=object)  # a copy: the caller's geometries are not touched
+    geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
+    return geometry_texts(geoms, geo.COORDINATE_PRECISION)
 
 
 def _json_id(value: Any) -> str:

@@ -7,9 +7,10 @@ Filters, exports, the stores and the map work on this frame; its columns are
 
 from __future__ import annotations
 
+import itertools
 import math
 import operator
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import geopandas as gpd
@@ -39,7 +40,9 @@ PAGE_COLUMNS: tuple[str, ...] = (*PAGE_KEPT, CITED_DOCUMENTS, CONFLICTING, FUNDI
                                  FUNDING_UNIT, WHOLE_COORDINATES, "geometry")
 
 
-def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | None = None) -> gpd.GeoDataFrame:
+def items_to_frame(items: Iterable[Item], *,
+                   lengths: Sequence[float | None] | Callable[[], Sequence[float | None]] | None = None,
+                   ) -> gpd.GeoDataFrame:
     """Return the working GeoDataFrame of ``items`` (one row each, EPSG:4326).
 
     Parameters
@@ -47,7 +50,9 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     items
         The items.
     lengths
-        Precomputed ``length_km`` per item; computed with :func:`geotrack.geo.length_km` if omitted.
+        Precomputed ``length_km`` per item, or a function giving them (called once the other
+        columns are made: :func:`geotrack.geo.lengths_in_background`); computed with
+        :func:`geotrack.geo.lengths_km` if omitted.
     """
     from geotrack.geo import lengths_km
 
@@ -65,6 +70,8 @@ def items_to_frame(items: Iterable[Item], *, lengths: Sequence[float | None] | N
     gdf = gpd.GeoDataFrame(frame, geometry="geometry", crs=CRS)
     if lengths is None:
         lengths = lengths_km(gdf.geometry)
+    elif callable(lengths):
+        lengths = lengths()
     gdf.insert(len(gdf.columns) - 1, "length_km", list(lengths))
     return normalise_numbers(gdf)
 
@@ -108,20 +115,23 @@ def normalise_numbers(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     for columns, kinds in ((OPTIONAL_INTS, (int,)), (OPTIONAL_FLOATS, (float,)), (TEXT_COLUMNS, ())):
         for column in (c for c in columns if c in gdf):  # a frame of some columns (a store's chunk) too
             values = gdf[column].tolist()
-            missing = pd.isna(gdf[column]).tolist()
-            if gdf[column].dtype == object and _only(values, missing, kinds):
+            missing = pd.isna(gdf[column]).to_numpy()
+            if gdf[column].dtype == object and _only(values, int(missing.sum()), kinds):
                 continue
             cast = kinds[0] if kinds else (lambda v: v)
-            values = [None if gone else cast(v) for v, gone in zip(values, missing, strict=True)]
+            values = [None if gone else cast(v) for v, gone in zip(values, missing.tolist(), strict=True)]
             gdf[column] = pd.Series(values, index=gdf.index, dtype=object)
     return gdf
 
 
-def _only(values: list[Any], missing: list[bool], kinds: tuple[type, ...]) -> bool:
-    """Tell whether ``values`` are ``None`` where missing and of exactly one of ``kinds`` (any, if none) elsewhere."""
+def _only(values: list[Any], missing: int, kinds: tuple[type, ...]) -> bool:
+    """Tell whether ``values`` (``missing`` of them missing) are ``None`` where missing, of one of ``kinds`` elsewhere.
+
+    Any type is allowed elsewhere when ``kinds`` is empty.
+    """
     if kinds and not set(map(type, values)) <= {*kinds, type(None)}:
         return False
-    return sum(missing) == sum(v is None for v in values)
+    return missing == sum(map(operator.is_, values, itertools.repeat(None)))  # None is missing: as many Nones
 
 
 def frame_to_items(gdf: gpd.GeoDataFrame) -> list[Item]:

@@ -114,7 +114,7 @@ def test_a_failed_new_store_file_is_a_clean_error_and_leaves_nothing(built, monk
     def fail(path, writer):
         raise OSError(code, os.strerror(code), str(path))
 
-    monkeypatch.setattr("geotrack.store.gpkg.write_atomic_with", fail)
+    monkeypatch.setattr("geotrack.store._gpkgfile.write_atomic_with", fail)
     capsys.readouterr()
     assert run("build") == 1
     err = capsys.readouterr().err

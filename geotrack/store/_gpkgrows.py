@@ -9,7 +9,7 @@ import os
 import sqlite3
 import sys
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, cast
 
@@ -20,7 +20,6 @@ import pyogrio
 import shapely
 
 from geotrack import filters as _filters
-from geotrack._files import unsynced_sqlite
 from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
 from geotrack.features import clean, feature_texts, json_text
@@ -224,14 +223,15 @@ def documents_frame(documents: Sequence[Document]) -> pd.DataFrame:
 
 
 def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
-                        changes: Sequence[Change]) -> list[str]:
+                        changes: Sequence[Change], geometries: Sequence[str | None] | None = None) -> list[str]:
     """The Feature texts of ``new``'s rows: ``old``'s stored one where the item did not change, else computed.
 
     A whole-file write (a first build, a rebuild of a reordered or mostly changed dataset)
     keeps the unchanged items' texts: recomputing every text would cost seconds at 100,000
     items. An item is unchanged when ``changes`` (:func:`diff_frames` of the two frames)
     names none of its fields and its ``length_km``, the one frame column the history does
-    not track, is equal. ``old_features`` is ``None`` when there are none to keep.
+    not track, is equal. ``old_features`` is ``None`` when there are none to keep. ``geometries``
+    are the geometry texts of ``new``'s rows when made before (:func:`geotrack.features.geometry_texts_of`).
     """
     texts: list[str | None] = [None] * len(new)
     if old_features is not None and old["id"].is_unique and new["id"].is_unique:
@@ -243,8 +243,9 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
                 texts[position] = kept[0]
     missing = [position for position, text in enumerate(texts) if text is None]
     if len(missing) == len(new):  # a first build: every text computed, from the frame itself (no copy of its rows)
-        return feature_texts(new)
-    for position, text in zip(missing, feature_texts(new.iloc[missing]), strict=True):
+        return feature_texts(new, geometries)
+    made = feature_texts(new.iloc[missing], None if geometries is None else [geometries[p] for p in missing])
+    for position, text in zip(missing, made, strict=True):
         texts[position] = text
     return cast(list[str], texts)  # every position is filled now
 
@@ -252,14 +253,6 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
     """Rows of a plain table as dicts, missing values as ``None``."""
     return [{k: (None if pd.isna(v) else v) for k, v in row.items()} for row in table.to_dict("records")]
-
-
-def execute(path: Path, sql: str) -> None:
-    """Run ``sql`` on the new store file ``path`` (synced once, before it is renamed into place)."""
-    with contextlib.closing(sqlite3.connect(path)) as con:
-        con.execute("PRAGMA synchronous = OFF")
-        con.execute(sql)
-        con.commit()
 
 
 def sql_where(flt: _filters.Filter) -> str | None:
@@ -276,85 +269,10 @@ def sql_where(flt: _filters.Filter) -> str | None:
     return " AND ".join(clauses) or None
 
 
-#: SQLite page size of a new store file: the rows (a Feature text and a geometry of kilobytes each) fill
-#: 64 KiB pages rather than chains of 4 KiB overflow pages; a build writes and syncs less (3 % fewer bytes,
-#: the sync a third shorter at 100,000 items).
-PAGE_SIZE = 65536
-
-
-def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-               documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str]) -> None:
-    """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta.
-
-    ``history`` holds the history table's rows, values in :data:`HISTORY_COLUMNS` order. Without a sync
-    per transaction: the caller syncs the new file once, before it is renamed into place
-    (:func:`geotrack._files.write_atomic_with`).
-    """
-    with unsynced_sqlite(), _gdal_option("OGR_SQLITE_PRAGMA", f"page_size={PAGE_SIZE}"):
-        _write_file(tmp, gdf, features, digests, documents, history, meta)
-
-
-@contextlib.contextmanager
-def _gdal_option(name: str, value: str) -> Iterator[None]:
-    """GDAL configuration option ``name`` set to ``value`` until the block ends."""
-    before = pyogrio.get_gdal_config_option(name)
-    pyogrio.set_gdal_config_options({name: value})
-    try:
-        yield
-    finally:
-        pyogrio.set_gdal_config_options({name: before})
-
-
 def history_rows(table: pd.DataFrame) -> list[HistoryRow]:
     """The rows of a history table read as a frame, as text or ``None`` (what GDAL stored) per column."""
     texts = table.reindex(columns=HISTORY_COLUMNS).astype("string")
     return list(zip(*(texts[c].to_numpy(dtype=object, na_value=None) for c in HISTORY_COLUMNS), strict=True))
-
-
-def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-                documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str]) -> None:
-    stored = encode_frame(gdf)
-    at = len(stored.columns) - 1
-    stored.insert(at, FEATURE_COLUMN, pd.Series(list(features), index=stored.index, dtype=object))
-    # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
-    pyogrio.write_dataframe(stored, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_type="Unknown",
-                            layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
-    pyogrio.write_dataframe(documents_frame(documents), tmp, layer="documents", driver="GPKG", append=True)
-    # GDAL makes the table from one row of text, deleted; the rows go in by one executemany below (GDAL took a
-    # second per 100,000 rows)
-    pyogrio.write_dataframe(pd.DataFrame([dict.fromkeys(HISTORY_COLUMNS, "")]), tmp, layer="history", driver="GPKG",
-                            append=True)
-    execute(tmp, "DELETE FROM history")
-    meta_df = pd.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
-    pyogrio.write_dataframe(meta_df, tmp, layer="meta", driver="GPKG", append=True)
-    with contextlib.closing(sqlite3.connect(tmp)) as con, con:
-        con.execute("PRAGMA synchronous = OFF")  # a new file: write_atomic_with syncs it once, before the rename
-        # nor a rollback journal: a failed write leaves only the temporary folder, which is removed (with one, the
-        # inserts below copied 64 KiB pages into it and took three times as long)
-        con.execute("PRAGMA journal_mode = OFF")
-        # a new layer numbers its rows from 1 in order: the digests table names them so
-        if con.execute("SELECT min(fid), max(fid), count(*) FROM items").fetchone() not in ((1, len(gdf), len(gdf)),
-                                                                                          (None, None, 0)):
-            raise StoreError(f"{tmp}: the items were not numbered in order; cannot record their digests")
-        # GDAL's trigger counts rows in gpkg_ogr_contents, an UPDATE per insert: off while the history goes in
-        counters = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'history'"
-                               " AND name LIKE 'trigger_insert_feature_count_%'").fetchall()
-        con.executescript("".join(f'DROP TRIGGER "{name}";' for name, _ in counters))
-        con.executemany(f"INSERT INTO history (fid, {', '.join(HISTORY_COLUMNS)}) VALUES"
-                        f" ({', '.join('?' * (len(HISTORY_COLUMNS) + 1))})",
-                        ((fid, *row) for fid, row in enumerate(history, start=1)))
-        con.executescript("".join(f"{statement};" for _, statement in counters))  # made again as they were
-        if counters:  # and the count added once
-            con.execute("UPDATE gpkg_ogr_contents SET feature_count = feature_count + ?"
-                        " WHERE lower(table_name) = 'history'", (len(history),))
-        con.execute(f"CREATE TABLE {DIGESTS_TABLE} (item_fid INTEGER PRIMARY KEY, id TEXT NOT NULL, digest TEXT)")
-        for statement in DIGEST_TRIGGERS:
-            con.execute(statement)
-        con.executemany(f"INSERT INTO {DIGESTS_TABLE} VALUES (?, ?, ?)",
-                        zip(range(1, len(gdf) + 1), gdf["id"].tolist(), digests, strict=True))
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description, last_change)"
-                    " VALUES (?, 'attributes', ?, 'content digest of each item, by its fid',"
-                    " strftime('%Y-%m-%dT%H:%M:%fZ','now'))", (DIGESTS_TABLE, DIGESTS_TABLE))
 
 
 def owns(store: Path, path: Path) -> bool:

@@ -22,14 +22,14 @@ import pyogrio
 
 from geotrack import filters as _filters
 from geotrack import settings
-from geotrack._files import remove_stale, write_atomic_with
+from geotrack._files import remove_stale
 from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, Change, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreError
 from geotrack.features import feature_texts
 from geotrack.frames import empty_frame, items_to_frame
 from geotrack.model import FRAME_COLUMNS, Document, Item
 from geotrack.rebuild import HISTORY_ROWS_KEY, edits_since_build, involved_ids
-from geotrack.store import _gpkgrows, _gpkgsql
+from geotrack.store import _gpkgfile, _gpkgrows, _gpkgsql
 from geotrack.store.base import (
     FEATURE_COLUMN,
     SCHEMA_VERSION,
@@ -187,19 +187,6 @@ class GeoPackageStore(Store):
             remove_stale(self.path)
             yield
 
-    def _write_file(self, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-                    documents: Sequence[Document], history: Sequence[_gpkgrows.HistoryRow],
-                    meta: Mapping[str, str]) -> None:
-        """Write the whole store to a new file and rename it into place (a build of a new or older store)."""
-        try:
-            write_atomic_with(self.path, lambda tmp: _gpkgrows.write_file(tmp, gdf, features, digests, documents,
-                                                                          history, meta))
-        except OSError:
-            raise  # disk full, read-only: the command line names the path and what to do
-        except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
-            raise StoreError(f"{self.location}: cannot write the store ({exc}); it is unchanged. "
-                             "Free disk space or check that the folder is writable, then retry") from exc
-
     def _write_in_place(self, new: gpd.GeoDataFrame, digests: Sequence[str | None], write: Sequence[bool],
                         removals: Sequence[str], recorded: Sequence[HistoryEntry], meta: Mapping[str, str],
                         documents: Sequence[Document] | None) -> None:
@@ -266,15 +253,17 @@ class GeoPackageStore(Store):
         merge involves and those gone from ``items`` are read, merged, diffed and written.
         """
         meta = dict(meta or {})
-        hashes = content_hashes(items)
         with self._locked():
+            hashes = None
             if self._in_place():
+                hashes = content_hashes(items)
                 recorded = self._rebuild_in_place(items, hashes, documents, actor=actor, source=source, meta=meta,
                                                   merge=merge)
                 if recorded is not None:
                     return recorded
-            new = items_to_frame(items)
             old, old_features = self._current(older=True)
+            # the whole file: nothing stored, every Feature text is made, its geometries beside the lengths
+            new, hashes, geometries = _gpkgfile.fresh_frame(items, hashes, texts=not self.exists())
             involved: set[str] = set()
             if merge is not None and self.exists():
                 stored_meta = self.meta()
@@ -285,7 +274,7 @@ class GeoPackageStore(Store):
             digests = _gpkgrows.digests(new["id"], items, hashes, involved)
             changes = _gpkgrows.changes_between(old, new)
             return self._commit(old, old_features, new, digests, changes, documents, actor=actor, source=source,
-                                meta=meta, count_history=True)
+                                meta=meta, count_history=True, geometries=geometries)
 
     def _rebuild_in_place(self, items: Sequence[Item], hashes: Sequence[str], documents: Sequence[Document], *,
                           actor: str, source: str | None, meta: dict[str, str], merge: Merge | None,
@@ -385,8 +374,11 @@ class GeoPackageStore(Store):
     def _commit(self, old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
                 digests: Sequence[str | None], changes: Sequence[Change], documents: Sequence[Document], *,
                 actor: str, source: str | None, meta: Mapping[str, str],
-                count_history: bool = False) -> list[HistoryEntry]:
-        """Write ``new`` as a new file with the history of ``changes`` from ``old`` (caller holds the lock)."""
+                count_history: bool = False, geometries: Sequence[str | None] | None = None) -> list[HistoryEntry]:
+        """Write ``new`` as a new file with the history of ``changes`` from ``old`` (caller holds the lock).
+
+        ``geometries``: the geometry texts of ``new``'s rows, when made before.
+        """
         history = _gpkgrows.history_rows(self._read_table("history")) if self.exists() else []
         at = now()
         recorded = entries(changes, at=at, actor=actor, source=source)
@@ -394,6 +386,6 @@ class GeoPackageStore(Store):
         full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
         if count_history:
             full_meta[HISTORY_ROWS_KEY] = str(len(history))
-        texts = _gpkgrows.kept_feature_texts(old, old_features, new, changes)
-        self._write_file(new, texts, digests, documents, history, full_meta)
+        texts = _gpkgrows.kept_feature_texts(old, old_features, new, changes, geometries)
+        _gpkgfile.write_whole(self.path, self.location, new, texts, digests, documents, history, full_meta)
         return recorded
