@@ -458,7 +458,8 @@ def notices(page: Page) -> None:
 def header(page: Page) -> None:
     """Title, the count, downloads."""
     t = page.t
-    st.markdown(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1>", unsafe_allow_html=True)
+    # st.html, not Markdown with HTML: that needs a 440 KB parser the page would load for this line alone
+    st.html(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1>")
     st.caption(t("subtitle"))
     with st.container():  # one place in the page whatever it holds, so the map below keeps its own
         notices(page)
@@ -526,26 +527,12 @@ def summary_panel(page: Page) -> None:
     t = page.t
     today = dt.date.today()
     figures = _summary(page.path, page.built_at, page.flt, page.day, today)
-    st.subheader(t("summary"))
-    a, b, c = st.columns(3)
-    a.metric(t("sum_items"), figures.count)
-    b.metric(t("sum_overdue"), len(figures.overdue))
-    c.metric(t("sum_conflicts"), len(figures.conflicts))
+    st.html(summary.figures_html(figures, page.lang))
     st.button(t("show_overdue", n=len(figures.overdue)), key="only_overdue", on_click=_only,
               args=(figures.overdue,), disabled=not figures.overdue, width="stretch", icon=":material/alarm:")
     st.button(t("show_conflicts", n=len(figures.conflicts)), key="only_conflicts", on_click=_only,
               args=(figures.conflicts,), disabled=not figures.conflicts, width="stretch", icon=":material/warning:")
-    st.markdown(f"**{t('sum_by_status')}**")
-    st.markdown("  \n".join(f"{views.md_escape(label)}: **{n}**" for label, n in summary.status_lines(figures,
-                                                                                                    page.lang))
-                or item.EMPTY)
-    st.markdown(f"**{t('sum_investment')}**")
-    st.markdown("  \n".join(views.md_escape(line) for line in summary.investment_lines(figures, page.lang))
-                or item.EMPTY)
-    st.markdown(f"**{t('sum_km')}**")
-    st.dataframe(pd.DataFrame(summary.length_rows(figures, page.lang),
-                              columns=[t("col_mode"), t("sum_items"), "km"]),
-                 hide_index=True, key="sum_lengths", placeholder=item.EMPTY, height="auto")
+    st.html(summary.details_html(figures, page.lang))
     since = st.session_state.get("f_since")
     if since:
         changed = summary.changed_items(_all_history(page.path, page.built_at), since)

@@ -10,7 +10,7 @@ from mapfixtures import fixture_records
 from geotrack import history
 from geotrack.frames import items_to_frame
 from geotrack.model import Item
-from geotrack.ui import choices, reader, summary
+from geotrack.ui import choices, i18n, reader, summary
 
 TODAY = dt.date(2026, 3, 1)
 
@@ -75,3 +75,29 @@ def test_reader_marks_the_line_and_escapes_the_text():
     assert reader.line_window(100, 50) == (50 - reader.LINES_BEFORE, 50 + reader.CONTEXT_LINES)
     assert reader.line_window(100, 500) == (100 - reader.LINES_BEFORE, 100)
     assert reader.line_window(100, 5, None) == (1, 100)
+
+
+def test_summary_html_gives_the_cli_figures_in_the_language_escaped(frame):
+    import re
+
+    figures = summary.summarise(frame, TODAY)
+    head = summary.figures_html(figures, "en")
+    shown = dict(re.findall(r"data-gt-figure='(\w+)'><dt>[^<]+</dt><dd>([^<]+)</dd>", head))
+    assert shown == {"items": str(len(frame)), "overdue": str(len(figures.overdue)),
+                     "conflicts": str(len(figures.conflicts))}
+    details = summary.details_html(figures, "en")
+    rows = re.findall(r"<tr><th scope='row'>([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td></tr>", details)
+    cli = history.lengths_by_mode(frame)
+    assert [float(km.replace(",", "")) for *_, km in rows] == list(cli["length_km"])
+    assert [int(n) for _, n, _ in rows] == list(cli["items"])
+    assert [mode for mode, *_ in rows] == [i18n.mode_label(m, "en") for m in cli["mode"]]
+    # Vietnamese: its labels and its decimal comma; a name with markup stays text
+    vi = summary.details_html(figures, "vi")
+    assert i18n.t("sum_by_status", "vi") in vi and i18n.t("sum_by_status", "en") not in vi
+    kms = [km for _, km in re.findall(r"<td>([^<]+)</td><td>([^<]+)</td>", vi)]
+    assert kms and all(re.fullmatch(r"[\d.]+,\d", km) for km in kms)  # 1.234,5
+    hostile = summary.Summary(count=1, by_status={}, overdue=[], conflicts=[],
+                              investment={"<script>": (1.0, 1)}, lengths=cli.iloc[:0])
+    out = summary.details_html(hostile, "en")
+    assert "<script>" not in out and "&lt;script&gt;" in out
+    assert out.count(f">{summary.EMPTY}<") == 2  # no status, no lengths: a dash, not an empty table

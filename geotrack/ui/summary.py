@@ -9,6 +9,7 @@ can offer a one-click view of exactly those items.
 from __future__ import annotations
 
 import datetime as dt
+import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ import pandas as pd
 from geotrack import history, vocab
 from geotrack.frames import CONFLICTING, FUNDING_AMOUNT, FUNDING_UNIT
 from geotrack.ui import i18n
+from geotrack.ui.item import EMPTY
 
 
 @dataclass(frozen=True)
@@ -106,3 +108,42 @@ def target_lines(targets: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
         out.append(f"{target.get('deadline_year')} · {text} ({target.get('document')}, "
                    f"{i18n.t('line', lang)} {target.get('line')})")
     return out
+
+
+# -- HTML -------------------------------------------------------------------------------------------
+# The summary is a few HTML elements rather than Streamlit metrics, Markdown and a data grid: each
+# of those is a React element the browser renders again on every rerun, and the grid's code alone
+# (1.2 MB) had to be compiled on every page load before the map could draw.
+def _e(value: Any) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def figures_html(summary: Summary, lang: str) -> str:
+    """The heading and the three headline figures (items, overdue, documents disagreeing).
+
+    Each figure is a ``<dt>``/``<dd>`` pair in a ``<dl class="gt-figures">``; its ``data-gt-figure``
+    (``items``, ``overdue``, ``conflicts``) names it whatever the language.
+    """
+    figures = (("items", "sum_items", summary.count), ("overdue", "sum_overdue", len(summary.overdue)),
+               ("conflicts", "sum_conflicts", len(summary.conflicts)))
+    cells = "".join(f"<div data-gt-figure='{name}'><dt>{_e(i18n.t(key, lang))}</dt>"
+                    f"<dd>{_e(i18n.number(n, lang, 0))}</dd></div>" for name, key, n in figures)
+    return f"<h3 class='gt-sum-title'>{_e(i18n.t('summary', lang))}</h3><dl class='gt-figures'>{cells}</dl>"
+
+
+def details_html(summary: Summary, lang: str) -> str:
+    """Items by status, stated investment per unit, and the table of km by mode (``geotrack lengths``)."""
+    def listed(key: str, lines: Sequence[str]) -> str:
+        body = ("<ul class='gt-sum-list'>" + "".join(f"<li>{line}</li>" for line in lines) + "</ul>" if lines
+                else f"<p class='gt-sum-list'>{EMPTY}</p>")
+        return f"<h4 class='gt-sum-head'>{_e(i18n.t(key, lang))}</h4>{body}"
+
+    statuses = [f"{_e(label)}: <b>{_e(i18n.number(n, lang, 0))}</b>" for label, n in status_lines(summary, lang)]
+    money = [_e(line) for line in investment_lines(summary, lang)]
+    rows = "".join(f"<tr><th scope='row'>{_e(mode)}</th><td>{_e(i18n.number(n, lang, 0))}</td>"
+                   f"<td>{_e(i18n.number(km, lang, 1))}</td></tr>" for mode, n, km in length_rows(summary, lang))
+    table = (f"<table class='gt-lengths'><thead><tr><th scope='col'>{_e(i18n.t('col_mode', lang))}</th>"
+             f"<th scope='col'>{_e(i18n.t('sum_items', lang))}</th><th scope='col'>km</th></tr></thead>"
+             f"<tbody>{rows}</tbody></table>" if rows else f"<p class='gt-sum-list'>{EMPTY}</p>")
+    return (listed("sum_by_status", statuses) + listed("sum_investment", money)
+            + f"<h4 class='gt-sum-head'>{_e(i18n.t('sum_km', lang))}</h4>{table}")

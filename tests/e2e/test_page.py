@@ -232,8 +232,8 @@ def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(des
 
 
 def _metric(page: Page, label: str) -> int:
-    metric = page.locator("[data-testid='stMetric']").filter(has_text=label)
-    return int(metric.locator("[data-testid='stMetricValue']").inner_text())
+    figure = page.locator("dl.gt-figures > div").filter(has=page.locator("dt", has_text=label))
+    return int(figure.locator("dd").inner_text())
 
 
 def _drawn(page: Page) -> set[str]:
@@ -255,24 +255,15 @@ def _conflict_ids(out: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _lengths(page: Page, n: int) -> dict[str, tuple[int, float]]:
-    """Mode → (items, km) of the summary's length table, scrolled through until ``n`` rows were seen
-    (the grid draws only the rows in view; a row is keyed by its mode, not by the grid's row index,
-    which can run ahead of the cells while the grid scrolls)."""
-    # the summary's one table: the item table is the other
-    grid = page.locator("[data-testid='stDataFrame']:not(.st-key-table [data-testid='stDataFrame'])")
-    expect(grid.locator("[role='gridcell']").first).to_be_attached()
-    rows: dict[str, tuple[int, float]] = {}
-    for _ in range(n):
-        for row in grid.locator("tr[role='row']:has(td[role='gridcell'])").all():
-            cells = [t.strip() for t in row.locator("[role='gridcell']").all_inner_texts()]
-            if len(cells) == 3 and all(cells):  # a row the grid is still drawing is read on the next pass
-                rows[cells[0]] = (int(cells[1]), float(cells[2].replace(",", "")))
-        if len(rows) >= n:
-            break
-        grid.hover()
-        page.mouse.wheel(0, 200)
-    return rows
+def _lengths(page: Page) -> dict[str, tuple[int, float]]:
+    """Mode → (items, km) of the summary's length table."""
+    rows = page.locator("table.gt-lengths tbody tr")
+    expect(rows.first).to_be_visible()
+    out = {}
+    for row in rows.all():
+        mode, n, km = (t.strip() for t in row.locator("th, td").all_inner_texts())
+        out[mode] = (int(n), float(km.replace(",", "")))
+    return out
 
 
 def _one_click_view(page: Page, button: str, ids: list[str]) -> None:
@@ -300,7 +291,7 @@ def test_summary_figures_equal_the_cli_and_open_exactly_those_items(desktop: Pag
     assert _metric(desktop, "Items") == int(re.search(r"(\d+) item\(s\)\s*$", listed).group(1))
     cli_km = {i18n.mode_label(line.split()[0], "en"): (int(line.split()[1]), float(line.split()[2]))
               for line in _cli(real_store, "lengths", *args).splitlines()[1:] if line.strip()}
-    assert cli_km and _lengths(desktop, len(cli_km)) == cli_km
+    assert cli_km and _lengths(desktop) == cli_km
     if overdue:
         _one_click_view(desktop, rf"Show the {len(overdue)} overdue", overdue)
         open_app(desktop, url)
