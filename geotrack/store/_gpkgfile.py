@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import sqlite3
 from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
@@ -28,28 +29,49 @@ from geotrack.store._gpkgsql import DIGESTS_TABLE
 from geotrack.store.base import FEATURE_COLUMN, content_hashes
 
 
-def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: bool,
-                ) -> tuple[gpd.GeoDataFrame, list[str], list[str | None] | None]:
-    """The working frame of ``items``, their content digests and, if ``texts``, their Feature texts' geometries.
+@dataclass(frozen=True)
+class Made:
+    """What a whole-file write of new items makes beside the lengths' projection (:func:`fresh_frame`)."""
 
-    ``hashes`` are the digests when already made; the geometries are
-    :func:`geotrack.features.geometry_texts_of` the items'. The lengths are projected in a
-    worker thread meanwhile (:func:`geotrack.geo.lengths_in_background`): the geometry texts,
-    the digests and the frame's other columns are the Python work that runs beside it.
+    #: The geometry of each row's Feature text (:func:`geotrack.features.geometry_texts_of`).
+    geometries: list[str | None]
+    #: The rows' stored form (:func:`geotrack.store._gpkgrows.encode_frame`).
+    stored: gpd.GeoDataFrame
+
+
+def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: bool,
+                ) -> tuple[gpd.GeoDataFrame, list[str], Made | None]:
+    """The working frame of ``items``, their content digests and, if ``texts``, their texts (:class:`Made`).
+
+    ``hashes`` are the digests when already made. The lengths are projected in a worker
+    thread meanwhile (:func:`geotrack.geo.lengths_in_background`): the Feature texts'
+    geometries, the digests, the frame's other columns and their stored form are the Python
+    work that runs beside it, and only the lengths are set after.
     """
     with geo.lengths_in_background([item.geometry for item in items]) as lengths:
         geometries = geometry_texts_of([item.geometry for item in items]) if texts else None
         hashes = list(hashes) if hashes is not None else content_hashes(items)
-        frame = items_to_frame(items, lengths=lengths)
-    return frame, hashes, geometries
+        if geometries is None:
+            return items_to_frame(items, lengths=lengths), hashes, None
+        frame = items_to_frame(items, lengths=[None] * len(items))
+        stored = encode_frame(frame)
+        length_km = lengths()
+    # as items_to_frame makes the column (Python floats or None), and as encode_frame stores it
+    frame["length_km"] = pd.Series(length_km, index=frame.index, dtype=object)
+    stored["length_km"] = pd.to_numeric(frame["length_km"], errors="coerce").astype("float64")
+    return frame, hashes, Made(geometries, stored)
 
 
 def write_whole(path: Path, location: str, gdf: gpd.GeoDataFrame, features: Sequence[str],
                 digests: Sequence[str | None], documents: Sequence[Document], history: Sequence[HistoryRow],
-                meta: Mapping[str, str]) -> None:
-    """Write the whole store to a new file and rename it into place at ``path`` (shown as ``location``)."""
+                meta: Mapping[str, str], stored: gpd.GeoDataFrame | None = None) -> None:
+    """Write the whole store to a new file and rename it into place at ``path`` (shown as ``location``).
+
+    ``stored``: the stored form of ``gdf`` (:func:`~geotrack.store._gpkgrows.encode_frame`), when made before.
+    """
     try:
-        write_atomic_with(path, lambda tmp: write_file(tmp, gdf, features, digests, documents, history, meta))
+        write_atomic_with(path, lambda tmp: write_file(tmp, gdf, features, digests, documents, history, meta,
+                                                       stored))
     except OSError:
         raise  # disk full, read-only: the command line names the path and what to do
     except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
@@ -64,7 +86,8 @@ PAGE_SIZE = 65536
 
 
 def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-               documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str]) -> None:
+               documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
+               stored: gpd.GeoDataFrame | None = None) -> None:
     """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta.
 
     ``history`` holds the history table's rows, values in :data:`HISTORY_COLUMNS` order. Without a sync
@@ -72,7 +95,7 @@ def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digest
     (:func:`geotrack._files.write_atomic_with`).
     """
     with unsynced_sqlite(), _gdal_option("OGR_SQLITE_PRAGMA", f"page_size={PAGE_SIZE}"):
-        _write_file(tmp, gdf, features, digests, documents, history, meta)
+        _write_file(tmp, gdf, features, digests, documents, history, meta, stored)
 
 
 @contextlib.contextmanager
@@ -95,8 +118,9 @@ def _execute(path: Path, sql: str) -> None:
 
 
 def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[str], digests: Sequence[str | None],
-                documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str]) -> None:
-    stored = encode_frame(gdf)
+                documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
+                stored: gpd.GeoDataFrame | None) -> None:
+    stored = encode_frame(gdf) if stored is None else stored.copy(deep=False)  # the caller's frame untouched
     at = len(stored.columns) - 1
     stored.insert(at, FEATURE_COLUMN, pd.Series(list(features), index=stored.index, dtype=object))
     # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)

@@ -263,7 +263,7 @@ class GeoPackageStore(Store):
                     return recorded
             old, old_features = self._current(older=True)
             # the whole file: nothing stored, every Feature text is made, its geometries beside the lengths
-            new, hashes, geometries = _gpkgfile.fresh_frame(items, hashes, texts=not self.exists())
+            new, hashes, made = _gpkgfile.fresh_frame(items, hashes, texts=not self.exists())
             involved: set[str] = set()
             if merge is not None and self.exists():
                 stored_meta = self.meta()
@@ -274,7 +274,7 @@ class GeoPackageStore(Store):
             digests = _gpkgrows.digests(new["id"], items, hashes, involved)
             changes = _gpkgrows.changes_between(old, new)
             return self._commit(old, old_features, new, digests, changes, documents, actor=actor, source=source,
-                                meta=meta, count_history=True, geometries=geometries)
+                                meta=meta, count_history=True, made=made)
 
     def _rebuild_in_place(self, items: Sequence[Item], hashes: Sequence[str], documents: Sequence[Document], *,
                           actor: str, source: str | None, meta: dict[str, str], merge: Merge | None,
@@ -374,10 +374,10 @@ class GeoPackageStore(Store):
     def _commit(self, old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
                 digests: Sequence[str | None], changes: Sequence[Change], documents: Sequence[Document], *,
                 actor: str, source: str | None, meta: Mapping[str, str],
-                count_history: bool = False, geometries: Sequence[str | None] | None = None) -> list[HistoryEntry]:
+                count_history: bool = False, made: _gpkgfile.Made | None = None) -> list[HistoryEntry]:
         """Write ``new`` as a new file with the history of ``changes`` from ``old`` (caller holds the lock).
 
-        ``geometries``: the geometry texts of ``new``'s rows, when made before.
+        ``made``: its rows' texts and stored form, when made before (:func:`._gpkgfile.fresh_frame`).
         """
         history = _gpkgrows.history_rows(self._read_table("history")) if self.exists() else []
         at = now()
@@ -386,6 +386,7 @@ class GeoPackageStore(Store):
         full_meta = {"schema_version": str(SCHEMA_VERSION), "built_at": at, **meta}
         if count_history:
             full_meta[HISTORY_ROWS_KEY] = str(len(history))
-        texts = _gpkgrows.kept_feature_texts(old, old_features, new, changes, geometries)
-        _gpkgfile.write_whole(self.path, self.location, new, texts, digests, documents, history, full_meta)
+        texts = _gpkgrows.kept_feature_texts(old, old_features, new, changes, made.geometries if made else None)
+        _gpkgfile.write_whole(self.path, self.location, new, texts, digests, documents, history, full_meta,
+                              made.stored if made else None)
         return recorded
