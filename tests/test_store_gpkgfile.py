@@ -1,5 +1,7 @@
 """A first build writes the whole store file, its texts made beside the lengths' projection."""
 
+import contextlib
+import sqlite3
 import threading
 
 import pandas as pd
@@ -54,3 +56,31 @@ def test_a_first_build_failing_beside_the_projection_leaves_no_store_and_no_thre
         build_items(store, _items(), [], actor="t")
     assert set(threading.enumerate()) <= before
     assert not store.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["s.gpkg.lock"]
+
+
+def _tables(path):
+    with contextlib.closing(sqlite3.connect(path)) as con:
+        return {
+            "schema": sorted(con.execute("SELECT type, name, sql FROM sqlite_master")),
+            "contents": con.execute("SELECT table_name, data_type, identifier, min_x, min_y, max_x, max_y, srs_id"
+                                    " FROM gpkg_contents ORDER BY table_name").fetchall(),
+            "geometry_columns": con.execute("SELECT * FROM gpkg_geometry_columns").fetchall(),
+            "extensions": con.execute("SELECT * FROM gpkg_extensions ORDER BY table_name, extension_name").fetchall(),
+            "counts": con.execute("SELECT * FROM gpkg_ogr_contents ORDER BY table_name").fetchall(),
+            "items": con.execute("SELECT * FROM items ORDER BY fid").fetchall(),
+            "rtree": con.execute("SELECT * FROM rtree_items_geom ORDER BY id").fetchall(),
+            "digests": con.execute("SELECT * FROM item_digests ORDER BY item_fid").fetchall(),
+        }
+
+
+def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_writes(tmp_path, monkeypatch):
+    items = _items()
+    by_batches = GeoPackageStore(tmp_path / "batches.gpkg")
+    build_items(by_batches, items, [], actor="t")
+    write = pyogrio.write_dataframe
+    monkeypatch.setattr("pyogrio.write_dataframe", lambda *a, **k: write(*a, **(k | {"use_arrow": False})))
+    by_features = GeoPackageStore(tmp_path / "features.gpkg")
+    build_items(by_features, items, [], actor="t")
+    batches, features = _tables(by_batches.path), _tables(by_features.path)
+    assert len(batches["items"]) == len(items) and len(batches["rtree"]) == len(items)
+    assert batches == features
