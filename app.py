@@ -341,6 +341,10 @@ def _take_timeline_click() -> None:
         st.session_state._sel_from_map = None
 
 
+def _show_table() -> None:
+    st.session_state.table_shown = True
+
+
 def _take_pick() -> None:
     _select(st.session_state.get("pick_item"))
     st.session_state._sel_from_map = None
@@ -465,7 +469,12 @@ def header(page: Page) -> None:
         notices(page)
     head, downloads = st.columns([3, 1], vertical_alignment="center")
     head.markdown(f"### {t('count', n=len(page.gdf), total=len(page.full))}")
-    with downloads.popover(t("download"), icon=":material/download:", width="stretch"):
+    # made when opened: closed, the menu's buttons and format picker would still be sent and rendered every rerun
+    menu = downloads.popover(t("download"), icon=":material/download:", width="stretch", key="downloads",
+                             on_change="rerun")
+    if not menu.open:
+        return
+    with menu:
         st.download_button(
             t("download_geojson", n=len(page.gdf)), file_name=choices.download_name(page.flt),
             # a small selection's file is made with the page (cached per filter): a file made on click is not
@@ -604,13 +613,19 @@ def table_and_picker(page: Page) -> None:
     """The item table (a row click opens the item) and a picker by name."""
     t = page.t
     ids = list(page.gdf["id"])
-    table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
-             else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
-    if len(ids) > settings.table_max_rows:
-        st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
-                     limit=i18n.number(settings.table_max_rows, page.lang)))
-    st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
-                 selection_mode="single-row", placeholder=item.EMPTY)
+    # the table is made once asked for in the session: a data grid costs the browser as much as the rest of
+    # the page below the fold (on a first visit, 1.2 MB of its code to fetch and compile before the map draws)
+    if not st.session_state.get("table_shown"):
+        st.button(t("table_show", n=i18n.number(len(ids), page.lang)), key="table_show", on_click=_show_table,
+                  icon=":material/table_rows:")
+    else:
+        table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
+                 else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
+        if len(ids) > settings.table_max_rows:
+            st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
+                         limit=i18n.number(settings.table_max_rows, page.lang)))
+        st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
+                     selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     selected = st.session_state.sel  # read once: the session state per item cost 0.35 s at 10,000 items
     every = len(ids) <= settings.select_max_items

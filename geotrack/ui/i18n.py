@@ -109,6 +109,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
                             "(tối đa {limit}) để chọn từ danh sách.",
                             "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
                             "choose from a list."),
+        "table_show": ("Hiện bảng {n} công trình", "Show the table of {n} items"),
         "table_too_many": ("Bảng hiện {limit} công trình đầu tiên trong {n}; hãy thu hẹp bộ lọc, hoặc tải xuống "
                            "cả vùng chọn.",
                            "The table shows the first {limit} of {n} items; narrow the filters, or download the "

@@ -117,6 +117,17 @@ def show_timeline(page: Page) -> Locator:
     return chart
 
 
+def show_table(page: Page) -> Locator:
+    """Show the item table below the map (made once asked for in the session); return it."""
+    table = page.locator(".st-key-table [data-testid='stDataFrame']")
+    button = page.locator(".st-key-table_show button")
+    if button.count():
+        button.click()
+        wait_idle(page)
+    expect(table).to_be_visible()
+    return table
+
+
 def wait_idle(page: Page) -> None:
     """Wait for the app's rerun to finish."""
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1)

@@ -18,7 +18,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geotrack import testing
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, wait_idle
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, show_table, wait_idle
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +40,7 @@ def _count_text(page: Page) -> str:
 
 
 def _table_grid(page: Page) -> Any:
-    return page.locator(".st-key-table [data-testid='stDataFrame']").locator("[role='grid']").first
+    return show_table(page).locator("[role='grid']").first
 
 
 def _table_rows(page: Page) -> int:
@@ -157,7 +157,7 @@ def test_screenshot(page: Page, app_server: Server):
     open_app(page, f"{app_server.url}/?lang=en&sel=ring-road-4-capital")
     frame = page.frame_locator(MAP_FRAME)
     expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)
-    expect(page.locator(".st-key-table [data-testid='stDataFrame']")).to_be_visible()
+    show_table(page)
     out = ROOT / "artifacts" / "app.png"
     out.parent.mkdir(exist_ok=True)
     page.screenshot(path=str(out))

@@ -22,6 +22,7 @@ from .browserkit import (
     Offline,
     Server,
     item_screen_point,
+    show_table,
     show_timeline,
     start_server,
     stop_server,
@@ -143,7 +144,7 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
     _assert_nothing_ran(page, dialogs)
 
     # the item table (scrolled through) and the timeline (labels and every bar's tooltip)
-    table = page.locator(".st-key-table [data-testid='stDataFrame']")
+    table = show_table(page)
     table.scroll_into_view_if_needed()
     shown: set[str] = set()
     for _ in range(len(PLAIN)):

@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from geotrack.ui import frontend, i18n, style
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, show_timeline, wait_idle
+from .browserkit import MAP_FRAME, ROOT, Offline, Server, map_frame, open_app, show_table, show_timeline, wait_idle
 
 pytestmark = pytest.mark.browser
 GEOTRACK = [sys.executable, "-m", "geotrack.cli"]
@@ -197,7 +197,7 @@ def test_the_permalink_and_the_citation_are_full_addresses_that_copy(desktop: Pa
 
 def test_a_table_row_click_opens_the_item_page_with_quotes_links_and_sources(desktop: Page, real_server: Server):
     open_app(desktop, f"{real_server.url}/?lang=en&search=vanh+dai+4")
-    table = desktop.locator(".st-key-table [data-testid='stDataFrame']")
+    table = show_table(desktop)
     table.scroll_into_view_if_needed()
     first = table.locator("canvas").first
     box = first.bounding_box()
@@ -444,6 +444,6 @@ def test_the_phone_scrolls_past_the_map_and_shows_the_item_page(phone: Page, rea
                             " return a && a.getBoundingClientRect().top < window.innerHeight / 2; }")
     map_box = phone.locator(MAP_FRAME).bounding_box()
     assert map_box and map_box["height"] <= 360  # the map leaves the page room to scroll
-    names = phone.locator(".st-key-table [data-testid='stDataFrame']")
+    names = show_table(phone)
     names.scroll_into_view_if_needed()
     assert names.bounding_box()["width"] <= 390
