@@ -99,15 +99,18 @@ def geometry_texts(geoms: np.ndarray, precision: int) -> list[str | None]:
     rows_plain = np.logical_and.reduceat(plain.all(axis=1), ends - counts) if len(coords) else np.zeros(0, bool)
     out: list[str | None] = [None] * len(geoms)
     dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
+    kinds = types.tolist()
+    # a line's whole text in one call (no copy of its kilobytes of coordinates into a concatenation)
+    line = {"type": "LineString", "coordinates": None}
     for position, start, end, is_plain in zip(picked.tolist(), (ends - counts).tolist(), ends.tolist(),
                                               rows_plain.tolist(), strict=True):
         if not is_plain:
             continue
-        if types[position] == _POINT:
+        if kinds[position] == _POINT:
             out[position] = '{"type":"Point","coordinates":' + dumps(coords[start], option=numpy).decode() + "}"
         else:
-            out[position] = ('{"type":"LineString","coordinates":' + dumps(coords[start:end], option=numpy).decode()
-                             + "}")
+            line["coordinates"] = coords[start:end]
+            out[position] = dumps(line, option=numpy).decode()
     rest = np.array([p for p, text in enumerate(out) if text is None and types[p] >= 0], dtype=np.intp)
     written = shapely.to_geojson(normalise_array(geoms[rest], precision)) if len(rest) else []
     for position, text in zip(rest.tolist(), list(written), strict=True):
