@@ -1,5 +1,7 @@
 """The benchmark runs at a small size and its optimised paths return what the naive ones do (no timings)."""
 
+import re
+
 import pytest
 
 from bench import synthetic
@@ -41,6 +43,8 @@ def test_only_the_parts_asked_for_run_and_every_row_is_reported(tmp_path):
                         "GeoJSON export", "GeoJSON export in memory", "gpkg export", "parquet export"}  # no map rows
     assert all(" s | " in line and "×" in line for line in rows)  # each with its figure, baseline and ratio
     assert all("load avg " in line for line in rows)  # and the machine's load when it was measured
+    build = next(line for line in rows if line.split(" | ")[1].startswith("store build"))
+    assert re.search(r"CPU time \(every thread\) \d+\.\d s vs \d+\.\d s", build)  # and both CPU times
 
 
 def test_machine_is_described():
