@@ -7,6 +7,7 @@ import threading
 import pandas as pd
 import pyogrio
 import pytest
+import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from bench import synthetic
@@ -15,12 +16,13 @@ from geotrack.features import feature_texts
 from geotrack.frames import items_to_frame
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
+from geotrack.store._gpkgfile import wkb_array
 from geotrack.store._gpkgrows import encode_frame
 from geotrack.store.base import FEATURE_COLUMN
 
 
 def _items():
-    items = synthetic.items(300, seed=5)
+    items = synthetic.items(300, seed=5)  # routes, points and polygons
     two_parts = MultiLineString([LineString([(105.8, 21.0), (106.0, 21.1)]),
                                  LineString([(106.1, 21.2), (106.3, 21.0)])])
     record = items[0].to_record() | {"id": "two-parts", "mode": "expressway", "geometry": two_parts}
@@ -77,10 +79,21 @@ def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_wr
     items = _items()
     by_batches = GeoPackageStore(tmp_path / "batches.gpkg")
     build_items(by_batches, items, [], actor="t")
-    write = pyogrio.write_dataframe
-    monkeypatch.setattr("pyogrio.write_dataframe", lambda *a, **k: write(*a, **(k | {"use_arrow": False})))
+    def a_feature_at_a_time(stored, tmp):
+        pyogrio.write_dataframe(stored, tmp, layer="items", driver="GPKG", geometry_type="Unknown",
+                                layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
+
+    monkeypatch.setattr("geotrack.store._gpkgfile._write_items", a_feature_at_a_time)
     by_features = GeoPackageStore(tmp_path / "features.gpkg")
     build_items(by_features, items, [], actor="t")
     batches, features = _tables(by_batches.path), _tables(by_features.path)
     assert len(batches["items"]) == len(items) and len(batches["rtree"]) == len(items)
     assert batches == features
+
+
+def test_wkb_of_points_and_lines_is_what_geos_writes():
+    from shapely.geometry import Point, Polygon
+
+    geoms = [item.geometry for item in _items()] + [None, Point(106, 21, 5), LineString([(0, 0, 1), (1, 1, 2)]),
+                                                   Point(), LineString(), Polygon()]
+    assert wkb_array(geoms).to_pylist() == [None if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
