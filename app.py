@@ -422,10 +422,16 @@ def sidebar(page: Page) -> str:
                        format_func=lambda v: i18n.funding_label(v, lang))
         st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
                        format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
-        st.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"), format=t("date_format"),
-                      min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
-        st.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
-                      min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+        # the dates in a fold made when opened: two date pickers cost a repeat open about a tenth of the
+        # browser's work. With a date set they are made even while folded, or Streamlit would drop the value
+        dated = bool(st.session_state.get("f_as_of") or st.session_state.get("f_since"))
+        dates = st.expander(t("dates"), expanded=dated, key="dates_open", on_change="rerun",
+                            icon=":material/history:")
+        if dates.open or dated:
+            dates.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
+                             format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+            dates.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
+                             min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
         st.checkbox(t("basemap"), key="basemap")
         st.caption(t("link_hint"))

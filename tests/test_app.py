@@ -106,6 +106,18 @@ def test_the_table_and_the_downloads_are_made_only_once_asked_for(store_path, mo
     assert len(_items(at)) == 6
 
 
+def test_the_date_pickers_are_made_when_their_fold_is_opened_or_a_date_is_set(run_app):
+    assert not run_app(lang="en").date_input  # folded and no date: nothing made
+    at = run_app(lang="en", as_of="2020-01-01", since="2020-01-02")
+    assert at.date_input(key="f_as_of").value.isoformat() == "2020-01-01"
+    assert at.date_input(key="f_since").value.isoformat() == "2020-01-02"
+    at.run()  # the dates stay through reruns (a widget not made would lose its value)
+    assert at.query_params["as_of"] == "2020-01-01" and at.query_params["since"] == "2020-01-02"
+    at.date_input(key="f_as_of").set_value(None).run()
+    at.date_input(key="f_since").set_value(None).run()
+    assert "as_of" not in at.query_params and not at.date_input  # no date, fold not opened: not made
+
+
 def test_map_loads_leaflet_only_from_the_app(run_app):
     args = _map_args(run_app())
     assert args["js_links"] == [mapview.LEAFLET_JS]
