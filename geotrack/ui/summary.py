@@ -9,7 +9,6 @@ can offer a one-click view of exactly those items.
 from __future__ import annotations
 
 import datetime as dt
-import html
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -22,6 +21,7 @@ from geotrack import history, vocab
 from geotrack.frames import CONFLICTING, FUNDING_AMOUNT, FUNDING_UNIT
 from geotrack.ui import i18n
 from geotrack.ui.item import EMPTY
+from geotrack.ui.style import escape as _e
 
 
 @dataclass(frozen=True)
@@ -114,10 +114,6 @@ def target_lines(targets: Sequence[Mapping[str, Any]], lang: str) -> list[str]:
 # The summary is a few HTML elements rather than Streamlit metrics, Markdown and a data grid: each
 # of those is a React element the browser renders again on every rerun, and the grid's code alone
 # (1.2 MB) had to be compiled on every page load before the map could draw.
-def _e(value: Any) -> str:
-    return html.escape(str(value), quote=True)
-
-
 def figures_html(summary: Summary, lang: str) -> str:
     """The heading and the three headline figures (items, overdue, documents disagreeing).
 
