@@ -61,7 +61,7 @@ def publish(named: Mapping[str, File], folder: Path, url: str) -> dict[str, str]
 
 def _prune(folder: Path, keep: set[str]) -> None:
     """Delete the oldest files of ``folder`` past :data:`FILES_KEPT`, never those in ``keep``."""
-    files = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
-    for old in files[FILES_KEPT:]:
+    present = sorted(folder.glob("*.json"), key=lambda f: f.stat().st_mtime, reverse=True)
+    for old in present[FILES_KEPT:]:
         if old.name not in keep:
             old.unlink(missing_ok=True)
