@@ -21,6 +21,7 @@ from geotrack.ui import style as look
 pytestmark = pytest.mark.slow  # each test runs the whole page script
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CACHED = Path(__file__).resolve().parent.parent / "geotrack" / "ui" / "cached.py"
 LOCATED = {"ring-road-4-capital", "port-alpha", "port-bravo", "xss-airport", "rail-script-agency"}
 
 
@@ -343,14 +344,21 @@ def _bound(deco: ast.expr) -> int | None:
 def test_every_cache_of_the_page_is_bounded():
     """A link is input from anyone: each distinct URL is a new cache key, so an unbounded cache grows with
     every no-op URL a visitor invents (1,500 of them once doubled the server's memory)."""
-    caches = _streamlit_caches(Path(APP).read_text(encoding="utf-8"))
-    assert "_payload" in caches and len(caches) >= 10
+    caches = _streamlit_caches(CACHED.read_text(encoding="utf-8"))
+    assert "payload" in caches and len(caches) >= 10
     unbounded = [name for name, deco in caches.items() if not (_bound(deco) or 0) > 0]
     assert unbounded == []
     # the check itself sees a cache without a bound, bare or called
     assert [_bound(d) for d in _streamlit_caches(
         "@st.cache_data\ndef a(): ...\n@st.cache_data(show_spinner=False)\ndef b(): ...\n"
         "@st.cache_resource(max_entries=4)\ndef c(): ...\n").values()] == [None, None, 4]
+
+
+def test_the_script_makes_no_cache_of_its_own():
+    # Streamlit runs the script anew on every rerun: a cache decorated there is made again each time, its
+    # function's source read and hashed (17–21 ms of every rerun with the page's thirty); imported, once
+    assert _streamlit_caches(Path(APP).read_text(encoding="utf-8")) == {}
+    assert "@st.cache_resource" not in Path(APP).read_text(encoding="utf-8")
 
 
 def test_the_table_holds_the_first_rows_of_a_large_selection(run_app, monkeypatch):
