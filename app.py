@@ -211,26 +211,27 @@ def sidebar(page: Page) -> str:
         year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
                   key="f_years", on_change=_chose, step=1, help=t("deadline_help"))
-        st.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
-                       format_func=lambda v: i18n.funding_label(v, lang))
-        st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
-                       format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
-        # the dates in a fold made when opened: two date pickers cost a repeat open about a tenth of the
-        # browser's work. With a date set they are made even while folded, or Streamlit would drop the value
-        dated = bool(st.session_state.get("f_as_of") or st.session_state.get("f_since"))
-        dates = st.expander(t("dates"), expanded=dated, key="dates_open", on_change="rerun",
-                            icon=":material/history:")
-        if dates.open or dated:
-            dates.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
-                             format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
-            dates.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
-                             min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+        # funding, document and the dates in a fold made when opened: each multiselect costs a page open about
+        # 40 ms of the browser's work, the two date pickers about 160; with one of them set they are made even
+        # while folded, or Streamlit would drop the value of a widget it did not draw
+        chosen = any(st.session_state.get(k) for k in ("f_funding", "f_documents", "f_as_of", "f_since"))
+        more = st.expander(t("more_filters"), expanded=chosen, key="more_open", on_change="rerun",
+                           icon=":material/tune:")
+        if more.open or chosen:
+            more.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
+                             format_func=lambda v: i18n.funding_label(v, lang))
+            more.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
+                             format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
+            more.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
+                            format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+            more.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
+                            min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
         st.checkbox(t("basemap"), key="basemap")
-        st.caption(t("link_hint"))
-        st.caption(t("built_at", built_at=page.built_at))
-        # Streamlit's own frontend strings and date picker in the page's language
-        st.html(frontend.script(lang), unsafe_allow_javascript=True)
+        # the notes and the script in one element: a caption is Markdown, parsed and styled in the browser
+        note = f"{look.escape(t('link_hint'))}<br>{look.escape(t('built_at', built_at=page.built_at))}"
+        # the script puts Streamlit's own frontend strings and date picker in the page's language
+        st.html(f"<p class='gt-note'>{note}</p>{frontend.script(lang)}", unsafe_allow_javascript=True)
     return str(lang)
 
 

@@ -119,6 +119,23 @@ def test_the_date_pickers_are_made_when_their_fold_is_opened_or_a_date_is_set(ru
     assert "as_of" not in at.query_params and not at.date_input  # no date, fold not opened: not made
 
 
+def test_funding_and_document_are_made_when_their_fold_is_opened_or_one_is_chosen(run_app, store_path, monkeypatch):
+    folded = [m.key for m in run_app(lang="en").multiselect]
+    assert "f_modes" in folded and "f_funding" not in folded and "f_documents" not in folded
+    monkeypatch.setenv("GEOTRACK_STORE", str(store_path))
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.session_state["more_open"] = True  # as the browser reports the fold opened
+    opened.run()
+    assert {"f_funding", "f_documents"} <= {m.key for m in opened.multiselect} and len(opened.date_input) == 2
+    chosen = run_app(lang="en", funding_types="state_budget")  # folded, but one is set: made, and kept
+    assert chosen.multiselect(key="f_funding").value == ["state_budget"]
+    chosen.session_state["more_open"] = False  # the reader folds it again: the choice stays, and with it the widget
+    chosen.run()
+    chosen.run()
+    assert chosen.query_params["funding_types"] == "state_budget"
+    assert chosen.multiselect(key="f_funding").value == ["state_budget"]
+
+
 def test_map_loads_leaflet_only_from_the_app(run_app):
     args = _map_args(run_app())
     assert args["js_links"] == [mapview.LEAFLET_JS]
