@@ -71,7 +71,6 @@ def _init_state(params: dict[str, Any], options: dict[str, list[str]], years: tu
     st.session_state.f_as_of = state.parse_day(params.get("as_of"))
     st.session_state.f_since = state.parse_day(params.get("since"))
     st.session_state.notices = {"ignored": url.ignored, "clamped": url.clamped}
-    st.session_state.basemap = False
     st.session_state._init = True
 
 
@@ -191,7 +190,7 @@ class Page:
 
 
 def sidebar(page: Page) -> str:
-    """Language, filters, as-of and changed-since, reset, basemap. Returns the language chosen."""
+    """Language, filters, as-of and changed-since, reset. Returns the language chosen."""
     with st.sidebar:
         lang = st.radio(i18n.t("language", page.lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
@@ -227,7 +226,6 @@ def sidebar(page: Page) -> str:
             more.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
                             min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
-        st.checkbox(t("basemap"), key="basemap")
         # the notes and the script in one element: a caption is Markdown, parsed and styled in the browser
         note = f"{look.escape(t('link_hint'))}<br>{look.escape(t('built_at', built_at=page.built_at))}"
         # the script puts Streamlit's own frontend strings and date picker in the page's language
@@ -471,12 +469,10 @@ def _leaflet_map(page: Page) -> None:
                  if look.payload_zoom(len(page.gdf), pageframe.whole_coordinates(page.gdf)) is None
                  else page.gdf)
         payload = mappayload.map_payload(whole, page.lang, page.corridor_names, popups=False)
-        args = cached.map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"],
-                                  STATIC_FOLDER)
+        args = cached.map_args_of(payload, page.lang, page.options["modes"], STATIC_FOLDER)
     else:
         payload = cached.payload(page.path, page.built_at, page.flt, page.lang)
-        args = cached.map_args(page.path, page.built_at, page.flt, page.lang, bool(st.session_state.basemap),
-                               STATIC_FOLDER)
+        args = cached.map_args(page.path, page.built_at, page.flt, page.lang, STATIC_FOLDER)
     selected = st.session_state.sel
     rows = (cached.item_rows(page.path, page.built_at, selected, page.day)
             if selected and (page.gdf["id"] == selected).any()

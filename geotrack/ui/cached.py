@@ -147,11 +147,11 @@ def payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
-def map_args(path: str, built_at: str, flt: Filter, lang: str, tiles: bool, static: str) -> component.MapArgs:
+def map_args(path: str, built_at: str, flt: Filter, lang: str, static: str) -> component.MapArgs:
     """The map and its item layers as the map component is sent them, once per filter."""
     # the Leaflet script of the map and its item layers, made once per filter: st_folium made it anew
     # on every rerun, the largest part of one
-    return map_args_of(payload(path, built_at, flt, lang), lang, tiles, filter_choices(path, built_at)[0], static)
+    return map_args_of(payload(path, built_at, flt, lang), lang, filter_choices(path, built_at)[0], static)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -262,19 +262,19 @@ def summary_of(path: str, built_at: str, flt: Filter, day: dt.date | None, today
     return summary.summarise(rows, today)
 
 
-def map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[str], static: str) -> component.MapArgs:
-    """A map of the language and basemap with the item layers of ``payload`` (``static``: the served folder)."""
+def map_args_of(payload: dict[str, Any], lang: str, modes: list[str], static: str) -> component.MapArgs:
+    """The map of the language with the item layers of ``payload`` (``static``: the served folder)."""
     control = folium.LayerControl(collapsed=True, position="topright")
-    return component.map_args(map_base(lang, tiles, tuple(modes), static), mapview.item_layers(payload), control)
+    return component.map_args(map_base(lang, tuple(modes), static), mapview.item_layers(payload), control)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def map_base(lang: str, tiles: bool, modes: tuple[str, ...], static: str) -> component.MapBase:
-    """The map without its items: made once per language, basemap and legend."""
-    # the page itself depends only on the language, basemap, boundaries and legend: a filter change
+def map_base(lang: str, modes: tuple[str, ...], static: str) -> component.MapBase:
+    """The map without its items: made once per language and legend."""
+    # the page itself depends only on the language, boundaries and legend: a filter change
     # swaps the item layers inside it (feature groups) instead of loading a new map
     given = background.by_address(dict(zip(("current", "former"), boundaries(lang), strict=True)),
                                   Path(static) / background.SERVED_FOLDER)
-    fmap = mapview.build_map({"lang": lang}, corridors=corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
+    fmap = mapview.build_map({"lang": lang}, corridors=corridor_payload(lang), tiles=True, legend_modes=list(modes),
                              items=False, boundaries=given["current"], former_boundaries=given["former"])
     return component.map_base(fmap)
