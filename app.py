@@ -410,22 +410,22 @@ def below_the_map(page: Page) -> None:
 
 
 def table_and_picker(page: Page) -> None:
-    """The item table (a row click opens the item) and a picker by name."""
+    """The item table (a row click opens the item) and a picker by name, once asked for in the session."""
     t = page.t
     ids = list(page.gdf["id"])
-    # the table is made once asked for in the session: a data grid costs the browser as much as the rest of
-    # the page below the fold (on a first visit, 1.2 MB of its code to fetch and compile before the map draws)
+    # made once asked for: a data grid costs the browser as much as the rest of the page below the fold (on a
+    # first visit, 1.2 MB of its code to fetch and compile before the map draws), the picker about 30 ms a visit
     if not st.session_state.get("table_shown"):
         st.button(t("table_show", n=i18n.number(len(ids), page.lang)), key="table_show", on_click=_show_table,
                   icon=":material/table_rows:")
-    else:
-        table = (cached.table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
-                 else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
-        if len(ids) > settings.table_max_rows:
-            st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
-                         limit=i18n.number(settings.table_max_rows, page.lang)))
-        st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
-                     selection_mode="single-row", placeholder=item.EMPTY)
+        return
+    table = (cached.table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
+             else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
+    if len(ids) > settings.table_max_rows:
+        st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
+                     limit=i18n.number(settings.table_max_rows, page.lang)))
+    st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
+                 selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     selected = st.session_state.sel  # read once: the session state per item cost 0.35 s at 10,000 items
     every = len(ids) <= settings.select_max_items

@@ -99,9 +99,11 @@ def test_the_table_and_the_downloads_are_made_only_once_asked_for(store_path, mo
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    assert not at.exception and not at.dataframe and not at.get("download_button")
+    assert not at.exception and not at.dataframe and not at.selectbox and not at.get("download_button")
     at.button(key="table_show").click().run()
     assert set(_items(at).iloc[:, -1]) == LOCATED | {"social-nowhere"}
+    assert set(at.selectbox(key="pick_item").options) == {at.selectbox(key="pick_item").format_func(i)
+                                                          for i in LOCATED | {"social-nowhere"}}
     assert "table_show" not in [b.key for b in at.button]  # the button is gone once the table is shown
     at.run()  # it stays for the session
     assert len(_items(at)) == 6

@@ -109,7 +109,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
                             "(tối đa {limit}) để chọn từ danh sách.",
                             "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
                             "choose from a list."),
-        "table_show": ("Hiện bảng {n} công trình", "Show the table of {n} items"),
+        "table_show": ("Hiện bảng {n} công trình và ô chọn theo tên",
+                       "Show the table of {n} items and a picker by name"),
         "table_too_many": ("Bảng hiện {limit} công trình đầu tiên trong {n}; hãy thu hẹp bộ lọc, hoặc tải xuống "
                            "cả vùng chọn.",
                            "The table shows the first {limit} of {n} items; narrow the filters, or download the "
