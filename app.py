@@ -189,8 +189,8 @@ class Page:
                     else cached.filtered(self.path, self.built_at, self.flt))
 
 
-def sidebar(page: Page) -> str:
-    """Language, filters, as-of and changed-since, reset. Returns the language chosen."""
+def sidebar(page: Page) -> None:
+    """Language, filters, as-of and changed-since, reset."""
     with st.sidebar:
         lang = st.radio(i18n.t("language", page.lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
@@ -230,7 +230,6 @@ def sidebar(page: Page) -> str:
         note = f"{look.escape(t('link_hint'))}<br>{look.escape(t('built_at', built_at=page.built_at))}"
         # the script puts Streamlit's own frontend strings and date picker in the page's language
         st.html(f"<p class='gt-note'>{note}</p>{frontend.script(lang)}", unsafe_allow_javascript=True)
-    return str(lang)
 
 
 def notices(page: Page) -> None:
@@ -514,7 +513,7 @@ def _sync_url(page: Page) -> None:
 
 # -- page -------------------------------------------------------------------------------------------
 def main() -> None:
-    """The page: sidebar; header; map beside the item page or summary; table and picker, or timeline."""
+    """The page: header; map beside the item page or summary; table and picker, or timeline; sidebar."""
     st.set_page_config(page_title="geotrack", page_icon="🗺️", layout="wide")
     st.html(f"<style>{mapview.PAGE_CSS}</style>")
     params = st.query_params.to_dict()
@@ -536,9 +535,8 @@ def main() -> None:
         st.error(i18n.t("store_error", lang))
         st.stop()
         return
-    profiling.mark("filters")
     _init_state(params, page.options, page.years)
-    page.lang = lang = sidebar(page)
+    page.lang = lang = i18n.normalise_lang(st.session_state.get("lang"))  # the radio's, set before the run
     page.t = i18n.translator(lang)
     page.select_items()
     _take_map_click()
@@ -546,12 +544,19 @@ def main() -> None:
     if st.session_state.get("sel") not in set(page.gdf["id"]):
         st.session_state.sel = None
     _sync_url(page)
-    profiling.mark("summary")
-    header(page)
+    # The map is sent first, the header and the sidebar after it into their places: the browser draws each
+    # batch of elements as it arrives, and the sidebar's widgets alone took it about 250 ms, before the map's
+    # frame was even made. The header's place keeps its height (page.css), so nothing moves when it comes.
+    top = st.container(key="gt_top")
     profiling.mark("map")
     map_and_side(page)
     profiling.mark("table")
     below_the_map(page)
+    profiling.mark("summary")
+    with top:
+        header(page)
+    profiling.mark("filters")
+    sidebar(page)
     if st.session_state.pop("_close_sidebar", False):  # last on the page: nothing above it moves
         st.html(f"<script>{item.SCROLL_JS}gtCloseSidebarOnPhone();</script>", unsafe_allow_javascript=True)
 
