@@ -243,7 +243,7 @@ def wkb_array(geometries: Sequence[Any]) -> pa.BinaryArray:
     counts = shapely.get_num_coordinates(geoms)
     simple = ((types == 0) | (types == 1)) & ~shapely.has_z(geoms) & (counts > 0)
     coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple]), dtype="<f8")
-    raw = memoryview(coords.reshape(-1).view(np.uint8))  # bytes, without a copy
+    raw = coords.reshape(-1).view(np.uint8).data  # its bytes, without a copy
     picked = np.nonzero(simple)[0]
     rest = np.nonzero(~simple & (types >= 0))[0]
     others = shapely.to_wkb(geoms[rest], byte_order=1).tolist()
