@@ -9,28 +9,20 @@ so a copied link reopens the same view. Data is cached per store file and build
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import logging
 import traceback
 from pathlib import Path
 from typing import Any
 
-import folium
-import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
-from geotrack import export, profiling, settings, templates, vocab
-from geotrack.changes import HistoryEntry
+from geotrack import export, profiling, settings, vocab
 from geotrack.errors import GeotrackError
-from geotrack.filters import Filter, apply
-from geotrack.io import DATA_DIR, read_corridors, read_documents, read_yaml
-from geotrack.model import Document
+from geotrack.filters import Filter
 from geotrack.store import is_database_url, open_store
-from geotrack.store.base import sql_answers
 from geotrack.store.location import scrub
 from geotrack.ui import (
-    background,
+    cached,
     choices,
     component,
     frontend,
@@ -38,7 +30,6 @@ from geotrack.ui import (
     item,
     pageframe,
     reader,
-    served,
     state,
     summary,
     timeline,
@@ -53,210 +44,12 @@ MAP_KEY = "map"
 DECK_KEY = "deck"
 #: Where the WebGL map's rows are served from (``static/``, which Streamlit serves at ``/app/static``).
 DECK_FOLDER = Path(__file__).resolve().parent / "static" / deckview.DATA_FOLDER
-BOUNDS_FOLDER = Path(__file__).resolve().parent / "static" / background.SERVED_FOLDER
+#: What Streamlit serves at ``/app/static`` (the boundaries the map fetches are written there).
+STATIC_FOLDER = str(Path(__file__).resolve().parent / "static")
 #: Fits a 900 px high window with the compact header above it (phones get less, in page.css).
 MAP_HEIGHT = 540
 KEYS = state.KEYS
 LOG = logging.getLogger("geotrack.app")
-
-# folium makes the same Jinja templates anew for every element on every rerun: compile each text once
-templates.compile_once()
-
-# -- cached data: keyed on the store path + its build time (+ the Filter); never on a frame --------
-# Resources, not data, wherever the page only reads the result: cache_data unpickles a fresh copy
-# on every rerun, which cost more than building the smaller ones again. Downloads stay cache_data.
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _frame(path: str, built_at: str) -> gpd.GeoDataFrame:
-    # the page's frame: the columns it shows, geometry at map resolution, read a chunk at a time (every
-    # field of every item is about 1 GB at 100,000); what needs an item whole reads it from the store
-    return pageframe.read(open_store(path))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _near(path: str, built_at: str, corridors: tuple[str, ...], km: float) -> frozenset[str]:
-    # the distance to a corridor, measured on the whole geometry the page's frame does not hold
-    return pageframe.near(open_store(path), corridors, km)
-
-
-def _near_of(path: str, built_at: str, flt: Filter) -> frozenset[str] | None:
-    return _near(path, built_at, flt.corridors, flt.corridor_km) if flt.corridors and flt.corridor_km is not None \
-        else None
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
-    # the page holds every item already (the summary's totals, the choices): filtering that frame takes
-    # milliseconds where asking the store again took tens (the store's SQL serves the CLI and the API).
-    # A resource, shared and never changed: cache_data would unpickle a copy on every rerun
-    full = _frame(path, built_at)
-    return full if flt.is_empty() else apply(full, flt, near=_near_of(path, built_at, flt))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _whole_rows(path: str, built_at: str, flt: Filter, day: dt.date | None) -> gpd.GeoDataFrame:
-    # the whole records of a selection small enough for the full-detail map: its whole geometry
-    shown = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
-    return pageframe.full_rows(list(shown["id"]), open_store(path).load_ids,
-                               _all_history(path, built_at) if day else (), day)
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _item(path: str, built_at: str, item_id: str, day: dt.date | None) -> gpd.GeoDataFrame:
-    # the opened item's whole record, as stored or as of the chosen day
-    return pageframe.full_rows([item_id], open_store(path).load_ids,
-                               _history(path, built_at, item_id) if day else (), day)
-
-
-def _whole(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
-    """Every field and the whole geometry of the items ``flt`` keeps, from the store (exports)."""
-    store = open_store(path)
-    return store.load(flt) if sql_answers(flt) else store.load_ids(list(_filtered(path, built_at, flt)["id"]))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _choices(path: str, built_at: str) -> tuple[list[str], list[str], tuple[int, int] | None]:
-    # what the filter widgets offer depends on the build only: not worth a pass over every item per rerun
-    full = _frame(path, built_at)
-    return ([m for m in vocab.MODES if m in set(full["mode"])], views.province_options(full),
-            views.deadline_bounds(full))
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _table(path: str, built_at: str, flt: Filter, lang: str, rows: int) -> pd.DataFrame:
-    return views.table_frame(_filtered(path, built_at, flt).head(rows), lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _picker_labels(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, str]:
-    return choices.picker_labels(_filtered(path, built_at, flt), lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _documents(path: str, built_at: str) -> list[Document]:
-    return open_store(path).documents()
-
-
-@st.cache_resource(show_spinner=False, max_entries=64)
-def _history(path: str, built_at: str, item_id: str) -> list[HistoryEntry]:
-    return open_store(path).history(item_id)
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _corridors() -> gpd.GeoDataFrame:
-    return read_corridors()
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _payload(path: str, built_at: str, flt: Filter, lang: str) -> dict[str, Any]:
-    gdf = _filtered(path, built_at, flt)
-    zoom = look.payload_zoom(len(gdf), pageframe.whole_coordinates(gdf))
-    if zoom is None and not pageframe.holds_whole_geometry(_frame(path, built_at)):  # full detail: whole geometry
-        gdf = pageframe.with_whole_geometry(gdf, functools.partial(open_store(path).load_ids, geometry_only=True))
-    # no popups: a click opens the item's page beside the map, which says all a popup would (its HTML was
-    # three quarters of what the map is sent for a small selection)
-    return mappayload.map_payload(gdf, lang, _corridor_names(), zoom=zoom, popups=False)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _map_args(path: str, built_at: str, flt: Filter, lang: str, tiles: bool) -> component.MapArgs:
-    # the Leaflet script of the map and its item layers, made once per filter: st_folium made it anew
-    # on every rerun, the largest part of one
-    return _map_args_of(_payload(path, built_at, flt, lang), lang, tiles, _choices(path, built_at)[0])
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _deck(path: str, built_at: str, flt: Filter, lang: str) -> tuple[dict[str, Any], dict[str, served.File]]:
-    # a resource, not data: the layers' JSON files are made once, and every session may share them read-only
-    return deckview.layer_texts(deckview.deck_payload(_filtered(path, built_at, flt), lang))
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _corridor_names() -> dict[str, tuple[str, str]]:
-    return mappayload.corridor_names(_corridors())
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _corridor_payload(lang: str) -> dict[str, Any]:
-    return mappayload.corridor_payload(_corridors(), lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)  # read on every rerun of a small selection: no copies
-def _geojson(path: str, built_at: str, flt: Filter) -> str:
-    # joined from the Feature texts the store keeps (no per-item work), read by id where SQL cannot select them
-    ids = None if sql_answers(flt) else list(_filtered(path, built_at, flt)["id"])
-    return export.store_geojson(open_store(path), flt, _documents(path, built_at), ids=ids)
-
-
-@st.cache_data(show_spinner=False, max_entries=16)
-def _export_bytes(path: str, built_at: str, flt: Filter, fmt: str) -> bytes:
-    return export.export_bytes(_whole(path, built_at, flt), fmt, _documents(path, built_at), flt)
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _cited(path: str, built_at: str) -> dict[str, int]:
-    return choices.cited_documents(_frame(path, built_at))
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _all_history(path: str, built_at: str) -> list[HistoryEntry]:
-    return open_store(path).history()
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _undone(path: str, built_at: str, day: dt.date) -> tuple[frozenset[str], gpd.GeoDataFrame]:
-    # the items changed since ``day``, and their whole records of that day
-    return pageframe.undone(_frame(path, built_at), _all_history(path, built_at), day, open_store(path).load_ids)
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _as_of_frame(path: str, built_at: str, day: dt.date) -> gpd.GeoDataFrame:
-    return pageframe.as_of(_frame(path, built_at), *_undone(path, built_at, day))
-
-
-@st.cache_resource(show_spinner=False, max_entries=8)
-def _as_of_filtered(path: str, built_at: str, flt: Filter, day: dt.date) -> gpd.GeoDataFrame:
-    # what the tracker said at the end of ``day``, filtered: as ``geotrack list --as-of`` does
-    near = _near_of(path, built_at, flt)
-    if near is not None and flt.corridor_km is not None:
-        near = pageframe.near_as_of(near, *_undone(path, built_at, day), flt.corridors, flt.corridor_km)
-    return apply(_as_of_frame(path, built_at, day), flt, near=near)
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _texts() -> dict[str, list[str]]:
-    return read_documents()[1]
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _targets() -> list[dict[str, Any]]:
-    # only the targets file: the whole dataset (every item record) takes seconds to read
-    path = DATA_DIR / "targets.yaml"
-    return [dict(t) for t in (read_yaml(path) or {}).get("targets", [])] if path.exists() else []
-
-
-@st.cache_resource(show_spinner=False, max_entries=1)
-def _source_tiers() -> dict[str, Any]:
-    # the reviewed host tiers, so the item page can mark a weak source
-    path = DATA_DIR / "source_tiers.yaml"
-    return dict(read_yaml(path) or {}) if path.exists() else {}
-
-
-@st.cache_resource(show_spinner=False, max_entries=2)
-def _boundaries(lang: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    current, former = background.load_layers(background.default_loader())
-    return background.boundary_payload(current, lang), background.boundary_payload(former, lang)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _timeline(path: str, built_at: str, flt: Filter, lang: str, today: dt.date) -> dict[str, Any] | None:
-    # a resource: Streamlit only reads the spec, and a pickled copy per rerun would cost what caching saves
-    return timeline.chart(_filtered(path, built_at, flt), lang, today)
-
-
-@st.cache_resource(show_spinner=False, max_entries=16)
-def _summary(path: str, built_at: str, flt: Filter, day: dt.date | None, today: dt.date) -> summary.Summary:
-    frame = _as_of_filtered(path, built_at, flt, day) if day else _filtered(path, built_at, flt)
-    return summary.summarise(frame, today)
-
 
 # -- state ------------------------------------------------------------------------------------------
 def _init_state(params: dict[str, Any], options: dict[str, list[str]], years: tuple[int, int]) -> None:
@@ -278,7 +71,6 @@ def _init_state(params: dict[str, Any], options: dict[str, list[str]], years: tu
     st.session_state.f_as_of = state.parse_day(params.get("as_of"))
     st.session_state.f_since = state.parse_day(params.get("since"))
     st.session_state.notices = {"ignored": url.ignored, "clamped": url.clamped}
-    st.session_state.basemap = False
     st.session_state._init = True
 
 
@@ -372,12 +164,12 @@ class Page:
     def __init__(self, path: str, built_at: str, lang: str) -> None:
         self.path, self.built_at, self.lang = path, built_at, lang
         self.t = i18n.translator(lang)
-        self.full = _frame(path, built_at)
-        self.documents = _documents(path, built_at)
-        self.corridor_names = _corridor_names()
+        self.full = cached.frame(path, built_at)
+        self.documents = cached.documents(path, built_at)
+        self.corridor_names = cached.corridor_names()
         self.titles = {d.number: d.title for d in self.documents}
-        modes, provinces, bounds = _choices(path, built_at)
-        self.doc_counts = _cited(path, built_at)
+        modes, provinces, bounds = cached.filter_choices(path, built_at)
+        self.doc_counts = cached.cited(path, built_at)
         self.options = {"modes": modes, "statuses": list(vocab.STATUSES), "corridors": list(self.corridor_names),
                         "provinces": provinces, "funding_types": list(vocab.FUNDING_TYPES),
                         "documents": list(self.doc_counts)}
@@ -393,12 +185,12 @@ class Page:
                                    self.years, st.session_state.get("f_url_years"), extra.get("ids") or (),
                                    extra.get("corridor_km"))
         self.day = st.session_state.get("f_as_of")
-        self.gdf = (_as_of_filtered(self.path, self.built_at, self.flt, self.day) if self.day
-                    else _filtered(self.path, self.built_at, self.flt))
+        self.gdf = (cached.as_of_filtered(self.path, self.built_at, self.flt, self.day) if self.day
+                    else cached.filtered(self.path, self.built_at, self.flt))
 
 
 def sidebar(page: Page) -> str:
-    """Language, filters, as-of and changed-since, reset, basemap. Returns the language chosen."""
+    """Language, filters, as-of and changed-since, reset. Returns the language chosen."""
     with st.sidebar:
         lang = st.radio(i18n.t("language", page.lang), i18n.LANGS, key="lang", horizontal=True,
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
@@ -418,26 +210,26 @@ def sidebar(page: Page) -> str:
         year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
                   key="f_years", on_change=_chose, step=1, help=t("deadline_help"))
-        st.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
-                       format_func=lambda v: i18n.funding_label(v, lang))
-        st.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
-                       format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
-        # the dates in a fold made when opened: two date pickers cost a repeat open about a tenth of the
-        # browser's work. With a date set they are made even while folded, or Streamlit would drop the value
-        dated = bool(st.session_state.get("f_as_of") or st.session_state.get("f_since"))
-        dates = st.expander(t("dates"), expanded=dated, key="dates_open", on_change="rerun",
-                            icon=":material/history:")
-        if dates.open or dated:
-            dates.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
-                             format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
-            dates.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
-                             min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+        # funding, document and the dates in a fold made when opened: each multiselect costs a page open about
+        # 40 ms of the browser's work, the two date pickers about 160; with one of them set they are made even
+        # while folded, or Streamlit would drop the value of a widget it did not draw
+        chosen = any(st.session_state.get(k) for k in ("f_funding", "f_documents", "f_as_of", "f_since"))
+        more = st.expander(t("more_filters"), expanded=chosen, key="more_open", on_change="rerun",
+                           icon=":material/tune:")
+        if more.open or chosen:
+            more.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
+                             format_func=lambda v: i18n.funding_label(v, lang))
+            more.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
+                             format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
+            more.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
+                            format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
+            more.date_input(t("changed_since"), key="f_since", value=None, format=t("date_format"),
+                            min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
         st.button(t("reset"), on_click=_reset, args=(year_range,), key="reset", icon=":material/restart_alt:")
-        st.checkbox(t("basemap"), key="basemap")
-        st.caption(t("link_hint"))
-        st.caption(t("built_at", built_at=page.built_at))
-        # Streamlit's own frontend strings and date picker in the page's language
-        st.html(frontend.script(lang), unsafe_allow_javascript=True)
+        # the notes and the script in one element: a caption is Markdown, parsed and styled in the browser
+        note = f"{look.escape(t('link_hint'))}<br>{look.escape(t('built_at', built_at=page.built_at))}"
+        # the script puts Streamlit's own frontend strings and date picker in the page's language
+        st.html(f"<p class='gt-note'>{note}</p>{frontend.script(lang)}", unsafe_allow_javascript=True)
     return str(lang)
 
 
@@ -487,8 +279,9 @@ def header(page: Page) -> None:
             # held by the session, and with many sessions rerunning Streamlit can drop it before the browser
             # fetches it (the download is cancelled). A large one is made on click only: with every rerun it
             # would cost the page more than it saves the click
-            data=(_geojson(page.path, page.built_at, page.flt) if len(page.gdf) <= settings.download_with_page_max_items
-                  else lambda: _geojson(page.path, page.built_at, page.flt)),
+            data=(cached.geojson(page.path, page.built_at, page.flt)
+                  if len(page.gdf) <= settings.download_with_page_max_items
+                  else lambda: cached.geojson(page.path, page.built_at, page.flt)),
             mime="application/geo+json", on_click="ignore", key="download_geojson", icon=":material/download:",
         )
         fmt = st.selectbox(t("download_format"), [f for f in export.EXPORT_FORMATS if f != "geojson"],
@@ -496,7 +289,7 @@ def header(page: Page) -> None:
         chosen = export.FORMATS[fmt]
         st.download_button(
             t("download_as", fmt=chosen.label, n=len(page.gdf)),
-            data=lambda: _export_bytes(page.path, page.built_at, page.flt, fmt),
+            data=lambda: cached.export_bytes(page.path, page.built_at, page.flt, fmt),
             file_name=choices.download_name(page.flt, ext=chosen.extension.lstrip(".")),
             mime=chosen.media_type, on_click="ignore", key="download_other", icon=":material/download:",
         )
@@ -541,7 +334,7 @@ def summary_panel(page: Page) -> None:
     """Figures of the selection (as the CLI's reports give them), with one-click views."""
     t = page.t
     today = dt.date.today()
-    figures = _summary(page.path, page.built_at, page.flt, page.day, today)
+    figures = cached.summary_of(page.path, page.built_at, page.flt, page.day, today)
     st.html(summary.figures_html(figures, page.lang))
     st.button(t("show_overdue", n=len(figures.overdue)), key="only_overdue", on_click=_only,
               args=(figures.overdue,), disabled=not figures.overdue, width="stretch", icon=":material/alarm:")
@@ -550,33 +343,34 @@ def summary_panel(page: Page) -> None:
     st.html(summary.details_html(figures, page.lang))
     since = st.session_state.get("f_since")
     if since:
-        changed = summary.changed_items(_all_history(page.path, page.built_at), since)
+        changed = summary.changed_items(cached.all_history(page.path, page.built_at), since)
         kept = [i for i in changed if i in set(page.gdf["id"])]
         st.button(t("changed_count", n=len(kept), day=since.isoformat()), key="only_changed", on_click=_only,
                   args=(kept,), disabled=not kept)
     # lazy, as every expander of the page: closed, it sends nothing (the browser renders hidden content too)
     targets = st.expander(t("sum_targets"), key="targets_open", on_change="rerun")
     if targets.open:
-        targets.markdown("  \n".join(views.md_escape(line) for line in summary.target_lines(_targets(), page.lang)))
+        lines = summary.target_lines(cached.targets(), page.lang)
+        targets.markdown("  \n".join(views.md_escape(line) for line in lines))
 
 
 def item_page(page: Page, item_id: str) -> None:
     """The selected item, as a page: facts, commitment cards with links to the document lines,
     sources, the change history as a story, a permalink and a citation line."""
     t = page.t
-    rows = _item(page.path, page.built_at, item_id, page.day) if (page.gdf["id"] == item_id).any() else None
+    rows = cached.item_rows(page.path, page.built_at, item_id, page.day) if (page.gdf["id"] == item_id).any() else None
     if rows is None or rows.empty:
         return
     row = rows.drop(columns=rows.geometry.name).iloc[0].to_dict()
     titles = {n: i18n.document_title(n, title, page.lang) for n, title in page.titles.items()}
     st.html("<div id='gt-item-anchor'></div>")
     st.button(t("close_item"), key="close_item", on_click=_select, args=(None,), icon=":material/close:")
-    story = item.history_story(_history(page.path, page.built_at, item_id), page.lang)
+    story = item.history_story(cached.history(page.path, page.built_at, item_id), page.lang)
     query = state.page_query(Filter(), page.lang, {"sel": item_id})
     permalink = "?" + "&".join(f"{k}={v}" for k, v in query.items())
     cite = item.cite_line(row, page.lang, permalink, page.built_at, dt.date.today())
     st.html(item.page_html(row, page.lang, titles=titles, corridor_names=page.corridor_names,
-                           source_tiers=_source_tiers(), end=item.end_html(story, permalink, cite, page.lang)))
+                           source_tiers=cached.source_tiers(), end=item.end_html(story, permalink, cite, page.lang)))
     scroll = "gtScrollToItem();" if st.session_state.pop("_scroll_to_item", False) else ""
     st.html(f"<script>{item.SCROLL_JS}gtItemEnd();{scroll}</script>", unsafe_allow_javascript=True)
 
@@ -584,7 +378,7 @@ def item_page(page: Page, item_id: str) -> None:
 def document_reader(page: Page, number: str, line: Any) -> None:
     """A stored document's text at the cited line, highlighted and scrolled to."""
     t = page.t
-    texts = _texts()
+    texts = cached.texts()
     at = int(line) if str(line or "").isdigit() else None
     st.button(t("reader_close"), key="close_reader", on_click=_close_reader, icon=":material/close:")
     if number not in texts:
@@ -616,22 +410,22 @@ def below_the_map(page: Page) -> None:
 
 
 def table_and_picker(page: Page) -> None:
-    """The item table (a row click opens the item) and a picker by name."""
+    """The item table (a row click opens the item) and a picker by name, once asked for in the session."""
     t = page.t
     ids = list(page.gdf["id"])
-    # the table is made once asked for in the session: a data grid costs the browser as much as the rest of
-    # the page below the fold (on a first visit, 1.2 MB of its code to fetch and compile before the map draws)
+    # made once asked for: a data grid costs the browser as much as the rest of the page below the fold (on a
+    # first visit, 1.2 MB of its code to fetch and compile before the map draws), the picker about 30 ms a visit
     if not st.session_state.get("table_shown"):
         st.button(t("table_show", n=i18n.number(len(ids), page.lang)), key="table_show", on_click=_show_table,
                   icon=":material/table_rows:")
-    else:
-        table = (_table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
-                 else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
-        if len(ids) > settings.table_max_rows:
-            st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
-                         limit=i18n.number(settings.table_max_rows, page.lang)))
-        st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
-                     selection_mode="single-row", placeholder=item.EMPTY)
+        return
+    table = (cached.table(page.path, page.built_at, page.flt, page.lang, settings.table_max_rows) if not page.day
+             else views.table_frame(page.gdf.head(settings.table_max_rows), page.lang))
+    if len(ids) > settings.table_max_rows:
+        st.caption(t("table_too_many", n=i18n.number(len(ids), page.lang),
+                     limit=i18n.number(settings.table_max_rows, page.lang)))
+    st.dataframe(table, hide_index=True, key="table", on_select=lambda: _take_table_click(ids),
+                 selection_mode="single-row", placeholder=item.EMPTY)
     # a list of every item is no use past a few thousand (and heavy to send): then the map picks
     selected = st.session_state.sel  # read once: the session state per item cost 0.35 s at 10,000 items
     every = len(ids) <= settings.select_max_items
@@ -639,7 +433,7 @@ def table_and_picker(page: Page) -> None:
     if not every:
         st.caption(t("select_too_many", n=i18n.number(len(ids), page.lang),
                       limit=i18n.number(settings.select_max_items, page.lang)))
-    labels = (_picker_labels(page.path, page.built_at, page.flt, page.lang) if every and not page.day
+    labels = (cached.picker_labels(page.path, page.built_at, page.flt, page.lang) if every and not page.day
               else choices.picker_labels(page.gdf[page.gdf["id"].isin(listed)], page.lang))
     st.session_state.pick_item = st.session_state.sel
     st.selectbox(t("select_item"), listed, key="pick_item", index=None, placeholder=t("select_none"),
@@ -654,7 +448,7 @@ def timeline_section(page: Page) -> None:
                      limit=i18n.number(settings.timeline_max_items, page.lang)))
         return
     today = dt.date.today()
-    spec = (_timeline(page.path, page.built_at, page.flt, page.lang, today) if not page.day
+    spec = (cached.timeline_spec(page.path, page.built_at, page.flt, page.lang, today) if not page.day
             else timeline.chart(page.gdf, page.lang, today))
     if spec is None:
         st.caption(t("timeline_none"))
@@ -671,16 +465,17 @@ def timeline_section(page: Page) -> None:
 
 def _leaflet_map(page: Page) -> None:
     if page.day:
-        whole = (_whole_rows(page.path, page.built_at, page.flt, page.day)
+        whole = (cached.whole_rows(page.path, page.built_at, page.flt, page.day)
                  if look.payload_zoom(len(page.gdf), pageframe.whole_coordinates(page.gdf)) is None
                  else page.gdf)
         payload = mappayload.map_payload(whole, page.lang, page.corridor_names, popups=False)
-        args = _map_args_of(payload, page.lang, bool(st.session_state.basemap), page.options["modes"])
+        args = cached.map_args_of(payload, page.lang, page.options["modes"], STATIC_FOLDER)
     else:
-        payload = _payload(page.path, page.built_at, page.flt, page.lang)
-        args = _map_args(page.path, page.built_at, page.flt, page.lang, bool(st.session_state.basemap))
+        payload = cached.payload(page.path, page.built_at, page.flt, page.lang)
+        args = cached.map_args(page.path, page.built_at, page.flt, page.lang, STATIC_FOLDER)
     selected = st.session_state.sel
-    rows = (_item(page.path, page.built_at, selected, page.day) if selected and (page.gdf["id"] == selected).any()
+    rows = (cached.item_rows(page.path, page.built_at, selected, page.day)
+            if selected and (page.gdf["id"] == selected).any()
             else page.gdf.iloc[:0])  # the whole geometry: the view fits the item as the full-detail map draws it
     from_map = selected is not None and st.session_state.get("_sel_from_map") == selected
     view = look.focus_view(rows.geometry.iloc[0]) if selected and not rows.empty and not from_map else None
@@ -695,25 +490,9 @@ def _leaflet_map(page: Page) -> None:
         st.caption(page.t("not_drawn", n=len(payload["missing"])))
 
 
-def _map_args_of(payload: dict[str, Any], lang: str, tiles: bool, modes: list[str]) -> component.MapArgs:
-    control = folium.LayerControl(collapsed=True, position="topright")
-    return component.map_args(_map_base(lang, tiles, tuple(modes)), mapview.item_layers(payload), control)
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _map_base(lang: str, tiles: bool, modes: tuple[str, ...]) -> component.MapBase:
-    # the page itself depends only on the language, basemap, boundaries and legend: a filter change
-    # swaps the item layers inside it (feature groups) instead of loading a new map
-    given = background.by_address(dict(zip(("current", "former"), _boundaries(lang), strict=True)), BOUNDS_FOLDER)
-    boundaries, former = given["current"], given["former"]
-    fmap = mapview.build_map({"lang": lang}, corridors=_corridor_payload(lang), tiles=tiles, legend_modes=list(modes),
-                             items=False, boundaries=boundaries, former_boundaries=former)
-    return component.map_base(fmap)
-
-
 def _webgl_map(page: Page) -> None:
     """Large selections: deck.gl on the GPU (Leaflet cannot keep up), behind the same filters."""
-    light, files = _deck(page.path, page.built_at, page.flt, page.lang)
+    light, files = cached.deck(page.path, page.built_at, page.flt, page.lang)
     deck = deckview.deck_of(light, files, DECK_FOLDER, height=MAP_HEIGHT)  # the rows' files, written when missing
     drawn, count = int(light["count"]), len(page.gdf)
     st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),

@@ -21,6 +21,7 @@ from geotrack.ui import style as look
 pytestmark = pytest.mark.slow  # each test runs the whole page script
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+CACHED = Path(__file__).resolve().parent.parent / "geotrack" / "ui" / "cached.py"
 LOCATED = {"ring-road-4-capital", "port-alpha", "port-bravo", "xss-airport", "rail-script-agency"}
 
 
@@ -98,9 +99,11 @@ def test_the_table_and_the_downloads_are_made_only_once_asked_for(store_path, mo
     at = AppTest.from_file(APP, default_timeout=60)
     at.query_params["lang"] = "en"
     at.run()
-    assert not at.exception and not at.dataframe and not at.get("download_button")
+    assert not at.exception and not at.dataframe and not at.selectbox and not at.get("download_button")
     at.button(key="table_show").click().run()
     assert set(_items(at).iloc[:, -1]) == LOCATED | {"social-nowhere"}
+    assert set(at.selectbox(key="pick_item").options) == {at.selectbox(key="pick_item").format_func(i)
+                                                          for i in LOCATED | {"social-nowhere"}}
     assert "table_show" not in [b.key for b in at.button]  # the button is gone once the table is shown
     at.run()  # it stays for the session
     assert len(_items(at)) == 6
@@ -116,6 +119,23 @@ def test_the_date_pickers_are_made_when_their_fold_is_opened_or_a_date_is_set(ru
     at.date_input(key="f_as_of").set_value(None).run()
     at.date_input(key="f_since").set_value(None).run()
     assert "as_of" not in at.query_params and not at.date_input  # no date, fold not opened: not made
+
+
+def test_funding_and_document_are_made_when_their_fold_is_opened_or_one_is_chosen(run_app, store_path, monkeypatch):
+    folded = [m.key for m in run_app(lang="en").multiselect]
+    assert "f_modes" in folded and "f_funding" not in folded and "f_documents" not in folded
+    monkeypatch.setenv("GEOTRACK_STORE", str(store_path))
+    opened = AppTest.from_file(APP, default_timeout=60)
+    opened.session_state["more_open"] = True  # as the browser reports the fold opened
+    opened.run()
+    assert {"f_funding", "f_documents"} <= {m.key for m in opened.multiselect} and len(opened.date_input) == 2
+    chosen = run_app(lang="en", funding_types="state_budget")  # folded, but one is set: made, and kept
+    assert chosen.multiselect(key="f_funding").value == ["state_budget"]
+    chosen.session_state["more_open"] = False  # the reader folds it again: the choice stays, and with it the widget
+    chosen.run()
+    chosen.run()
+    assert chosen.query_params["funding_types"] == "state_budget"
+    assert chosen.multiselect(key="f_funding").value == ["state_budget"]
 
 
 def test_map_loads_leaflet_only_from_the_app(run_app):
@@ -343,14 +363,21 @@ def _bound(deco: ast.expr) -> int | None:
 def test_every_cache_of_the_page_is_bounded():
     """A link is input from anyone: each distinct URL is a new cache key, so an unbounded cache grows with
     every no-op URL a visitor invents (1,500 of them once doubled the server's memory)."""
-    caches = _streamlit_caches(Path(APP).read_text(encoding="utf-8"))
-    assert "_payload" in caches and len(caches) >= 10
+    caches = _streamlit_caches(CACHED.read_text(encoding="utf-8"))
+    assert "payload" in caches and len(caches) >= 10
     unbounded = [name for name, deco in caches.items() if not (_bound(deco) or 0) > 0]
     assert unbounded == []
     # the check itself sees a cache without a bound, bare or called
     assert [_bound(d) for d in _streamlit_caches(
         "@st.cache_data\ndef a(): ...\n@st.cache_data(show_spinner=False)\ndef b(): ...\n"
         "@st.cache_resource(max_entries=4)\ndef c(): ...\n").values()] == [None, None, 4]
+
+
+def test_the_script_makes_no_cache_of_its_own():
+    # Streamlit runs the script anew on every rerun: a cache decorated there is made again each time, its
+    # function's source read and hashed (17–21 ms of every rerun with the page's thirty); imported, once
+    assert _streamlit_caches(Path(APP).read_text(encoding="utf-8")) == {}
+    assert "@st.cache_resource" not in Path(APP).read_text(encoding="utf-8")
 
 
 def test_the_table_holds_the_first_rows_of_a_large_selection(run_app, monkeypatch):

@@ -1,5 +1,6 @@
 import datetime as dt
 
+import pandas as pd
 import pytest
 
 from geotrack import history
@@ -76,6 +77,19 @@ def test_conflicts_lists_only_disagreeing_items():
     frame = items_to_frame([Item.from_record(r) for r in (agreeing, disagreeing)])
     (found,) = history.conflicts(frame)
     assert found[0] == "ring-road-4-capital" and set(found[1]["deadline"]) == {"14/NQ-CP", "30-NQ/TW"}
+
+
+def test_lengths_by_mode_count_as_a_groupby_does():
+    frame = pd.DataFrame({"mode": ["rail", "road", None, "rail", "port", "road", "port"],
+                          "length_km": [1.25, None, 5.0, 2.5, 0.0, 3.0, "n/a"]})
+    table = history.lengths_by_mode(frame)
+    lengths = pd.to_numeric(frame["length_km"], errors="coerce")
+    expected = (pd.DataFrame({"mode": frame["mode"], "length_km": lengths}).groupby("mode")
+                .agg(items=("mode", "size"), length_km=("length_km", "sum")).reset_index())
+    expected["length_km"] = expected["length_km"].round(1)
+    expected = expected.sort_values(["length_km", "items"], ascending=False, ignore_index=True)
+    assert table.equals(expected)  # an item without a mode in no row; one without a length counted, 0 km
+    assert table.to_dict("list") == {"mode": ["rail", "road", "port"], "items": [2, 2, 2], "length_km": [3.8, 3.0, 0.0]}
 
 
 def test_changes_since():

@@ -155,6 +155,14 @@ def test_only_tile_urls_with_the_basemap(payload):
     assert hosts <= {"tile.openstreetmap.org", "www.openstreetmap.org"}
 
 
+def test_the_basemap_is_an_overlay_off_until_turned_on(payload):
+    page = mapview.rendered_html(mapview.build_map({**payload, "lang": "en"}, tiles=True))
+    tiles = re.search(r"var (tile_layer_\w+) = L\.tileLayer\(", page)
+    assert tiles, "no tile layer"
+    assert f"{tiles.group(1)}.addTo(" not in page  # Leaflet asks for no tile until it is on
+    assert re.search(r'"OpenStreetMap basemap \(needs internet\)" : ' + tiles.group(1), page)  # in the control
+
+
 def test_prefer_canvas_and_legend(page, payload):
     assert '"preferCanvas": true' in page
     legend = mappayload.legend_html(payload["modes"], "en")

@@ -1,8 +1,8 @@
 """What the map's Streamlit component (streamlit-folium) is sent, made once per map.
 
 ``st_folium`` renders the whole folium map to Leaflet script on every call: on every rerun of
-the page, although the map only changes with the language, the basemap and the filter. Here
-the same pieces are made once: the map itself once per language and basemap (:func:`map_base`),
+the page, although the map only changes with the language and the filter. Here
+the same pieces are made once: the map itself once per language (:func:`map_base`),
 its item layers once per filter (:func:`map_args`, both cached by the app), and each rerun
 only passes them to the component (:func:`send_args`, which ``app.py`` hands to :data:`draw`);
 the selected item is named in an argument of its own (``gt_selected``), which streamlit-folium
@@ -31,7 +31,7 @@ class MapBase:
     """What ``st_folium`` sends for a map, apart from the layers added to it: made once per page.
 
     The map holds no item (``leaflet.build_map(..., items=False)``), so it depends only on the
-    language, the basemap, the background layers and the legend, never on the filter.
+    language, the background layers and the legend, never on the filter.
     """
 
     script: str

@@ -109,7 +109,8 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
                             "(tối đa {limit}) để chọn từ danh sách.",
                             "{n} items: click an item on the map, or narrow the filters (to {limit} at most) to "
                             "choose from a list."),
-        "table_show": ("Hiện bảng {n} công trình", "Show the table of {n} items"),
+        "table_show": ("Hiện bảng {n} công trình và ô chọn theo tên",
+                       "Show the table of {n} items and a picker by name"),
         "table_too_many": ("Bảng hiện {limit} công trình đầu tiên trong {n}; hãy thu hẹp bộ lọc, hoặc tải xuống "
                            "cả vùng chọn.",
                            "The table shows the first {limit} of {n} items; narrow the filters, or download the "
@@ -237,7 +238,7 @@ LABELS: Final[Mapping[str, tuple[str, str]]] = MappingProxyType(
         "show_conflicts": ("Xem {n} công trình có văn bản vênh nhau", "Show the {n} disputed"),
         "as_of_date": ("Dữ liệu tính đến ngày", "Data as of"),
         "date_format": ("DD/MM/YYYY", "YYYY-MM-DD"),
-        "dates": ("Theo ngày: dữ liệu tính đến, thay đổi từ", "By date: data as of, changed since"),
+        "more_filters": ("Thêm bộ lọc: nguồn vốn, văn bản, ngày", "More filters: funding, document, dates"),
         "as_of_help": ("Xem dữ liệu như đã ghi vào cuối ngày này (theo lịch sử kho).",
                        "See the data as recorded at the end of this day (from the store's history)."),
         "as_of_shown": ("Đang xem dữ liệu tính đến {day}.", "Showing the data as of {day}."),

@@ -282,8 +282,8 @@ def build_map(
     corridors
         From :func:`corridor_payload`: drawn as light dotted lines under the items.
     tiles
-        Add OpenStreetMap tiles (they load only when the browser is online; the map stays
-        readable without them).
+        Offer OpenStreetMap tiles in the layer control, off until the reader turns them on (they
+        load only when the browser is online; the map stays readable without them).
     legend
         Add the legend control.
     legend_modes
@@ -295,7 +295,7 @@ def build_map(
         (shown) and before it (in the layer control, hidden until asked for), with their names.
     items
         Put the item layers (:func:`item_layers`) and a layer control in the map, for a page of its
-        own. ``False`` leaves a map that depends only on the language, the corridors, the basemap and
+        own. ``False`` leaves a map that depends only on the language, the corridors and
         ``legend_modes``: an app hands it to streamlit-folium together with ``item_layers(payload)``
         as ``feature_group_to_add``, so that a filter change swaps the items in the page already
         there instead of loading a new one.
@@ -303,9 +303,9 @@ def build_map(
     lang = str(payload.get("lang") or i18n.DEFAULT_LANG)
     m = _OfflineMap(location=DEFAULT_CENTER, zoom_start=DEFAULT_ZOOM, zoom_snap=0.25, tiles=None, prefer_canvas=True,
                     control_scale=False, height=height)  # metric only: js/map.js adds it
-    if tiles:
-        folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name="OpenStreetMap", max_zoom=19,
-                         control=False).add_to(m)
+    if tiles:  # an overlay the reader turns on: Leaflet asks for no tile until it is shown (offline, none)
+        folium.TileLayer(TILE_URL, attr=TILE_ATTRIBUTION, name=escape(i18n.t("basemap", lang)), max_zoom=19,
+                         overlay=True, control=True, show=False).add_to(m)
     _Setup(lang).add_to(m)
     for data, former in ((boundaries, False), (former_boundaries, True)):
         if data and (data.get("features") or data.get("url")):  # given whole, or by address (background.by_address)

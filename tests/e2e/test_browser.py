@@ -69,8 +69,22 @@ def test_map_draws_every_item_offline(page: Page, app_server: Server, offline: O
     expect(frame.locator(".gt-legend")).to_be_visible()
     assert "6 / 6" in _count_text(page)
     assert _table_rows(page) == 6
-    # only the basemap tiles wanted to leave the machine, and they were refused
-    assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} <= {"tile.openstreetmap.org"}
+    assert offline.blocked == []  # nothing asked to leave the machine: the basemap is off until turned on
+
+
+def test_the_basemap_is_a_layer_turned_on_in_the_map(page: Page, app_server: Server, offline: Offline):
+    open_app(page, f"{app_server.url}/?lang=en")
+    _assert_map_shows(page, LOCATED)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-control-layers").hover()  # the control opens as a pointer comes over it
+    basemap = frame.get_by_label("OpenStreetMap basemap (needs internet)")
+    expect(basemap).not_to_be_checked()
+    assert offline.blocked == []
+    with page.expect_request(lambda request: "tile.openstreetmap.org" in request.url):
+        basemap.check()  # Leaflet asks for tiles once it is on (refused here, offline)
+    assert {re.sub(r"^https?://([^/]+)/.*$", r"\1", u) for u in offline.blocked} == {"tile.openstreetmap.org"}
+    expect(basemap).to_be_checked()
+    _assert_map_shows(page, LOCATED)
 
 
 def test_filter_by_widget_changes_map_table_and_url(page: Page, app_server: Server):

@@ -66,6 +66,7 @@ def _open(page: Page, url: str) -> None:
 
 def _select(page: Page, ident: str, payload: str) -> None:
     """Pick the item in the item selectbox (typing its id to find it); check the option shows the payload."""
+    show_table(page)  # the picker is made with the table, once asked for
     box = page.locator("[data-testid='stSelectbox']").filter(has_text=re.compile("Chọn công trình"))
     box.locator("input").click()
     page.keyboard.type(ident)

@@ -375,7 +375,7 @@ def _walk_the_widgets(page: Page, lang: str) -> str:
     seen += [_page_text(page, lang), *_page_attributes(page)]
     page.keyboard.press("Escape")
     page.keyboard.press("Escape")
-    page.locator(".st-key-dates_open summary").click()  # the dates' fold, made when opened
+    page.locator(".st-key-more_open summary").click()  # the fold of more filters, made when opened
     wait_idle(page)
     date = page.locator(".st-key-f_as_of")
     date.scroll_into_view_if_needed()
