@@ -196,7 +196,7 @@ def sidebar(page: Page) -> str:
                         format_func=lambda code: i18n.t(f"lang_{code}", code))
         t = i18n.translator(lang)
         index = i18n.LANGS.index(lang)
-        st.header(t("filters"))
+        st.html(f"<h2 class='gt-filters'>{look.escape(t('filters'))}</h2>")
         st.text_input(t("search"), key="f_search", on_change=_chose, placeholder=t("search_placeholder"))
         pick = {"placeholder": t("choose")}
         st.multiselect(t("mode"), page.options["modes"], key="f_modes", on_change=_chose, **pick,
@@ -261,12 +261,11 @@ def header(page: Page) -> None:
     """Title, the count, downloads."""
     t = page.t
     # st.html, not Markdown with HTML: that needs a 440 KB parser the page would load for this line alone
-    st.html(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1>")
-    st.caption(t("subtitle"))
+    st.html(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1><p class='gt-note'>{look.escape(t('subtitle'))}</p>")
     with st.container():  # one place in the page whatever it holds, so the map below keeps its own
         notices(page)
     head, downloads = st.columns([3, 1], vertical_alignment="center")
-    head.markdown(f"### {t('count', n=len(page.gdf), total=len(page.full))}")
+    head.html(f"<h3 class='gt-count'>{look.escape(t('count', n=len(page.gdf), total=len(page.full)))}</h3>")
     # made when opened: closed, the menu's buttons and format picker would still be sent and rendered every rerun
     menu = downloads.popover(t("download"), icon=":material/download:", width="stretch", key="downloads",
                              on_change="rerun")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import html
 import json
 import re
 import sys
@@ -58,7 +59,10 @@ def run_app(store_path: Path, monkeypatch: pytest.MonkeyPatch):
 
 
 def _count(at: AppTest) -> str:
-    return next(m.value for m in at.markdown if m.value.startswith("### "))
+    """The heading that counts the items the filter keeps, as text."""
+    found = re.search(r"<h3 class='gt-count'>(.*?)</h3>", _html(at))
+    assert found, "no count heading"
+    return html.unescape(found.group(1))
 
 
 def _items(at: AppTest) -> Any:
@@ -87,7 +91,7 @@ def _map_ids(at: AppTest) -> list[str]:
 
 def test_runs_and_shows_everything(run_app):
     at = run_app()
-    assert _count(at) == "### 6 / 6 công trình khớp bộ lọc"
+    assert _count(at) == "6 / 6 công trình khớp bộ lọc"
     assert sorted(_map_ids(at)) == sorted(LOCATED)
     assert len(_items(at)) == 6 and _items(at).columns[0] == "Tên"  # name first, id last
     assert any("chưa có vị trí nên không hiện trên bản đồ: 1." in c.value for c in at.caption)
@@ -158,7 +162,7 @@ def test_a_filter_change_swaps_the_items_in_the_same_map_page(run_app):
 def test_query_params_become_filters(run_app):
     at = run_app(modes="seaport")
     assert at.multiselect(key="f_modes").value == ["seaport"]
-    assert _count(at).startswith("### 2 / 6")
+    assert _count(at).startswith("2 / 6")
     assert sorted(_map_ids(at)) == ["port-alpha", "port-bravo"]
     assert _ids_in_table(at) == ["port-alpha", "port-bravo"]
 
@@ -166,7 +170,7 @@ def test_query_params_become_filters(run_app):
 def test_former_province_without_diacritics_matches(run_app):
     at = run_app(provinces="hai duong", lang="en")
     assert at.multiselect(key="f_provinces").value == ["Hải Dương"]
-    assert _count(at) == "### 1 of 6 items match"
+    assert _count(at) == "1 of 6 items match"
     assert _map_ids(at) == ["port-bravo"]
     assert "Committed infrastructure tracker" in _html(at)
 
@@ -290,7 +294,7 @@ def test_switching_language_keeps_the_filters(run_app):
     at.radio(key="lang").set_value("en").run()
     assert not at.exception
     assert at.multiselect(key="f_modes").value == ["seaport"]
-    assert _count(at) == "### 2 of 6 items match"
+    assert _count(at) == "2 of 6 items match"
     assert at.query_params["lang"] == "en" and at.query_params["modes"] == "seaport"
 
 
@@ -298,7 +302,7 @@ def test_year_bounds_from_the_url_stand_as_written(run_app):
     at = run_app(deadline_max="2030")  # the data's last year: still leaves out the item with no deadline
     assert at.slider(key="f_years").value == (2024, 2030)
     assert "social-nowhere" not in _ids_in_table(at)
-    assert _count(at).startswith("### 5 / 6")
+    assert _count(at).startswith("5 / 6")
     assert at.query_params["deadline_max"] == "2030"
     at.slider(key="f_years").set_value((2025, 2030)).run()
     assert at.query_params["deadline_min"] == "2025" and "deadline_max" not in at.query_params
@@ -308,7 +312,7 @@ def test_every_export_format_is_offered_for_the_filtered_set(run_app):
     at = run_app(modes="seaport", lang="en")
     formats = at.selectbox(key="download_fmt")
     assert formats.options == ["GeoPackage", "GeoParquet", "FlatGeobuf", "KML (Google Earth)", "CSV (Excel, WKT)"]
-    n = _count(at).split()[1]
+    n = _count(at).split()[0]
     labels = [b.proto.label for b in at.get("download_button")]
     assert f"GeoJSON ({n})" in labels and f"GeoPackage ({n})" in labels
 
