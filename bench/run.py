@@ -224,6 +224,7 @@ def write(report: Report, directory: Path = RESULTS_DIR) -> tuple[Path, Path]:
                "rows": [asdict(r) | {"ratio": r.ratio} for r in report.rows],
                "breakdown": [asdict(b) | {"round_trip_ms": b.round_trip_ms, "draw_after_end_ms": b.draw_after_end_ms}
                              for b in report.breakdown]}
+    directory.mkdir(parents=True, exist_ok=True)  # --out may name a folder not made yet
     json_path = directory / "results.json"
     json_path.write_text(json.dumps(payload, ensure_ascii=False, indent=2), encoding="utf-8")
     lines = ["# geotrack benchmark results", "",

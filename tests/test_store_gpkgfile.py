@@ -5,6 +5,7 @@ import sqlite3
 import threading
 
 import pandas as pd
+import pyarrow as pa
 import pyogrio
 import pytest
 import shapely
@@ -16,7 +17,7 @@ from geotrack.features import feature_texts
 from geotrack.frames import items_to_frame
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
-from geotrack.store._gpkgfile import wkb_array
+from geotrack.store._gpkgfile import text_array, wkb_array
 from geotrack.store._gpkgrows import encode_frame
 from geotrack.store.base import FEATURE_COLUMN
 
@@ -79,7 +80,9 @@ def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_wr
     items = _items()
     by_batches = GeoPackageStore(tmp_path / "batches.gpkg")
     build_items(by_batches, items, [], actor="t")
-    def a_feature_at_a_time(stored, tmp):
+    def a_feature_at_a_time(stored, features, tmp):
+        stored = stored.copy()
+        stored.insert(len(stored.columns) - 1, "feature", list(features))
         pyogrio.write_dataframe(stored, tmp, layer="items", driver="GPKG", geometry_type="Unknown",
                                 layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
 
@@ -97,3 +100,10 @@ def test_wkb_of_points_and_lines_is_what_geos_writes():
     geoms = [item.geometry for item in _items()] + [None, Point(106, 21, 5), LineString([(0, 0, 1), (1, 1, 2)]),
                                                    Point(), LineString(), Polygon()]
     assert wkb_array(geoms).to_pylist() == [None if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
+
+
+def test_text_array_holds_each_text_as_arrow_converts_it():
+    texts = ['{"name_vi":"Cầu Tứ Liên"}', "", "ascii", "Hải Phòng 😀"]
+    made = text_array(texts)
+    assert made.type == pa.string() and made.equals(pa.array(texts, type=pa.string()))
+    assert text_array([]).equals(pa.array([], type=pa.string()))
