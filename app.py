@@ -256,11 +256,16 @@ def notices(page: Page) -> None:
         st.info(t("as_of_shown", day=page.day.isoformat()), icon=":material/history:")
 
 
-def header(page: Page) -> None:
-    """Title, the count, downloads."""
+def title(page: Page) -> None:
+    """The page's title and subtitle."""
     t = page.t
     # st.html, not Markdown with HTML: that needs a 440 KB parser the page would load for this line alone
     st.html(f"<h1 class='gt-h1'>{look.escape(t('title'))}</h1><p class='gt-note'>{look.escape(t('subtitle'))}</p>")
+
+
+def header(page: Page) -> None:
+    """Notices, the count, downloads."""
+    t = page.t
     with st.container():  # one place in the page whatever it holds, so the map below keeps its own
         notices(page)
     head, downloads = st.columns([3, 1], vertical_alignment="center")
@@ -546,8 +551,11 @@ def main() -> None:
     _sync_url(page)
     # The map is sent first, the header and the sidebar after it into their places: the browser draws each
     # batch of elements as it arrives, and the sidebar's widgets alone took it about 250 ms, before the map's
-    # frame was even made. The header's place keeps its height (page.css), so nothing moves when it comes.
+    # frame was even made. The header's place, made with the title in it (an empty one is not drawn), keeps
+    # its height (page.css), so nothing moves when the rest comes.
     top = st.container(key="gt_top")
+    with top:
+        title(page)
     profiling.mark("map")
     map_and_side(page)
     profiling.mark("table")

@@ -99,6 +99,33 @@ def _click_item(page: Page, item_id: str) -> None:
     page.mouse.click(box["x"] + point[0], box["y"] + point[1])
 
 
+_WATCH_MAP_TOP = """
+window.__mapTops = [];
+(function watch() {
+  const frame = document.querySelector('iframe[title="streamlit_folium.st_folium"]');
+  const box = frame && frame.getBoundingClientRect();
+  if (box && box.height > 0) {  // a frame not yet sized is not seen
+    const top = Math.round(box.top);
+    if (window.__mapTops[window.__mapTops.length - 1] !== top) { window.__mapTops.push(top); }
+  }
+  requestAnimationFrame(watch);
+})();
+"""
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_map_does_not_move_when_the_header_comes_after_it(desktop: Page, phone: Page, real_server: Server,
+                                                               lang: str):
+    # the map is sent before the header: the header's place keeps its height, so the map never jumps down (held
+    # back a second on the server, the header made a map without that height jump 56 px; on a phone, 1 px)
+    for page in (desktop, phone):
+        page.add_init_script(_WATCH_MAP_TOP)
+        open_app(page, f"{real_server.url}/?lang={lang}")
+        wait_idle(page)
+        tops = page.evaluate("() => window.__mapTops")
+        assert tops and max(tops) - min(tops) <= 1, tops  # one place (to the pixel) from the frame it was first seen in
+
+
 def test_a_map_click_opens_the_item_page_in_view(desktop: Page, real_server: Server):
     frame = open_app(desktop, f"{real_server.url}/?lang=en&search=cat+bi")
     _click_item(desktop, "airport-cat-bi")
