@@ -2,8 +2,8 @@
 
 A thin Streamlit layer over the library (``make run``): widgets in, library calls out, no logic
 (that lives in :mod:`geotrack.ui`). The page state lives in the URL (:mod:`geotrack.ui.state`),
-so a copied link reopens the same view. Data is cached per store file and build
-(``meta()['built_at']``) and per Filter, every cache bounded.
+so a copied link reopens the same view. Data is read through :mod:`geotrack.ui.cached`, cached
+per store file and build (``meta()['built_at']``) and per Filter, every cache bounded.
 """
 
 from __future__ import annotations
