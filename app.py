@@ -42,10 +42,10 @@ from geotrack.ui import tables as views
 
 MAP_KEY = "map"
 DECK_KEY = "deck"
-#: Where the WebGL map's rows are served from (``static/``, which Streamlit serves at ``/app/static``).
-DECK_FOLDER = Path(__file__).resolve().parent / "static" / deckview.DATA_FOLDER
-#: What Streamlit serves at ``/app/static`` (the boundaries the map fetches are written there).
+#: What Streamlit serves at ``/app/static``: the boundaries the map fetches and the WebGL map's rows are
+#: written there.
 STATIC_FOLDER = str(Path(__file__).resolve().parent / "static")
+DECK_FOLDER = Path(STATIC_FOLDER) / deckview.DATA_FOLDER
 #: Fits a 900 px high window with the compact header above it (phones get less, in page.css).
 MAP_HEIGHT = 540
 KEYS = state.KEYS
@@ -541,8 +541,8 @@ def main() -> None:
         st.stop()
         return
     _init_state(params, page.options, page.years)
-    page.lang = lang = i18n.normalise_lang(st.session_state.get("lang"))  # the radio's, set before the run
-    page.t = i18n.translator(lang)
+    page.lang = i18n.normalise_lang(st.session_state.get("lang"))  # the radio's, set before the run
+    page.t = i18n.translator(page.lang)
     page.select_items()
     _take_map_click()
     st.session_state._sel_changed = False  # the URL is written just below
