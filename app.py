@@ -9,6 +9,7 @@ per store file and build (``meta()['built_at']``) and per Filter, every cache bo
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import logging
 import traceback
 from pathlib import Path
@@ -41,7 +42,6 @@ from geotrack.ui import style as look
 from geotrack.ui import tables as views
 
 MAP_KEY = "map"
-DECK_KEY = "deck"
 #: What Streamlit serves at ``/app/static``: the boundaries the map fetches and the WebGL map's rows are
 #: written there.
 STATIC_FOLDER = str(Path(__file__).resolve().parent / "static")
@@ -109,9 +109,9 @@ def _take_map_click() -> bool:
     return False
 
 
-def _take_deck_click() -> None:
-    """A click on an item in the WebGL map selects it."""
-    item_id = deckview.selected_id(st.session_state.get(DECK_KEY))
+def _take_deck_click(key: str) -> None:
+    """A click on an item in the WebGL map (the chart of widget key ``key``) selects it."""
+    item_id = deckview.selected_id(st.session_state.get(key))
     if item_id:
         _select(item_id)
         st.session_state._sel_from_map = item_id
@@ -198,15 +198,15 @@ def sidebar(page: Page) -> None:
         index = i18n.LANGS.index(lang)
         st.html(f"<h2 class='gt-filters'>{look.escape(t('filters'))}</h2>")
         st.text_input(t("search"), key="f_search", on_change=_chose, placeholder=t("search_placeholder"))
-        pick = {"placeholder": t("choose")}
-        st.multiselect(t("mode"), page.options["modes"], key="f_modes", on_change=_chose, **pick,
-                       format_func=lambda v: i18n.mode_label(v, lang))
-        st.multiselect(t("status"), page.options["statuses"], key="f_statuses", on_change=_chose, **pick,
-                       format_func=lambda v: i18n.status_label(v, lang))
-        st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", on_change=_chose, **pick,
-                       format_func=lambda v: page.corridor_names[v][index])
-        st.multiselect(t("province"), page.options["provinces"], key="f_provinces", on_change=_chose, **pick,
-                       format_func=lambda v: choices.findable(views.province_label(v, lang), v))
+        choose = t("choose")
+        st.multiselect(t("mode"), page.options["modes"], key="f_modes", on_change=_chose,
+                       placeholder=choose, format_func=lambda v: i18n.mode_label(v, lang))
+        st.multiselect(t("status"), page.options["statuses"], key="f_statuses", on_change=_chose,
+                       placeholder=choose, format_func=lambda v: i18n.status_label(v, lang))
+        st.multiselect(t("corridor"), page.options["corridors"], key="f_corridors", on_change=_chose,
+                       placeholder=choose, format_func=lambda v: page.corridor_names[v][index])
+        st.multiselect(t("province"), page.options["provinces"], key="f_provinces", on_change=_chose,
+                       placeholder=choose, format_func=lambda v: choices.findable(views.province_label(v, lang), v))
         year_range = (min(page.years[0], st.session_state.f_years[0]), max(page.years[1], st.session_state.f_years[1]))
         st.slider(t("deadline"), min_value=year_range[0], max_value=max(year_range[1], year_range[0] + 1),
                   key="f_years", on_change=_chose, step=1, help=t("deadline_help"))
@@ -217,9 +217,10 @@ def sidebar(page: Page) -> None:
         more = st.expander(t("more_filters"), expanded=chosen, key="more_open", on_change="rerun",
                            icon=":material/tune:")
         if more.open or chosen:
-            more.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose, **pick,
-                             format_func=lambda v: i18n.funding_label(v, lang))
-            more.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose, **pick,
+            more.multiselect(t("funding"), page.options["funding_types"], key="f_funding", on_change=_chose,
+                             placeholder=choose, format_func=lambda v: i18n.funding_label(v, lang))
+            more.multiselect(t("document"), page.options["documents"], key="f_documents", on_change=_chose,
+                             placeholder=choose,
                              format_func=lambda v: choices.document_label(v, page.titles, page.doc_counts, lang))
             more.date_input(t("as_of_date"), key="f_as_of", value=None, help=t("as_of_help"),
                             format=t("date_format"), min_value=dt.date(2020, 1, 1), max_value=dt.date.today())
@@ -500,7 +501,9 @@ def _webgl_map(page: Page) -> None:
     drawn, count = int(light["count"]), len(page.gdf)
     st.caption(page.t("webgl_map", n=i18n.number(count, page.lang),
                       limit=i18n.number(settings.webgl_min_items(), page.lang)))
-    st.pydeck_chart(deck, height=MAP_HEIGHT, key=DECK_KEY, on_select=_take_deck_click, selection_mode="single-object")
+    key = deckview.chart_key(files)  # a new chart for new rows: see chart_key
+    st.pydeck_chart(deck, height=MAP_HEIGHT, key=key, on_select=functools.partial(_take_deck_click, key),
+                    selection_mode="single-object")
     if count > drawn:
         st.caption(page.t("not_drawn", n=count - drawn))
 

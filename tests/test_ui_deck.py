@@ -109,6 +109,16 @@ def test_rows_are_published_as_files_and_the_deck_gives_their_addresses(frame, t
     assert sorted(folder.iterdir()) == files and all(f.stat().st_ino == inodes[f] for f in files)
 
 
+def test_each_set_of_rows_gets_its_own_chart_key(frame):
+    _, rows = deckview.layer_texts(deckview.deck_payload(frame, "en"))
+    _, again = deckview.layer_texts(deckview.deck_payload(frame.copy(), "en"))
+    _, fewer = deckview.layer_texts(deckview.deck_payload(frame.iloc[1:], "en"))
+    _, other_language = deckview.layer_texts(deckview.deck_payload(frame, "vi"))
+    keys = {deckview.chart_key(r) for r in (rows, fewer, other_language)}
+    assert len(keys) == 3 and deckview.chart_key(again) == deckview.chart_key(rows)
+    assert all(k.startswith("deck-") for k in keys)
+
+
 def test_rows_stay_in_the_deck_when_the_folder_cannot_be_written(frame, tmp_path):
     payload = deckview.deck_payload(frame, "en")
     light, texts = deckview.layer_texts(payload)

@@ -19,6 +19,7 @@ them in with ``innerText``): nothing in them is read as HTML.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Mapping
 from pathlib import Path
@@ -137,6 +138,17 @@ def layer_texts(payload: Mapping[str, Any]) -> tuple[dict[str, Any], dict[str, s
     texts = {name: orjson.dumps(rows, option=orjson.OPT_SERIALIZE_NUMPY)
              for name, rows in payload["layers"].items() if rows}
     return {**payload, "layers": {name: [] for name in payload["layers"]}}, served.files(texts)
+
+
+def chart_key(files: Mapping[str, served.File]) -> str:
+    """The widget key of the chart drawing the rows ``files`` (:func:`layer_texts`): one per set of rows.
+
+    A new selection is drawn by a new chart, not by the chart already on the page given new rows:
+    in Chromium without a GPU, a drawn chart given new layers kept the software GL busy for
+    25–40 s at 30,000 items, where a new chart drew them in 2 s (``bench/results.md``).
+    """
+    names = "".join(sorted(name for name, _ in files.values()))
+    return "deck-" + hashlib.sha256(names.encode()).hexdigest()[:16]
 
 
 def deck_of(light: Mapping[str, Any], files: Mapping[str, served.File], folder: Path, *,
