@@ -16,6 +16,7 @@ from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
 
 from geotrack import settings, testing
+from geotrack.ui import cached
 from geotrack.ui import leaflet as mapview
 from geotrack.ui import style as look
 
@@ -395,15 +396,23 @@ def test_the_table_holds_the_first_rows_of_a_large_selection(run_app, monkeypatc
 
 def test_a_small_store_draws_each_selection_from_the_page_frame(run_app, monkeypatch):
     # every selection of a small store is drawn at full detail, from the geometry the page already holds:
-    # no selection's records are read from the store again (only an opened item's are)
+    # no selection's records are read from the store again; the items opened come from one whole read of it
     from geotrack.store import GeoPackageStore
 
     read: list[list[str]] = []
-    load_ids = GeoPackageStore.load_ids
+    whole: list[object] = []
+    load_ids, load = GeoPackageStore.load_ids, GeoPackageStore.load
     monkeypatch.setattr(GeoPackageStore, "load_ids", lambda self, ids: read.append(list(ids)) or load_ids(self, ids))
+    monkeypatch.setattr(GeoPackageStore, "load", lambda self, flt=None: whole.append(flt) or load(self, flt))
+    cached.small_store.clear()
     at = run_app(lang="en", statuses="planned")
     at.multiselect(key="f_modes").set_value(["seaport"]).run()
-    assert _map_ids(at) == ["port-alpha"] and read == []
+    assert _map_ids(at) == ["port-alpha"] and read == [] and whole == []
     at.session_state["sel"] = "port-alpha"
     at.run()
-    assert read == [["port-alpha"]]
+    assert "gt-item" in _html(at) and "port-alpha" in _html(at)  # its page is shown
+    at.multiselect(key="f_statuses").set_value([]).run()
+    at.session_state["sel"] = "port-bravo"
+    at.run()
+    assert "gt-item" in _html(at) and "port-bravo" in _html(at)
+    assert read == [] and whole == [None]

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import inspect
+from pathlib import Path
 
+from geopandas.testing import assert_geodataframe_equal
+from mapfixtures import build_fixture_store
 from streamlit.runtime.caching.cache_utils import CachedFunc
 
+from geotrack import settings
 from geotrack.filters import Filter
+from geotrack.store import GeoPackageStore
 from geotrack.ui import cached
 
 
@@ -28,3 +33,20 @@ def test_a_filters_key_tells_its_fields_apart():
                               Filter(corridors=("rr4",), corridor_km=2.0), Filter(corridors=("rr4",)))}
     assert len(keys) == 8
     assert repr(Filter(modes=("rail",))) == repr(Filter(modes=("rail",)))
+
+
+def test_an_item_is_read_whole_from_a_small_store_and_from_a_large_one(tmp_path, monkeypatch):
+    path = str(build_fixture_store(tmp_path))
+    store = GeoPackageStore(Path(path))
+    built_at = store.meta()["built_at"]
+    ids = list(store.load()["id"])
+    assert len(ids) >= 5
+    for small in (True, False):
+        monkeypatch.setattr(settings, "detail_max_items", len(ids) if small else len(ids) - 1)
+        for cache in (cached.frame, cached.small_store, cached.item_rows):
+            cache.clear()
+        assert (cached.small_store(path, built_at) is not None) is small
+        for item_id in (ids[-1], ids[0]):
+            expected = store.load_ids([item_id])
+            assert_geodataframe_equal(cached.item_rows(path, built_at, item_id, None).reset_index(drop=True),
+                                      expected.reset_index(drop=True))

@@ -90,8 +90,24 @@ def whole_rows(path: str, built_at: str, flt: Filter, day: dt.date | None) -> gp
 @st.cache_resource(show_spinner=False, max_entries=64)
 def item_rows(path: str, built_at: str, item_id: str, day: dt.date | None) -> gpd.GeoDataFrame:
     """The opened item's whole record, as stored or as of ``day``."""
-    return pageframe.full_rows([item_id], open_store(path).load_ids,
+    return pageframe.full_rows([item_id], _whole_reader(path, built_at),
                                history(path, built_at, item_id) if day else (), day)
+
+
+def _whole_reader(path: str, built_at: str) -> pageframe.ReadFull:
+    """How to read items whole: from the small store held whole (:func:`small_store`), else by row number."""
+    every = small_store(path, built_at)
+    if every is None:
+        return open_store(path).load_ids
+    return lambda ids: every[every["id"].isin(list(ids))].reset_index(drop=True)
+
+
+@st.cache_resource(show_spinner=False, max_entries=2)
+def small_store(path: str, built_at: str) -> gpd.GeoDataFrame | None:
+    """Every item's whole record when the store is small (the page's frame holds its geometry whole), else ``None``."""
+    # an item read by row number took 28 ms of a map click (GDAL and decoding one row); a small store read
+    # whole once takes about as long as two of them, and every item opened after is a lookup
+    return open_store(path).load() if pageframe.holds_whole_geometry(frame(path, built_at)) else None
 
 
 def whole(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
