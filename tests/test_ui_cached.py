@@ -35,7 +35,7 @@ def test_a_filters_key_tells_its_fields_apart():
     assert repr(Filter(modes=("rail",))) == repr(Filter(modes=("rail",)))
 
 
-def test_an_item_is_read_whole_from_a_small_store_and_from_a_large_one(tmp_path, monkeypatch):
+def test_items_are_read_whole_from_a_small_store_and_from_a_large_one(tmp_path, monkeypatch):
     path = str(build_fixture_store(tmp_path))
     store = GeoPackageStore(Path(path))
     built_at = store.meta()["built_at"]
@@ -43,10 +43,13 @@ def test_an_item_is_read_whole_from_a_small_store_and_from_a_large_one(tmp_path,
     assert len(ids) >= 5
     for small in (True, False):
         monkeypatch.setattr(settings, "detail_max_items", len(ids) if small else len(ids) - 1)
-        for cache in (cached.frame, cached.small_store, cached.item_rows):
+        for cache in (cached.frame, cached.small_store, cached.item_rows, cached.whole_rows):
             cache.clear()
         assert (cached.small_store(path, built_at) is not None) is small
         for item_id in (ids[-1], ids[0]):
             expected = store.load_ids([item_id])
             assert_geodataframe_equal(cached.item_rows(path, built_at, item_id, None).reset_index(drop=True),
                                       expected.reset_index(drop=True))
+        # the full-detail map's records of a selection come through the same reader
+        assert_geodataframe_equal(cached.whole_rows(path, built_at, Filter(), None).reset_index(drop=True),
+                                  store.load_ids(ids).reset_index(drop=True))

@@ -83,7 +83,7 @@ def filtered(path: str, built_at: str, flt: Filter) -> gpd.GeoDataFrame:
 def whole_rows(path: str, built_at: str, flt: Filter, day: dt.date | None) -> gpd.GeoDataFrame:
     """The whole records of a selection small enough for the full-detail map (as of ``day``)."""
     shown = as_of_filtered(path, built_at, flt, day) if day else filtered(path, built_at, flt)
-    return pageframe.full_rows(list(shown["id"]), open_store(path).load_ids,
+    return pageframe.full_rows(list(shown["id"]), _whole_reader(path, built_at),
                                all_history(path, built_at) if day else (), day)
 
 
@@ -95,7 +95,10 @@ def item_rows(path: str, built_at: str, item_id: str, day: dt.date | None) -> gp
 
 
 def _whole_reader(path: str, built_at: str) -> pageframe.ReadFull:
-    """How to read items whole: from the small store held whole (:func:`small_store`), else by row number."""
+    """How the page reads items whole: from the small store held whole (:func:`small_store`), else by row number.
+
+    For an opened item, the full-detail map as of a day, and the items changed since a day.
+    """
     every = small_store(path, built_at)
     if every is None:
         return open_store(path).load_ids
@@ -224,7 +227,7 @@ def all_history(path: str, built_at: str) -> list[HistoryEntry]:
 @st.cache_resource(show_spinner=False, max_entries=2)
 def undone(path: str, built_at: str, day: dt.date) -> tuple[frozenset[str], gpd.GeoDataFrame]:
     """The items changed since ``day``, and their whole records of that day."""
-    return pageframe.undone(frame(path, built_at), all_history(path, built_at), day, open_store(path).load_ids)
+    return pageframe.undone(frame(path, built_at), all_history(path, built_at), day, _whole_reader(path, built_at))
 
 
 @st.cache_resource(show_spinner=False, max_entries=2)
