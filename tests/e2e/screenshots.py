@@ -31,9 +31,18 @@ OUT = ROOT / "docs" / "screenshots"
 
 
 def _open_a_filter(page: Page) -> None:
-    """A filter's list open, searched for a word that matches nothing: Streamlit's own texts, in the page's language."""
+    """A filter's list open, Streamlit's own "Select all" in the page's language, once it has faded in.
+
+    Taken while the list faded in, the picture showed it see-through over the filters beneath.
+    """
     page.locator(".st-key-f_modes input").click()
-    expect(page.locator("[data-testid='stMultiSelectDropdown'] [data-key='__select_all__']")).to_be_visible()
+    dropdown = page.locator("[data-testid='stMultiSelectDropdown']")
+    expect(dropdown.locator("[data-key='__select_all__']")).to_be_visible()
+    page.wait_for_function(  # no animation left in it, and it and its ancestors wholly opaque
+        "() => { const box = document.querySelector(\"[data-testid='stMultiSelectDropdown']\");"
+        " if (!box || box.getAnimations({subtree: true}).length) { return false; }"
+        " for (let e = box; e; e = e.parentElement) { if (getComputedStyle(e).opacity !== '1') { return false; } }"
+        " return true; }")
 
 
 def _timeline(page: Page) -> None:
