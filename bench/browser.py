@@ -159,17 +159,21 @@ _PROBE_JS = r"""
   }
   function idle() { return !!document.querySelector("[data-test-script-state='notRunning']"); }
   let wasRunning = false;
-  new MutationObserver(function () {
+  new MutationObserver(function (records) {
     const running = !!document.querySelector("[data-test-script-state='running']");
     const now = performance.now();
-    if (running) {
+    // a run that started and ended between two calls shows only as an attribute whose old value was 'running'
+    const unseen = !wasRunning && !running && records.some(function (r) { return r.oldValue === 'running'; });
+    if (running || unseen) {
       state.sawRunning = true;
       if (!wasRunning) { times.runs += 1; if (times.running === null) { times.running = now; } }
-    } else if (wasRunning && idle() && times.idle === null) {
+    }
+    if (!running && (wasRunning || unseen) && idle() && times.idle === null) {
       times.idle = now;
     }
     wasRunning = running;
-  }).observe(document, {subtree: true, attributes: true, childList: true, attributeFilter: ['data-test-script-state']});
+  }).observe(document, {subtree: true, attributes: true, attributeOldValue: true, childList: true,
+                        attributeFilter: ['data-test-script-state']});
   document.addEventListener('pointerdown', function () {
     if (state.changing && times.click === null) { times.click = performance.now(); }
   }, true);
