@@ -114,6 +114,23 @@ _PROBE_JS = r"""
   // the click that started it, the first script run seen running, the last seen ending, the map drawn
   // (and for a click on the map, the item's page shown)
   const times = {click: null, running: null, idle: null, drawn: null, shown: null, runs: 0};
+  // the server's messages of the step under way: the first, and the last before the map was drawn.
+  // A run short enough that React renders its start and its end together never shows 'running' in
+  // the page; then these stand for the run's start and end as the page saw them.
+  const messages = {first: null, last: null, atDrawn: null};
+  const NativeSocket = window.WebSocket;
+  if (NativeSocket) {
+    window.WebSocket = class extends NativeSocket {
+      constructor(...args) {
+        super(...args);
+        this.addEventListener('message', function () {
+          const now = performance.now();
+          if (messages.first === null) { messages.first = now; }
+          messages.last = now;
+        });
+      }
+    };
+  }
   function count(kind, box, win, withIds) {
     const marked = box && (box.matches('[data-gt-features]') ? box : box.querySelector('[data-gt-features]'));
     if (marked) {
@@ -200,8 +217,16 @@ _PROBE_JS = r"""
       state.sawRunning = false; state.changing = true;
       times.click = null; times.running = null; times.idle = null; times.drawn = null; times.shown = null;
       times.runs = 0;
+      messages.first = null; messages.last = null; messages.atDrawn = null;
     },
-    times: function () { return Object.assign({}, times); },
+    times: function () {
+      const out = Object.assign({}, times);
+      if (out.running === null && out.idle === null && messages.first !== null && messages.atDrawn !== null) {
+        out.running = messages.first; out.idle = messages.atDrawn; out.runs = Math.max(out.runs, 1);
+        out.fromMessages = true;
+      }
+      return out;
+    },
     // a step started by a click inside a frame (the map), where the page's pointer listener does not hear it
     clickedNow: function () { times.click = performance.now(); },
     // ... and made exact by the frame once the pointer is down in it (the driver takes a while to deliver it)
@@ -216,7 +241,7 @@ _PROBE_JS = r"""
         // an unmarked WebGL canvas: sized, and (after a change) the rerun that redrew it is over
         ok = m.sized && (!state.changing || (state.sawRunning && p.idle));
       }
-      if (ok && times.drawn === null) { times.drawn = performance.now(); }
+      if (ok && times.drawn === null) { times.drawn = performance.now(); messages.atDrawn = messages.last; }
       return ok ? p : false;
     },
   };
