@@ -92,7 +92,7 @@ screenshots: store browser-deps  ## the key views (desktop and phone, both langu
 	@# from tests/: pygeoapi installs a top-level package named "tests" that shadows ours
 	cd tests && ../$(PY) -m e2e.screenshots $(abspath $(STORE))
 
-bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈20 min)
+bench: install browser-deps  ## speed and memory figures beside a naive baseline, in Python and in Chromium (≈15 min)
 	$(PY) -m bench --browser $(BENCH_ARGS)
 
 clean:
