@@ -206,12 +206,15 @@ def _odd_frame():
     lambda: items_to_frame([Item.from_record(r) for r in (base_record(), point_record("x", mode="berth"))]),
 ], ids=["plain", "odd", "items"])
 def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
-    from geotrack.features import feature_texts
+    from geotrack.features import feature_texts, feature_utf8
 
     frame = make()
     texts = feature_texts(frame)
     assert texts == _reference_texts(frame)
     assert [_strict_loads(t)["id"] for t in texts] == list(frame["id"])
+    # the store's UTF-8 form, made from each part's UTF-8, is the same text
+    assert feature_utf8(frame) == [text.encode() for text in texts]
+    assert feature_utf8(frame.iloc[:0]) == []
 
 
 def test_export_with_stored_features_equals_the_computed_export(monkeypatch):

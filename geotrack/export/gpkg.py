@@ -17,7 +17,7 @@ from shapely.geometry.base import BaseGeometry
 from geotrack import vocab
 from geotrack.export.metadata import json_compact, summary
 from geotrack.export.qml import layer_qml
-from geotrack.features import field_title
+from geotrack.export.titles import field_title
 
 #: GeoPackage layer of each geometry type; items of one layer share ONE geometry type (ArcGIS asks for that).
 GPKG_LAYERS: Mapping[str, str] = {

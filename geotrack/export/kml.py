@@ -21,7 +21,8 @@ from shapely.geometry.base import BaseGeometry
 
 from geotrack import geo, styles, vocab
 from geotrack.export.metadata import summary
-from geotrack.features import FIELDS, field_title, field_type
+from geotrack.export.titles import field_title
+from geotrack.features import FIELDS, field_type
 
 KML_NS = "http://www.opengis.net/kml/2.2"
 #: Longest placemark name: Google Earth's side panel and QGIS labels stay readable.

@@ -22,7 +22,7 @@ import shapely
 from geotrack import filters as _filters
 from geotrack.changes import ADDED, HISTORY_COLUMNS, ITEM_FIELD, Change, diff_frames
 from geotrack.errors import StoreError
-from geotrack.features import clean, feature_texts, json_text
+from geotrack.features import clean, feature_utf8, json_text
 from geotrack.frames import empty_frame, normalise_numbers
 from geotrack.jsontext import string_lists_text
 from geotrack.model import CRS, FRAME_COLUMNS, NESTED_COLUMNS, Document, Item
@@ -223,8 +223,8 @@ def documents_frame(documents: Sequence[Document]) -> pd.DataFrame:
 
 
 def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
-                        changes: Sequence[Change], geometries: Sequence[str | None] | None = None) -> list[str]:
-    """The Feature texts of ``new``'s rows: ``old``'s stored one where the item did not change, else computed.
+                       changes: Sequence[Change], geometries: Sequence[str | None] | None = None) -> list[bytes]:
+    """The Feature texts of ``new``'s rows as UTF-8: ``old``'s stored one where the item did not change, else computed.
 
     A whole-file write (a first build, a rebuild of a reordered or mostly changed dataset)
     keeps the unchanged items' texts: recomputing every text would cost seconds at 100,000
@@ -232,22 +232,23 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
     names none of its fields and its ``length_km``, the one frame column the history does
     not track, is equal. ``old_features`` is ``None`` when there are none to keep. ``geometries``
     are the geometry texts of ``new``'s rows when made before (:func:`geotrack.features.geometry_texts_of`).
+    The texts computed are made as UTF-8 (:func:`geotrack.features.feature_utf8`), the form the file takes.
     """
-    texts: list[str | None] = [None] * len(new)
+    texts: list[bytes | None] = [None] * len(new)
     if old_features is not None and old["id"].is_unique and new["id"].is_unique:
         changed = {item_id for item_id, *_ in changes}
         before = {i: (text, length) for i, text, length in zip(old["id"], old_features, old["length_km"], strict=True)}
         for position, (item_id, length) in enumerate(zip(new["id"], new["length_km"], strict=True)):
             kept = before.get(item_id)
             if kept is not None and item_id not in changed and kept[1] == length:
-                texts[position] = kept[0]
+                texts[position] = kept[0].encode()
     missing = [position for position, text in enumerate(texts) if text is None]
     if len(missing) == len(new):  # a first build: every text computed, from the frame itself (no copy of its rows)
-        return feature_texts(new, geometries)
-    made = feature_texts(new.iloc[missing], None if geometries is None else [geometries[p] for p in missing])
+        return feature_utf8(new, geometries)
+    made = feature_utf8(new.iloc[missing], None if geometries is None else [geometries[p] for p in missing])
     for position, text in zip(missing, made, strict=True):
         texts[position] = text
-    return cast(list[str], texts)  # every position is filled now
+    return cast(list[bytes], texts)  # every position is filled now
 
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:
