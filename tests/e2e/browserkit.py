@@ -9,7 +9,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,6 +23,10 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-backg
 MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
 LOCAL = re.compile(r"^(?:https?|wss?)://127\.0\.0\.1(?::\d+)?/")
 START_TIMEOUT_S = 60
+#: How long one hover waits for its tooltip before the pointer leaves and comes back: a pointer that
+#: came to rest over a map still loading its drawings (or redrawn since) shows nothing until it moves.
+HOVER_TRY_MS = 3_000
+HOVER_TIMEOUT_S = 90
 
 
 @dataclass
@@ -162,6 +166,26 @@ def item_screen_point(page: Page, item_id: str) -> tuple[float, float]:
     box = page.locator(MAP_FRAME).bounding_box()
     assert box is not None
     return box["x"] + xy[0], box["y"] + xy[1]
+
+
+def hover_until_shown(page: Page, point: Callable[[], tuple[float, float]], tooltip: Locator,
+                      text: str) -> tuple[float, float]:
+    """Rest the pointer on ``point()`` until ``tooltip`` contains ``text``; the point it showed at.
+
+    Between tries the pointer leaves the page's corner and the point is asked for again (the map
+    may have moved), as a user moves the mouse again when nothing shows.
+    """
+    deadline = time.monotonic() + HOVER_TIMEOUT_S
+    while True:
+        x, y = point()
+        page.mouse.move(x, y)
+        try:
+            expect(tooltip).to_contain_text(text, timeout=HOVER_TRY_MS)
+            return x, y
+        except AssertionError:
+            if time.monotonic() > deadline:
+                raise
+            page.mouse.move(1, 1)
 
 
 def serve_long_query(page: Page, server: Server) -> None:

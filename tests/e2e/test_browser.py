@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import json
 import re
 import shutil
@@ -18,7 +19,18 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from geotrack import testing
 
-from .browserkit import MAP_FRAME, ROOT, Offline, Server, item_screen_point, map_frame, open_app, show_table, wait_idle
+from .browserkit import (
+    MAP_FRAME,
+    ROOT,
+    Offline,
+    Server,
+    hover_until_shown,
+    item_screen_point,
+    map_frame,
+    open_app,
+    show_table,
+    wait_idle,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -148,10 +160,8 @@ def test_download_holds_exactly_the_filtered_items(page: Page, app_server: Serve
 
 def test_hostile_texts_run_nothing_and_show_as_text(page: Page, app_server: Server):
     frame = open_app(page, app_server.url)
-    x, y = item_screen_point(page, "xss-airport")
-    page.mouse.move(x, y)
     tooltip = frame.locator(".leaflet-tooltip:not(.gt-prov)")  # not the province names of the background
-    expect(tooltip).to_contain_text(XSS_NAME)
+    x, y = hover_until_shown(page, functools.partial(item_screen_point, page, "xss-airport"), tooltip, XSS_NAME)
     assert frame.locator(".leaflet-tooltip img").count() == 0
     page.mouse.click(x, y)
     # the click selects the item: its page beside the map shows the name as text (the map opens no popup)

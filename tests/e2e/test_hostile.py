@@ -10,6 +10,7 @@ in any frame, no dialog opened and no element a payload would inject exists.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from urllib.parse import quote
@@ -21,6 +22,7 @@ from .browserkit import (
     MAP_FRAME,
     Offline,
     Server,
+    hover_until_shown,
     item_screen_point,
     show_table,
     show_timeline,
@@ -110,9 +112,8 @@ def test_payloads_run_nowhere_and_show_as_text(page: Page, hostile_server: Serve
     # the map: hover (tooltip) and click (it selects the item: its detail heading)
     for marker, payload in PLAIN:
         ident = item_id(marker)
-        x, y = item_screen_point(page, ident)
-        page.mouse.move(x, y)
-        expect(frame.locator(".leaflet-tooltip").filter(has_text=f"[{ident}]")).to_contain_text(payload)
+        x, y = hover_until_shown(page, functools.partial(item_screen_point, page, ident),
+                                 frame.locator(".leaflet-tooltip").filter(has_text=f"[{ident}]"), payload)
         seen("map tooltip")
         page.mouse.click(x, y)
         expect(page.locator("article.gt-item h3.gt-title")).to_contain_text(payload)
@@ -196,9 +197,8 @@ def test_template_payloads_stay_text(page: Page, hostile_server: Server):
     _open(page, _url(hostile_server, TEMPLATES))
     frame = page.frame_locator(MAP_FRAME)
     for marker, payload in TEMPLATES:
-        x, y = item_screen_point(page, item_id(marker))
-        page.mouse.move(x, y)
-        expect(frame.locator(".leaflet-tooltip").filter(has_text=f"[{item_id(marker)}]")).to_contain_text(payload)
+        hover_until_shown(page, functools.partial(item_screen_point, page, item_id(marker)),
+                          frame.locator(".leaflet-tooltip").filter(has_text=f"[{item_id(marker)}]"), payload)
     _assert_nothing_ran(page, dialogs)
 
 

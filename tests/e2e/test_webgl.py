@@ -6,6 +6,7 @@ fixture items (one named ``<img onerror=…>``) are drawn with deck.gl.
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Iterator
 from pathlib import Path
@@ -19,7 +20,7 @@ from geotrack.store import GeoPackageStore
 from geotrack.ui import deck as deckview
 from geotrack.ui import i18n
 
-from .browserkit import Offline, Server, start_server, stop_server, wait_idle
+from .browserkit import Offline, Server, hover_until_shown, start_server, stop_server, wait_idle
 
 pytestmark = pytest.mark.browser
 DECK = "[data-testid='stDeckGlJsonChart']"
@@ -61,10 +62,9 @@ def test_webgl_map_draws_offline_and_a_click_selects(page: Page, offline: Offlin
     canvas = page.locator(f"{DECK} canvas").first
     expect(canvas).to_be_visible()
     assert not page.frame_locator('iframe[title="streamlit_folium.st_folium"]').locator("*").count()
-    x, y = _screen_point(page, fixture_store, 105.55, 21.15)  # the airport named XSS_NAME
-    page.mouse.move(x, y)
-    tooltip = page.locator(".deck-tooltip")
-    expect(tooltip).to_contain_text(XSS_NAME)  # shown as the text it is
+    # the airport named XSS_NAME, shown as the text it is
+    x, y = hover_until_shown(page, functools.partial(_screen_point, page, fixture_store, 105.55, 21.15),
+                             page.locator(".deck-tooltip"), XSS_NAME)
     # drawn from rows it fetched by address (the page's JSON5 reading of a deck is slow), one file per kind of drawing
     drawn = deckview.deck_payload(GeoPackageStore(fixture_store).load())["layers"]
     assert len(set(fetched)) == sum(1 for rows in drawn.values() if rows) >= 2
@@ -95,9 +95,9 @@ def test_a_new_selection_is_drawn_by_a_new_chart_that_still_selects(page: Page, 
     expect(page.locator(f"{DECK} canvas[data-gt-old]")).to_have_count(0, timeout=30_000)
     expect(page.locator(f"{DECK} canvas").first).to_be_visible()
     wait_idle(page)
-    x, y = _screen_point(page, fixture_store, 105.55, 21.15, Filter(modes=("airport",)))
-    page.mouse.move(x, y)
-    expect(page.locator(".deck-tooltip")).to_contain_text(XSS_NAME)
+    x, y = hover_until_shown(page, functools.partial(_screen_point, page, fixture_store, 105.55, 21.15,
+                                                     Filter(modes=("airport",))),
+                             page.locator(".deck-tooltip"), XSS_NAME)
     page.mouse.click(x, y)
     page.wait_for_url("**sel=xss-airport**")
     expect(page.locator("[data-test-script-state='notRunning']")).to_have_count(1, timeout=30_000)

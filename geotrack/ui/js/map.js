@@ -299,6 +299,15 @@ window.gtBoundaries = function (group, data, former) {
     // loaded, a name is as wide as the map and sits half a map to the left: centre them again once loaded.
     var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
     if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
+    // ... and whenever a name's size changes: on a busy machine the styles can arrive after the load event
+    if (window.ResizeObserver) {
+      var watcher = new ResizeObserver(centre);
+      var watch = function () {
+        names.forEach(function (t) { var el = t.getElement(); if (el) { watcher.observe(el); } });
+      };
+      watch();
+      group.on('add', function () { setTimeout(watch, 0); });
+    }
   };
   // A layer given by address ({url}) is fetched, so the items are drawn first; one given whole is read at once
   // (the former provinces come as text, read only when shown).
