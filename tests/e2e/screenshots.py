@@ -19,6 +19,7 @@ from .browserkit import (
     CHROMIUM_ARGS,
     ROOT,
     Offline,
+    map_frame,
     open_app,
     show_timeline,
     start_server,
@@ -67,6 +68,15 @@ VIEWS: list[tuple[str, str, tuple[int, int], str | None, Callable[[Page], None] 
 ]
 
 
+#: Resolves once the map controls' icons (CSS background images, fetched only when first drawn) are loaded
+#: and painted: the first view after the server starts was taken before the layer control's icon arrived.
+_ICONS_LOADED = """() => Promise.all([...document.querySelectorAll('.leaflet-control-layers-toggle')].map(el => {
+  const url = (getComputedStyle(el).backgroundImage.match(/url\\("?(.*?)"?\\)/) || [])[1];
+  if (!url) { return true; }
+  const icon = new Image(); icon.src = url; return icon.decode().catch(() => true);
+})).then(() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true)))))"""
+
+
 def _small_png(path: Path) -> None:
     """Rewrite ``path`` with a 256-colour palette: a third of the size, no visible change for a UI picture."""
     with Image.open(path) as image:
@@ -93,6 +103,7 @@ def main(store: Path) -> int:
                 if action:
                     action(page)
                 expect(frame.locator(".leaflet-zoom-anim")).to_have_count(0)  # the map's fit has settled
+                map_frame(page).evaluate(_ICONS_LOADED)
                 page.screenshot(path=str(OUT / f"{name}.png"))
                 _small_png(OUT / f"{name}.png")
                 print(f"wrote {OUT / name}.png")
