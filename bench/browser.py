@@ -225,7 +225,6 @@ _PROBE_JS = r"""
       const out = Object.assign({}, times);
       if (out.running === null && out.idle === null && messages.first !== null && messages.atDrawn !== null) {
         out.running = messages.first; out.idle = messages.atDrawn; out.runs = Math.max(out.runs, 1);
-        out.fromMessages = true;
       }
       return out;
     },

@@ -296,18 +296,15 @@ window.gtBoundaries = function (group, data, former) {
     group.on('add', function () { lines.bringToBack(); });
     if (group._map) { lines.bringToBack(); }
     // A name is centred on its point by its measured width. Measured before the page's style sheets have
-    // loaded, a name is as wide as the map and sits half a map to the left: centre them again once loaded.
+    // loaded, a name is as wide as the map and sits half a map to the left, and on a busy page they can arrive
+    // after the load event: centre them whenever a name's size changes (the observer also calls at once).
     var centre = function () { names.forEach(function (t) { if (t._map) { t.update(); } }); };
-    if (document.readyState === 'complete') { setTimeout(centre, 0); } else { window.addEventListener('load', centre); }
-    // ... and whenever a name's size changes: on a busy machine the styles can arrive after the load event
-    if (window.ResizeObserver) {
-      var watcher = new ResizeObserver(centre);
-      var watch = function () {
-        names.forEach(function (t) { var el = t.getElement(); if (el) { watcher.observe(el); } });
-      };
-      watch();
-      group.on('add', function () { setTimeout(watch, 0); });
-    }
+    var watcher = new ResizeObserver(centre);
+    var watch = function () {
+      names.forEach(function (t) { var el = t.getElement(); if (el) { watcher.observe(el); } });
+    };
+    watch();
+    group.on('add', function () { setTimeout(watch, 0); });  // a name's element is made when it is first shown
   };
   // A layer given by address ({url}) is fetched, so the items are drawn first; one given whole is read at once
   // (the former provinces come as text, read only when shown).
