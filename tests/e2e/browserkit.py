@@ -172,8 +172,8 @@ def hover_until_shown(page: Page, point: Callable[[], tuple[float, float]], tool
                       text: str) -> tuple[float, float]:
     """Rest the pointer on ``point()`` until ``tooltip`` contains ``text``; the point it showed at.
 
-    Between tries the pointer leaves the page's corner and the point is asked for again (the map
-    may have moved), as a user moves the mouse again when nothing shows.
+    Between tries the pointer moves away to the page's corner and the point is asked for again (the
+    map may have moved), as a user moves the mouse again when nothing shows.
     """
     deadline = time.monotonic() + HOVER_TIMEOUT_S
     while True:
