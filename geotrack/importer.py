@@ -8,6 +8,7 @@ and lists the changes; the store applies a plan all or nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,6 +18,7 @@ import shapely
 
 from geotrack.changes import encode_value
 from geotrack.errors import Problem
+from geotrack.frames import frame_to_items
 from geotrack.io import RawRecord
 from geotrack.model import ITEM_KEYS, Item
 from geotrack.text import terminal_safe
@@ -40,6 +42,10 @@ class ImportPlan:
     records: list[RawRecord]
     problems: list[Problem] = field(default_factory=list)
     changes: list[Change] = field(default_factory=list)
+    #: What applying the plan writes (:func:`plan_import`): each added item, and each changed item as stored
+    #: with only its changed fields from the file. A value the plan finds equal (85813.0 from a GDAL real
+    #: column for 85813) stays as stored, so the history records exactly the changes :func:`describe` lists.
+    to_write: list[Item] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:
@@ -47,7 +53,7 @@ class ImportPlan:
         return [p for p in self.problems if p.severity == "error"]
 
     def items(self) -> list[Item]:
-        """The imported items (only meaningful when there are no errors)."""
+        """The imported items as the file gives them (only meaningful when there are no errors)."""
         return [Item.from_record(r.record) for r in self.records]
 
 
@@ -68,11 +74,13 @@ def plan_import(
     for raw in records:
         item = Item.from_record(raw.record)
         incoming[item.id] = item
+    stored: dict[str, Item] = {}
     for item_id, item in incoming.items():
         new_record = item.to_record()
         old = known.get(item_id)
         if old is None:
             plan.changes.append(Change(item_id, "added"))
+            plan.to_write.append(item)
             continue
         diffs = []
         for key in ITEM_KEYS:
@@ -89,6 +97,9 @@ def plan_import(
                 diffs.append((key, _shown(before), _shown(after)))
         if diffs:
             plan.changes.append(Change(item_id, "changed", tuple(diffs)))
+            stored = stored or {i.id: i for i in frame_to_items(current)}
+            plan.to_write.append(dataclasses.replace(stored[item_id], **{key: getattr(item, key)
+                                                                         for key, _, _ in diffs}))
     if remove_missing:
         plan.changes.extend(Change(i, "removed") for i in known if i not in incoming)
     return plan

@@ -56,3 +56,27 @@ def test_geopackage_edited_with_ogr_sql_imports_with_exactly_the_edit(shipped, t
     out = _dry_run(shipped, edited, capsys)
     assert out.splitlines()[:-1] == [f"~ {item_id} (changed)", f"    name_en: {before} → Renamed by a GIS team",
                                      "0 added, 1 changed, 0 removed"]
+
+
+def test_geopackage_edited_with_ogr_sql_applies_only_the_edit(shipped, tmp_path):  # noqa: F811
+    """Applied, not only planned: an investment the export keeps in a real column (6946.0 for 6946) is the
+    same value, so the history records the one edit and the store keeps the number as it was."""
+    from geotrack.cli import main
+    from geotrack.store import GeoPackageStore
+
+    store = GeoPackageStore(tmp_path / "store.gpkg")
+    store.path.write_bytes(shipped.store.path.read_bytes())
+    edited = tmp_path / "edited.gpkg"
+    edited.write_bytes(shipped.exports["gpkg"].read_bytes())
+    with closing(sqlite3.connect(edited)) as db:
+        (item_id, amount), = db.execute("SELECT id, funding_amount FROM items_points WHERE funding_amount IS NOT NULL"
+                                        " AND funding_amount = CAST(funding_amount AS INTEGER) ORDER BY id LIMIT 1")
+    assert isinstance(amount, float)  # a real column
+    run("ogrinfo", edited, "-dialect", "SQLite", "-sql",
+        f"UPDATE items_points SET name_en = 'Renamed by a GIS team' WHERE id = '{item_id}'")
+    before = len(store.history())
+    assert main(["--store", str(store.path), "import", str(edited), "--actor", "gis team"]) == 0
+    assert [(e.item_id, e.field, e.new) for e in store.history()[before:]] == [
+        (item_id, "name_en", '"Renamed by a GIS team"')]
+    kept = store.load().set_index("id").loc[item_id, "funding"]["amount"]
+    assert kept == amount and type(kept) is int

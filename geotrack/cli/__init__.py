@@ -153,7 +153,7 @@ def cmd_import(args: argparse.Namespace) -> int:
         say("dry run: nothing written")
         return 0
     removals = [c.item_id for c in plan.changes if c.kind == "removed"]
-    entries = store.apply_changes(plan.items(), removals, actor=args.actor, source=args.source or args.file)
+    entries = store.apply_changes(plan.to_write, removals, actor=args.actor, source=args.source or args.file)
     say(f"applied: {len(entries)} change(s) recorded")
     return 0
 
