@@ -20,7 +20,7 @@ import shapely
 from geotrack import geo, vocab
 from geotrack.conflicts import conflict_map
 from geotrack.errors import GeotrackError
-from geotrack.jsontext import encode, geometry_texts, string_lists_text
+from geotrack.jsontext import encode, encode_utf8, geometry_texts, geometry_utf8, string_lists_text
 from geotrack.model import Document
 
 #: The export schema: every feature property and what it means. README.md documents the same.
@@ -233,18 +233,28 @@ def feature_texts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None
             for item_id, geometry, properties in _feature_parts(gdf, geometries)]
 
 
-def feature_utf8(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None = None) -> list[bytes]:
-    """:func:`feature_texts` encoded as UTF-8, each made from its parts' UTF-8: what a GeoPackage store writes.
+def feature_utf8(gdf: gpd.GeoDataFrame, geometries: Sequence[bytes | None] | None = None) -> Iterator[bytes]:
+    """:func:`feature_texts` as UTF-8, each joined from its parts made as UTF-8: what a GeoPackage store writes.
 
-    The geometry, most of a text, is ASCII, and encoding it alone is a copy; a whole text
-    whose name is Vietnamese is held by Python two bytes a character and encoded one character
-    at a time (at 100,000 items, a second of a build's 350 MB of texts).
+    orjson writes UTF-8 and the geometry, most of a text, is ASCII: nothing is decoded to
+    ``str`` and encoded back (a whole text whose name is Vietnamese is held by Python two
+    bytes a character and encoded one character at a time: at 100,000 items, a second of a
+    build's 350 MB of texts). Each is made when asked for: a caller that copies them into
+    one buffer (:func:`geotrack.store._gpkgfile.text_array`) holds one at a time, not 350 MB.
+
+    ``geometries``, if given, are :func:`geometry_utf8_of` the rows' geometries, made before.
     """
-    join = b"".join
+    if len(gdf) == 0:
+        return iter(())
+    if geometries is None:
+        geometries = geometry_utf8_of(gdf.geometry.values)
+    elif len(geometries) != len(gdf):
+        raise ValueError(f"{len(geometries)} geometry texts for {len(gdf)} rows")
+    join, null = b"".join, b"null"
     opening, geometry_key, properties_key, closing = (part.encode() for part in (_OPEN, _GEOMETRY, _PROPERTIES, _CLOSE))
-    return [join((opening, item_id.encode(), geometry_key, geometry.encode(), properties_key, properties.encode(),
-                  closing))
-            for item_id, geometry, properties in _feature_parts(gdf, geometries)]
+    return (join((opening, _json_id(values[0]).encode(), geometry_key, geometry or null, properties_key,
+                  encode_utf8(_properties(*values), clean), closing))
+            for values, geometry in zip(_property_rows(gdf), geometries, strict=True))
 
 
 def _feature_parts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None) -> Iterator[tuple[str, str, str]]:
@@ -255,16 +265,30 @@ def _feature_parts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | Non
         geometries = geometry_texts_of(gdf.geometry.values)
     elif len(geometries) != len(gdf):
         raise ValueError(f"{len(geometries)} geometry texts for {len(gdf)} rows")
-    columns = [column_values(gdf, name) for name in _PROPERTY_COLUMNS]
-    for values, geometry in zip(zip(*columns, strict=True), geometries, strict=True):
+    for values, geometry in zip(_property_rows(gdf), geometries, strict=True):
         yield _json_id(values[0]), geometry or "null", encode(_properties(*values), clean)
+
+
+def _property_rows(gdf: gpd.GeoDataFrame) -> Iterator[tuple[Any, ...]]:
+    """Each row's :data:`_PROPERTY_COLUMNS` values, read column by column."""
+    return zip(*(column_values(gdf, name) for name in _PROPERTY_COLUMNS), strict=True)
 
 
 def geometry_texts_of(geometries: Sequence[Any]) -> list[str | None]:
     """The ``geometry`` member of each Feature text (:func:`feature_texts`): ``None`` for a missing or empty one."""
+    return geometry_texts(_non_empty(geometries), geo.COORDINATE_PRECISION)
+
+
+def geometry_utf8_of(geometries: Sequence[Any]) -> list[bytes | None]:
+    """:func:`geometry_texts_of` as ASCII bytes (:func:`geotrack.jsontext.geometry_utf8`)."""
+    return geometry_utf8(_non_empty(geometries), geo.COORDINATE_PRECISION)
+
+
+def _non_empty(geometries: Sequence[Any]) -> np.ndarray:
+    """``geometries`` as a new array, an empty one as ``None``: RFC 7946 has no empty geometry, only null."""
     geoms = np.array(list(geometries), dtype=object)  # a copy: the caller's geometries are not touched
-    geoms[shapely.is_empty(geoms)] = None  # RFC 7946 has no empty geometry: null
-    return geometry_texts(geoms, geo.COORDINATE_PRECISION)
+    geoms[shapely.is_empty(geoms)] = None
+    return geoms
 
 
 def _json_id(value: Any) -> str:

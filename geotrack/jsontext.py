@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import shapely
 
-from geotrack.geo import normalise_array
+from geotrack.geo import COORDINATE_BLOCK, normalise_array
 
 #: Anything orjson does not write as the standard library would raises, and the standard library writes it.
 _STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -37,14 +37,24 @@ def encode(value: Any, safe: Callable[[Any], Any]) -> str:
     orjson writes the value as it is where that gives the same text (``safe`` leaves plain
     values as they are), the standard library writes ``safe(value)`` elsewhere.
     """
+    out = _by_orjson(value)
+    return _stdlib(safe(value)) if out is None else out.decode("utf-8")
+
+
+def encode_utf8(value: Any, safe: Callable[[Any], Any]) -> bytes:
+    """:func:`encode` as UTF-8, the form orjson writes: no round trip through ``str`` (a store's Feature texts)."""
+    out = _by_orjson(value)
+    return _stdlib(safe(value)).encode("utf-8") if out is None else out
+
+
+def _by_orjson(value: Any) -> bytes | None:
+    """The text orjson writes for ``value`` where it is the standard library's, else ``None``."""
     try:
         out = orjson.dumps(value, option=_STRICT)
     except TypeError:  # orjson.JSONEncodeError: a type orjson passes through, a big integer, a lone surrogate
-        return _stdlib(safe(value))
+        return None
     exponent, plus, small = _MAYBE_OTHER_FLOAT
-    if exponent in out or plus in out or small in out:
-        return _stdlib(safe(value))
-    return out.decode("utf-8")
+    return None if exponent in out or plus in out or small in out else out
 
 
 def string_lists_text(values: Sequence[Any], safe: Callable[[Any], Any]) -> list[str]:
@@ -80,39 +90,57 @@ def geometry_texts(geoms: np.ndarray, precision: int) -> list[str | None]:
     """The GeoJSON geometry text of each geometry normalised for RFC 7946; ``None`` for ``None``.
 
     Each is ``shapely.to_geojson`` of :func:`geotrack.geo.normalise_array` of the geometry
-    (coordinates rounded to ``precision`` decimals, polygons counter-clockwise). Two-dimensional
-    points and lines with plain coordinates, which need no winding, are rounded and written
-    from one coordinate array (shapely's writer and new geometries cost several times as
-    much); every other geometry by shapely.
-    A coordinate is written as its shortest decimal form, which ``shapely.to_geojson``
-    writes too except for one coordinate in a few hundred, where it gives more digits of
-    the same number.
+    (coordinates rounded to ``precision`` decimals, polygons counter-clockwise), made by
+    :func:`geometry_utf8`.
+    """
+    return [None if text is None else text.decode("ascii") for text in geometry_utf8(geoms, precision)]
+
+
+def geometry_utf8(geoms: np.ndarray, precision: int) -> list[bytes | None]:
+    """:func:`geometry_texts` as ASCII bytes (what a store writes; a GeoJSON geometry has no other characters).
+
+    Two-dimensional points and lines with plain coordinates, which need no winding, are
+    rounded and written by orjson from one coordinate array (shapely's writer and new
+    geometries cost several times as much); every other geometry by shapely. A coordinate
+    is written as its shortest decimal form, which ``shapely.to_geojson`` writes too except
+    for one coordinate in a few hundred, where it gives more digits of the same number.
     """
     types = shapely.get_type_id(geoms)  # -1: None
     simple = ((types == _POINT) | (types == _LINE)) & ~shapely.has_z(geoms) & (shapely.get_num_coordinates(geoms) > 0)
     picked = np.nonzero(simple)[0]
     counts = shapely.get_num_coordinates(geoms[picked])
-    coords = shapely.get_coordinates(geoms[picked]).round(precision)  # as normalise_array rounds them
+    coords = shapely.get_coordinates(geoms[picked])
+    np.round(coords, precision, out=coords)  # as normalise_array rounds them; in place, as _plain works
     ends = np.cumsum(counts)
-    magnitude = np.abs(coords)
-    plain = np.isfinite(coords) & ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX)))
-    rows_plain = np.logical_and.reduceat(plain.all(axis=1), ends - counts) if len(coords) else np.zeros(0, bool)
-    out: list[str | None] = [None] * len(geoms)
+    starts = ends - counts
+    rows_plain = np.logical_and.reduceat(_plain(coords), starts) if len(coords) else np.zeros(0, bool)
+    out: list[bytes | None] = [None] * len(geoms)
     dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
     kinds = types.tolist()
     # a line's whole text in one call (no copy of its kilobytes of coordinates into a concatenation)
     line = {"type": "LineString", "coordinates": None}
-    for position, start, end, is_plain in zip(picked.tolist(), (ends - counts).tolist(), ends.tolist(),
-                                              rows_plain.tolist(), strict=True):
+    for position, start, end, is_plain in zip(picked.tolist(), starts.tolist(), ends.tolist(), rows_plain.tolist(),
+                                              strict=True):
         if not is_plain:
             continue
         if kinds[position] == _POINT:
-            out[position] = '{"type":"Point","coordinates":' + dumps(coords[start], option=numpy).decode() + "}"
+            out[position] = b'{"type":"Point","coordinates":' + dumps(coords[start], option=numpy) + b"}"
         else:
             line["coordinates"] = coords[start:end]
-            out[position] = dumps(line, option=numpy).decode()
+            out[position] = dumps(line, option=numpy)
     rest = np.array([p for p, text in enumerate(out) if text is None and types[p] >= 0], dtype=np.intp)
     written = shapely.to_geojson(normalise_array(geoms[rest], precision)) if len(rest) else []
     for position, text in zip(rest.tolist(), list(written), strict=True):
-        out[position] = str(text)
+        out[position] = str(text).encode("ascii")
+    return out
+
+
+def _plain(coords: np.ndarray) -> np.ndarray:
+    """Whether each position's coordinates are written the same by orjson and GEOS: finite and plain, or zero."""
+    out = np.empty(len(coords), dtype=bool)
+    block = COORDINATE_BLOCK  # arrays of a block at a time (see there)
+    for start in range(0, len(coords), block):
+        magnitude = np.abs(coords[start:start + block])
+        plain = (magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX))  # NaN is neither
+        out[start:start + block] = plain.all(axis=1)
     return out

@@ -213,8 +213,8 @@ def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
     assert texts == _reference_texts(frame)
     assert [_strict_loads(t)["id"] for t in texts] == list(frame["id"])
     # the store's UTF-8 form, made from each part's UTF-8, is the same text
-    assert feature_utf8(frame) == [text.encode() for text in texts]
-    assert feature_utf8(frame.iloc[:0]) == []
+    assert list(feature_utf8(frame)) == [text.encode() for text in texts]
+    assert list(feature_utf8(frame.iloc[:0])) == []
 
 
 def test_export_with_stored_features_equals_the_computed_export(monkeypatch):

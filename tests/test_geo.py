@@ -98,3 +98,14 @@ def test_a_failed_projection_is_raised_where_the_lengths_are_asked_for(monkeypat
     with geo.lengths_in_background([LineString([(105, 21), (106, 21)])]) as lengths, \
             pytest.raises(ValueError, match="PROJ failed"):
         lengths()
+
+
+@pytest.mark.parametrize(("counts", "size", "runs"), [
+    ([], 10, []),
+    ([3, 3, 3, 3], 6, [(0, 2), (2, 4)]),
+    ([3, 3, 3, 3], 7, [(0, 2), (2, 4)]),
+    ([1, 20, 1, 1], 5, [(0, 1), (1, 2), (2, 4)]),  # one over the size is a run alone
+    ([0, 0, 5, 0], 5, [(0, 4)]),
+])
+def test_coordinate_blocks_cover_every_geometry_once_in_order(counts, size, runs):
+    assert geo.coordinate_blocks(np.array(counts, dtype=np.int64), size) == runs

@@ -5,13 +5,15 @@ import decimal
 import json
 
 import numpy as np
+import pytest
 import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from geotrack.features import clean
 from geotrack.geo import normalise_array
-from geotrack.jsontext import encode, geometry_texts, string_lists_text
+from geotrack import jsontext
+from geotrack.jsontext import encode, encode_utf8, geometry_texts, geometry_utf8, string_lists_text
 
 stdlib = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
 
@@ -58,6 +60,14 @@ def test_what_orjson_would_write_otherwise_goes_to_the_standard_library():
         assert encode(value, clean) == reference(value), value
 
 
+def test_the_utf8_form_is_the_text_encoded():
+    for value in [{"name_vi": "Cầu Tứ Liên", "km": 1e-7}, [1.5, None, "😀"], 2**70, dt.date(2025, 7, 1),
+                  np.float32(0.5), {1: "a"}]:
+        assert encode_utf8(value, clean) == encode(value, clean).encode(), value
+    with pytest.raises(UnicodeEncodeError):  # a lone surrogate has no UTF-8: refused, not written as something else
+        encode_utf8("\ud800", clean)
+
+
 def test_lists_of_strings_are_encoded_once_each_and_as_encode_writes_them():
     lists = [["Hà Nội"], ["Hà Nội"], None, [], ["Hải Phòng", "Hà Nội"], ("Hà Nội",)]
     assert string_lists_text(lists, clean) == [reference(list(v or ())) for v in lists]
@@ -90,6 +100,14 @@ def test_geometry_texts_are_shapelys_of_the_normalised_geometry():
     assert ours[9] == theirs[9]
     assert all(ours[i] == theirs[i] for i in (3, 4, 5, 6, 7))
     assert json.loads(ours[4])["coordinates"][0][1] == [105.1, 21.1]  # wound counter-clockwise
+
+
+def test_geometry_utf8_is_the_texts_encoded_whatever_the_block(monkeypatch):
+    geoms = np.concatenate([geometries(), geometries()[::-1]])
+    texts = geometry_texts(geoms, 6)
+    assert geometry_utf8(geoms, 6) == [None if t is None else t.encode() for t in texts]
+    monkeypatch.setattr(jsontext, "COORDINATE_BLOCK", 3)  # blocks that split lines and the odd coordinates apart
+    assert geometry_texts(geoms, 6) == texts
 
 
 def test_geometry_texts_leave_the_geometries_as_they_are():

@@ -12,6 +12,7 @@ import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from bench import synthetic
+from geotrack import geo
 from geotrack.build import build_items
 from geotrack.features import feature_texts
 from geotrack.frames import items_to_frame
@@ -19,7 +20,7 @@ from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 from geotrack.store._gpkgfile import text_array, wkb_array
 from geotrack.store._gpkgrows import encode_frame
-from geotrack.store.base import FEATURE_COLUMN
+from geotrack.store.base import FEATURE_COLUMN, content_hashes
 
 
 def _items():
@@ -82,7 +83,7 @@ def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_wr
     build_items(by_batches, items, [], actor="t")
     def a_feature_at_a_time(stored, features, tmp):
         stored = stored.copy()
-        stored.insert(len(stored.columns) - 1, "feature", [text.decode() for text in features])
+        stored.insert(len(stored.columns) - 1, "feature", features.to_pylist())
         pyogrio.write_dataframe(stored, tmp, layer="items", driver="GPKG", geometry_type="Unknown",
                                 layer_options={"SPATIAL_INDEX": "YES"}, dataset_options={"VERSION": "1.2"})
 
@@ -102,8 +103,25 @@ def test_wkb_of_points_and_lines_is_what_geos_writes():
     assert wkb_array(geoms).to_pylist() == [None if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
 
 
+def test_wkb_and_digests_do_not_depend_on_the_coordinate_blocks(monkeypatch):
+    items = _items()
+    geoms = [item.geometry for item in items]
+    wkb, digests = wkb_array(geoms), content_hashes(items)
+    blocks = geo.coordinate_blocks
+    monkeypatch.setattr(geo, "coordinate_blocks", lambda counts: blocks(counts, 7))  # lines split over many blocks
+    assert len(blocks(shapely.get_num_coordinates(geoms), 7)) > 100
+    assert wkb_array(geoms).equals(wkb)
+    assert content_hashes(items) == digests
+    # a block, or a dataset, of polygons alone has no coordinate array to read (it raised before)
+    zones = [item for item in items if item.geometry.geom_type == "Polygon"]
+    assert len(zones) > 1 and content_hashes(zones) == [d for item, d in zip(items, digests, strict=True)
+                                                        if item.geometry.geom_type == "Polygon"]
+
+
 def test_text_array_holds_each_text_as_arrow_converts_it():
     texts = ['{"name_vi":"Cầu Tứ Liên"}', "", "ascii", "Hải Phòng 😀"]
     made = text_array([text.encode() for text in texts])
     assert made.type == pa.string() and made.equals(pa.array(texts, type=pa.string()))
     assert text_array([]).equals(pa.array([], type=pa.string()))
+    # texts made one at a time, as a build makes them, are taken as they come
+    assert text_array(text.encode() for text in texts).equals(made)

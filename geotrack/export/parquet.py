@@ -103,7 +103,8 @@ def wkb_and_bounds(geoms: np.ndarray) -> tuple[pa.Array, np.ndarray]:
         picked = np.nonzero(simple & (types == kind))[0]
         if not len(picked):
             continue
-        coords = shapely.get_coordinates(geoms[picked]).round(geo.COORDINATE_PRECISION)
+        coords = shapely.get_coordinates(geoms[picked])
+        np.round(coords, geo.COORDINATE_PRECISION, out=coords)  # in place: a copy is 165 MB of new memory per 100k
         if not np.isfinite(coords).all():  # rare: the rows with a NaN or infinite coordinate are written by shapely
             finite = np.isfinite(coords).all(axis=1)
             rows_finite = np.logical_and.reduceat(finite, np.cumsum(counts[picked]) - counts[picked])

@@ -11,7 +11,7 @@ import contextlib
 import os
 import sqlite3
 import struct
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +28,7 @@ from geotrack import geo
 from geotrack._files import unsynced_sqlite, write_atomic_with
 from geotrack.changes import HISTORY_COLUMNS
 from geotrack.errors import StoreError
-from geotrack.features import geometry_texts_of
+from geotrack.features import geometry_utf8_of
 from geotrack.frames import items_to_frame
 from geotrack.model import Document, Item
 from geotrack.store._gpkgrows import DIGEST_TRIGGERS, ITEMS_LAYER, HistoryRow, documents_frame, encode_frame
@@ -40,8 +40,8 @@ from geotrack.store.base import FEATURE_COLUMN, content_hashes
 class Made:
     """What a whole-file write of new items makes beside the lengths' projection (:func:`fresh_frame`)."""
 
-    #: The geometry of each row's Feature text (:func:`geotrack.features.geometry_texts_of`).
-    geometries: list[str | None]
+    #: The geometry of each row's Feature text as ASCII (:func:`geotrack.features.geometry_utf8_of`).
+    geometries: list[bytes | None]
     #: The rows' stored form (:func:`geotrack.store._gpkgrows.encode_frame`).
     stored: gpd.GeoDataFrame
 
@@ -56,7 +56,7 @@ def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: b
     work that runs beside it, and only the lengths are set after.
     """
     with geo.lengths_in_background([item.geometry for item in items]) as lengths:
-        geometries = geometry_texts_of([item.geometry for item in items]) if texts else None
+        geometries = geometry_utf8_of([item.geometry for item in items]) if texts else None
         hashes = list(hashes) if hashes is not None else content_hashes(items)
         if geometries is None:
             return items_to_frame(items, lengths=lengths), hashes, None
@@ -69,12 +69,12 @@ def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: b
     return frame, hashes, Made(geometries, stored)
 
 
-def write_whole(path: Path, location: str, gdf: gpd.GeoDataFrame, features: Sequence[bytes],
+def write_whole(path: Path, location: str, gdf: gpd.GeoDataFrame, features: pa.Array,
                 digests: Sequence[str | None], documents: Sequence[Document], history: Sequence[HistoryRow],
                 meta: Mapping[str, str], stored: gpd.GeoDataFrame | None = None) -> None:
     """Write the whole store to a new file and rename it into place at ``path`` (shown as ``location``).
 
-    ``features``: the items' Feature texts as UTF-8 (:func:`geotrack.store._gpkgrows.kept_feature_texts`).
+    ``features``: the items' Feature texts (:func:`text_array` of :func:`geotrack.store._gpkgrows.kept_feature_texts`).
 
     ``stored``: the stored form of ``gdf`` (:func:`~geotrack.store._gpkgrows.encode_frame`), when made before.
     """
@@ -94,14 +94,14 @@ def write_whole(path: Path, location: str, gdf: gpd.GeoDataFrame, features: Sequ
 PAGE_SIZE = 65536
 
 
-def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[bytes], digests: Sequence[str | None],
+def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: pa.Array, digests: Sequence[str | None],
                documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
                stored: gpd.GeoDataFrame | None = None) -> None:
     """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta.
 
-    ``features`` are UTF-8. ``history`` holds the history table's rows, values in :data:`HISTORY_COLUMNS`
-    order. Without a sync per transaction: the caller syncs the new file once, before it is renamed into place
-    (:func:`geotrack._files.write_atomic_with`).
+    ``features`` are the items' Feature texts (:func:`text_array`). ``history`` holds the history table's
+    rows, values in :data:`HISTORY_COLUMNS` order. Without a sync per transaction: the caller syncs the new
+    file once, before it is renamed into place (:func:`geotrack._files.write_atomic_with`).
     """
     with unsynced_sqlite(), _gdal_option("OGR_SQLITE_PRAGMA", f"page_size={PAGE_SIZE}"):
         _write_file(tmp, gdf, features, digests, documents, history, meta, stored)
@@ -126,7 +126,7 @@ def _execute(path: Path, sql: str) -> None:
         con.commit()
 
 
-def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: Sequence[bytes], digests: Sequence[str | None],
+def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: pa.Array, digests: Sequence[str | None],
                 documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
                 stored: gpd.GeoDataFrame | None) -> None:
     _write_items(encode_frame(gdf) if stored is None else stored, features, tmp)
@@ -194,7 +194,7 @@ def _write_tables(tmp: Path, gdf: gpd.GeoDataFrame, digests: Sequence[str | None
                     " strftime('%Y-%m-%dT%H:%M:%fZ','now'))", (DIGESTS_TABLE, DIGESTS_TABLE))
 
 
-def _write_items(stored: gpd.GeoDataFrame, features: Sequence[bytes], tmp: Path) -> None:
+def _write_items(stored: gpd.GeoDataFrame, features: pa.Array, tmp: Path) -> None:
     """Write the items layer of a new store file: ``stored`` (its stored form) and ``features``, by Arrow batches.
 
     The rows, tables and spatial index are what ``pyogrio.write_dataframe`` writes a feature at a
@@ -206,7 +206,7 @@ def _write_items(stored: gpd.GeoDataFrame, features: Sequence[bytes], tmp: Path)
     for index, field in enumerate(table.schema):
         if pa.types.is_null(field.type):  # a column of no value: text, as GDAL has no null type
             table = table.set_column(index, field.with_type(pa.string()), table[index].cast(pa.string()))
-    table = table.append_column(FEATURE_COLUMN, text_array(features))
+    table = table.append_column(FEATURE_COLUMN, features)
     table = table.append_column("geometry", wkb_array(stored.geometry.values))
     # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
     pyogrio.write_arrow(table, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_name="geometry",
@@ -214,18 +214,23 @@ def _write_items(stored: gpd.GeoDataFrame, features: Sequence[bytes], tmp: Path)
                         dataset_options={"VERSION": "1.2"})
 
 
-def text_array(texts: Sequence[bytes]) -> pa.Array:
+def text_array(texts: Iterable[bytes]) -> pa.Array:
     """``texts``, each UTF-8 (:func:`geotrack.features.feature_utf8`), as an Arrow string array.
 
-    Their bytes are joined in one buffer beside their offsets: nothing is converted text by text
-    (Arrow's conversion of the 350 MB of Vietnamese ``str`` at 100,000 items took 1.8 s, docs/speed.md).
+    Each is copied into one buffer as it comes, beside its end: nothing is converted text by
+    text (Arrow's conversion of the 350 MB of Vietnamese ``str`` at 100,000 items took 1.8 s,
+    docs/speed.md), and texts made one at a time are never all held at once as well (joining a
+    list of them took a second more, most of it the system zeroing 350 MB of new memory).
     """
-    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
+    buffer, ends = bytearray(), [0]
+    for text in texts:
+        buffer += text
+        ends.append(len(buffer))
+    offsets = np.array(ends, dtype=np.int64)
     small = offsets[-1] < 2**31  # a string array's offsets are 32-bit
-    return pa.Array.from_buffers(pa.string() if small else pa.large_string(), len(texts),
+    return pa.Array.from_buffers(pa.string() if small else pa.large_string(), len(ends) - 1,
                                  [None, pa.py_buffer(offsets.astype(np.int32) if small else offsets),
-                                  pa.py_buffer(b"".join(texts))])
+                                  pa.py_buffer(buffer)])
 
 
 #: The header of a little-endian WKB point (byte order, type), and of a line (byte order, type, number of points).
@@ -235,7 +240,7 @@ _WKB_POINT, _WKB_LINE = struct.Struct("<BI"), struct.Struct("<BII")
 def wkb_array(geometries: Sequence[Any]) -> pa.BinaryArray:
     """The WKB of each geometry (little-endian), ``None`` for a missing one, as an Arrow array.
 
-    Two-dimensional points and lines are written from one coordinate array into the array's one
+    Two-dimensional points and lines are written from their coordinate arrays into the array's one
     data buffer, header and coordinates in place (GEOS's writer took a second per 100,000 items,
     a ``bytes`` per item and Arrow's copy of them another); the others by shapely.
     """
@@ -243,8 +248,6 @@ def wkb_array(geometries: Sequence[Any]) -> pa.BinaryArray:
     types = shapely.get_type_id(geoms)
     counts = shapely.get_num_coordinates(geoms)
     simple = ((types == 0) | (types == 1)) & ~shapely.has_z(geoms) & (counts > 0)
-    coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple]), dtype="<f8")
-    raw = coords.reshape(-1).view(np.uint8).data  # its bytes, without a copy
     picked = np.nonzero(simple)[0]
     rest = np.nonzero(~simple & (types >= 0))[0]
     others = shapely.to_wkb(geoms[rest], byte_order=1).tolist()
@@ -254,17 +257,21 @@ def wkb_array(geometries: Sequence[Any]) -> pa.BinaryArray:
     offsets = np.zeros(len(geoms) + 1, dtype=np.int64)
     np.cumsum(sizes, out=offsets[1:])
     data = bytearray(int(offsets[-1]))
-    point, line, at = _WKB_POINT.pack_into, _WKB_LINE.pack_into, 0  # at: where the row's coordinates are in raw
-    for kind, count, offset in zip(types[picked].tolist(), counts[picked].tolist(), offsets[picked].tolist(),
-                                   strict=True):
-        if kind == 0:
-            point(data, offset, 1, 1)
-            offset += _WKB_POINT.size
-        else:
-            line(data, offset, 1, 2, count)
-            offset += _WKB_LINE.size
-        data[offset:offset + 16 * count] = raw[at:at + 16 * count]
-        at += 16 * count
+    point, line = _WKB_POINT.pack_into, _WKB_LINE.pack_into
+    for first, last in geo.coordinate_blocks(counts[picked]):  # the coordinates a block at a time (see there)
+        rows = picked[first:last]
+        coords = np.ascontiguousarray(shapely.get_coordinates(geoms[rows]), dtype="<f8")
+        raw, at = coords.reshape(-1).view(np.uint8).data, 0  # its bytes, without a copy; at: the row's in raw
+        for kind, count, offset in zip(types[rows].tolist(), counts[rows].tolist(), offsets[rows].tolist(),
+                                       strict=True):
+            if kind == 0:
+                point(data, offset, 1, 1)
+                offset += _WKB_POINT.size
+            else:
+                line(data, offset, 1, 2, count)
+                offset += _WKB_LINE.size
+            data[offset:offset + 16 * count] = raw[at:at + 16 * count]
+            at += 16 * count
     for offset, wkb in zip(offsets[rest].tolist(), others, strict=True):
         data[offset:offset + len(wkb)] = wkb
     valid = types >= 0

@@ -223,7 +223,8 @@ def documents_frame(documents: Sequence[Document]) -> pd.DataFrame:
 
 
 def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None, new: gpd.GeoDataFrame,
-                       changes: Sequence[Change], geometries: Sequence[str | None] | None = None) -> list[bytes]:
+                       changes: Sequence[Change], geometries: Sequence[bytes | None] | None = None,
+                       ) -> Iterator[bytes]:
     """The Feature texts of ``new``'s rows as UTF-8: ``old``'s stored one where the item did not change, else computed.
 
     A whole-file write (a first build, a rebuild of a reordered or mostly changed dataset)
@@ -231,8 +232,9 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
     items. An item is unchanged when ``changes`` (:func:`diff_frames` of the two frames)
     names none of its fields and its ``length_km``, the one frame column the history does
     not track, is equal. ``old_features`` is ``None`` when there are none to keep. ``geometries``
-    are the geometry texts of ``new``'s rows when made before (:func:`geotrack.features.geometry_texts_of`).
-    The texts computed are made as UTF-8 (:func:`geotrack.features.feature_utf8`), the form the file takes.
+    are the geometry texts of ``new``'s rows when made before (:func:`geotrack.features.geometry_utf8_of`).
+    The texts computed are made as UTF-8 (:func:`geotrack.features.feature_utf8`), the form the file takes;
+    on a first build each is made as it is asked for (see there).
     """
     texts: list[bytes | None] = [None] * len(new)
     if old_features is not None and old["id"].is_unique and new["id"].is_unique:
@@ -248,7 +250,7 @@ def kept_feature_texts(old: gpd.GeoDataFrame, old_features: Sequence[str] | None
     made = feature_utf8(new.iloc[missing], None if geometries is None else [geometries[p] for p in missing])
     for position, text in zip(missing, made, strict=True):
         texts[position] = text
-    return cast(list[bytes], texts)  # every position is filled now
+    return iter(cast(list[bytes], texts))  # every position is filled now
 
 
 def records(table: pd.DataFrame) -> list[dict[str, Any]]:

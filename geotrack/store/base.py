@@ -22,6 +22,7 @@ import numpy as np
 import shapely
 
 from geotrack import filters as _filters
+from geotrack import geo
 from geotrack.changes import HistoryEntry
 from geotrack.errors import NotFoundError
 from geotrack.frames import empty_frame, frame_to_items
@@ -70,15 +71,16 @@ def content_hashes(items: Sequence[Item]) -> list[str]:
     """
     if not items:
         return []
-    geometries = _geometry_bytes(np.array([item.geometry for item in items], dtype=object))
+    geoms = np.array([item.geometry for item in items], dtype=object)
     digests = []
-    for item, parts in zip(items, geometries, strict=True):
-        key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
-               tuple(map(_SOURCE, item.sources)))
-        digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
-        for part in parts:
-            digest.update(part)
-        digests.append(digest.hexdigest())
+    for start, stop in geo.coordinate_blocks(shapely.get_num_coordinates(geoms)):
+        for item, parts in zip(items[start:stop], _geometry_bytes(geoms[start:stop]), strict=True):
+            key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
+                   tuple(map(_SOURCE, item.sources)))
+            digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
+            for part in parts:
+                digest.update(part)
+            digests.append(digest.hexdigest())
     return digests
 
 
@@ -92,11 +94,13 @@ def _geometry_bytes(geoms: np.ndarray) -> list[tuple[bytes | memoryview, ...]]:
     types = shapely.get_type_id(geoms)  # -1: no geometry
     out: list[tuple[bytes | memoryview, ...]] = [()] * len(geoms)
     simple = np.nonzero((types == 0) | (types == 1))[0]
-    coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple], include_z=True)).data.cast("B")
-    ends = np.cumsum(shapely.get_num_coordinates(geoms[simple])) * 24
+    # its bytes as they are (a view: none to copy; nor to cast, which a block of no point or line would refuse)
+    coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple], include_z=True)).reshape(-1).view(np.uint8)
+    sizes = shapely.get_num_coordinates(geoms[simple]) * 24
+    ends = np.cumsum(sizes)
     kinds = types.tolist()
-    for position, start, end in zip(simple.tolist(), [0, *ends[:-1].tolist()], ends.tolist(), strict=True):
-        out[position] = (_SIMPLE_TAGS[kinds[position]], coords[start:end])
+    for position, start, end in zip(simple.tolist(), (ends - sizes).tolist(), ends.tolist(), strict=True):
+        out[position] = (_SIMPLE_TAGS[kinds[position]], coords[start:end].data)
     others = np.nonzero(types > 1)[0]
     for position, wkb in zip(others.tolist(), shapely.to_wkb(geoms[others], output_dimension=3), strict=True):
         out[position] = (wkb,)
