@@ -10,9 +10,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from geotrack import jsontext
 from geotrack.features import clean
 from geotrack.geo import normalise_array
-from geotrack import jsontext
 from geotrack.jsontext import encode, encode_utf8, geometry_texts, geometry_utf8, string_lists_text
 
 stdlib = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", ":")).encode
