@@ -20,7 +20,7 @@ import shapely
 from geotrack import geo, vocab
 from geotrack.conflicts import conflict_map
 from geotrack.errors import GeotrackError
-from geotrack.jsontext import encode, encode_utf8, geometry_texts, geometry_utf8, string_lists_text
+from geotrack.jsontext import encode, encode_utf8, geometry_utf8, string_lists_text
 from geotrack.model import Document
 
 #: The export schema: every feature property and what it means. README.md documents the same.
@@ -215,27 +215,26 @@ dumps = json.JSONEncoder(ensure_ascii=False, allow_nan=False, separators=(",", "
 _OPEN, _GEOMETRY, _PROPERTIES, _CLOSE = '{"type":"Feature","id":', ',"geometry":', ',"properties":', "}"
 
 
-def feature_texts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None = None) -> list[str]:
+def feature_texts(gdf: gpd.GeoDataFrame) -> list[str]:
     """The GeoJSON Feature text of every row of the working frame, in row order.
 
     Each is exactly what :func:`geotrack.export.to_geojson` writes for the row,
     ``{"type":"Feature","id":…,"geometry":…,"properties":…}`` with the
     :func:`feature_properties` of the row, and depends on that row alone: stores
-    keep it beside the item and exports splice it in. Geometries go through one
-    vectorised pass (:func:`geotrack.jsontext.geometry_texts`); the properties are read column by column
-    and written by orjson (:func:`geotrack.jsontext.encode`).
+    keep it beside the item and exports splice it in. It is :func:`feature_utf8`
+    decoded (as quick as making it as ``str``, and one way of making it).
 
-    ``geometries``, if given, are :func:`geometry_texts_of` the rows' geometries, made before.
     A change to this text must come with a new store ``SCHEMA_VERSION`` and a
     PostGIS migration that recomputes the stored texts.
     """
-    return [f"{_OPEN}{item_id}{_GEOMETRY}{geometry}{_PROPERTIES}{properties}{_CLOSE}"
-            for item_id, geometry, properties in _feature_parts(gdf, geometries)]
+    return [text.decode("utf-8") for text in feature_utf8(gdf)]
 
 
 def feature_utf8(gdf: gpd.GeoDataFrame, geometries: Sequence[bytes | None] | None = None) -> Iterator[bytes]:
     """:func:`feature_texts` as UTF-8, each joined from its parts made as UTF-8: what a GeoPackage store writes.
 
+    Geometries go through one vectorised pass (:func:`geotrack.jsontext.geometry_utf8`); the
+    properties are read column by column and written by orjson (:func:`geotrack.jsontext.encode_utf8`).
     orjson writes UTF-8 and the geometry, most of a text, is ASCII: nothing is decoded to
     ``str`` and encoded back (a whole text whose name is Vietnamese is held by Python two
     bytes a character and encoded one character at a time: at 100,000 items, a second of a
@@ -257,30 +256,16 @@ def feature_utf8(gdf: gpd.GeoDataFrame, geometries: Sequence[bytes | None] | Non
             for values, geometry in zip(_property_rows(gdf), geometries, strict=True))
 
 
-def _feature_parts(gdf: gpd.GeoDataFrame, geometries: Sequence[str | None] | None) -> Iterator[tuple[str, str, str]]:
-    """The id, geometry and properties of each row's Feature text (:func:`feature_texts`) as JSON, in row order."""
-    if len(gdf) == 0:
-        return
-    if geometries is None:
-        geometries = geometry_texts_of(gdf.geometry.values)
-    elif len(geometries) != len(gdf):
-        raise ValueError(f"{len(geometries)} geometry texts for {len(gdf)} rows")
-    for values, geometry in zip(_property_rows(gdf), geometries, strict=True):
-        yield _json_id(values[0]), geometry or "null", encode(_properties(*values), clean)
-
-
 def _property_rows(gdf: gpd.GeoDataFrame) -> Iterator[tuple[Any, ...]]:
     """Each row's :data:`_PROPERTY_COLUMNS` values, read column by column."""
     return zip(*(column_values(gdf, name) for name in _PROPERTY_COLUMNS), strict=True)
 
 
-def geometry_texts_of(geometries: Sequence[Any]) -> list[str | None]:
-    """The ``geometry`` member of each Feature text (:func:`feature_texts`): ``None`` for a missing or empty one."""
-    return geometry_texts(_non_empty(geometries), geo.COORDINATE_PRECISION)
-
-
 def geometry_utf8_of(geometries: Sequence[Any]) -> list[bytes | None]:
-    """:func:`geometry_texts_of` as ASCII bytes (:func:`geotrack.jsontext.geometry_utf8`)."""
+    """The ``geometry`` member of each Feature text (:func:`feature_texts`) as ASCII, ``None`` for a missing one.
+
+    An empty geometry is missing too. Made by :func:`geotrack.jsontext.geometry_utf8`.
+    """
     return geometry_utf8(_non_empty(geometries), geo.COORDINATE_PRECISION)
 
 

@@ -4,7 +4,7 @@
 allow_nan=False, separators=(",", ":")).encode`` of the value made JSON-safe (NaN → null,
 tuples → lists), made by orjson where it writes the same bytes and by the standard library
 where it might not (numbers in exponent form, integers beyond 64 bits, dates, subclasses,
-numpy values, non-string keys, lone surrogates). :func:`geometry_texts` gives the GeoJSON
+numpy values, non-string keys, lone surrogates). :func:`geometry_utf8` gives the GeoJSON
 geometry of points and lines from their coordinate arrays in one pass.
 """
 
@@ -86,18 +86,12 @@ _PLAIN_MIN, _PLAIN_MAX = 1e-4, 1e9
 _POINT, _LINE = 0, 1
 
 
-def geometry_texts(geoms: np.ndarray, precision: int) -> list[str | None]:
-    """The GeoJSON geometry text of each geometry normalised for RFC 7946; ``None`` for ``None``.
+def geometry_utf8(geoms: np.ndarray, precision: int) -> list[bytes | None]:
+    """The GeoJSON geometry text of each geometry normalised for RFC 7946, as ASCII; ``None`` for ``None``.
 
     Each is ``shapely.to_geojson`` of :func:`geotrack.geo.normalise_array` of the geometry
-    (coordinates rounded to ``precision`` decimals, polygons counter-clockwise), made by
-    :func:`geometry_utf8`.
-    """
-    return [None if text is None else text.decode("ascii") for text in geometry_utf8(geoms, precision)]
-
-
-def geometry_utf8(geoms: np.ndarray, precision: int) -> list[bytes | None]:
-    """:func:`geometry_texts` as ASCII bytes (what a store writes; a GeoJSON geometry has no other characters).
+    (coordinates rounded to ``precision`` decimals, polygons counter-clockwise), as bytes: what
+    a store writes, and a GeoJSON geometry has no other characters.
 
     Two-dimensional points and lines with plain coordinates, which need no winding, are
     rounded and written by orjson from one coordinate array (shapely's writer and new

@@ -206,14 +206,15 @@ def _odd_frame():
     lambda: items_to_frame([Item.from_record(r) for r in (base_record(), point_record("x", mode="berth"))]),
 ], ids=["plain", "odd", "items"])
 def test_feature_texts_are_what_the_row_by_row_export_wrote(make):
-    from geotrack.features import feature_texts, feature_utf8
+    from geotrack.features import feature_texts, feature_utf8, geometry_utf8_of
 
     frame = make()
     texts = feature_texts(frame)
     assert texts == _reference_texts(frame)
     assert [_strict_loads(t)["id"] for t in texts] == list(frame["id"])
-    # the store's UTF-8 form, made from each part's UTF-8, is the same text
-    assert list(feature_utf8(frame)) == [text.encode() for text in texts]
+    # the store's UTF-8 form, made from each part's UTF-8, is the same text, with its geometries made before too
+    assert list(feature_utf8(frame)) == [text.encode() for text in _reference_texts(frame)]
+    assert list(feature_utf8(frame, geometry_utf8_of(frame.geometry.values))) == [text.encode() for text in texts]
     assert list(feature_utf8(frame.iloc[:0])) == []
 
 
