@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from geotrack.model import COMMITMENT_KEYS, FUNDING_KEYS, ITEM_KEYS, SOURCE_KEYS
-from geotrack.text import control_characters
+from geotrack.text import control_characters, lone_surrogates
 
 #: Deepest nesting of lists and mappings a record may hold (a MultiPolygon's coordinates need 4 below it).
 MAX_DEPTH = 12
@@ -132,6 +132,9 @@ def _check_text(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) 
         out.append((where, f"must be text, not {_kind_of(value)}"))
     elif bad := control_characters(value):
         out.append((where, f"holds control characters ({', '.join(bad)}): remove them"))
+    elif bad := lone_surrogates(value):
+        out.append((where, f"holds surrogate code points without their pair ({', '.join(bad)}), which UTF-8 "
+                           "cannot store: remove them or give the whole character"))
 
 
 def _check_int(value: Any, kind: Kind, where: str, out: list[tuple[str, str]]) -> None:

@@ -16,14 +16,25 @@ import re
 #: C0 controls but tab and line breaks, DEL, C1 controls, and the bidirectional overrides and isolates
 #: (which reorder what a reader sees): refused in stored text.
 _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
-#: What terminal output escapes: the refused characters, and the line breaks and tabs too on one line.
-_ESCAPED_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029]")
-_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\r]")
+#: Surrogate code points: a JSON escape (``"\\ud800"``) can make one alone, and no UTF-8 file or database can hold it.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+#: What terminal output escapes: the refused characters and surrogates (which a UTF-8 terminal cannot even be
+#: sent), and the line breaks and tabs too on one line.
+_ESCAPED_ONE_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\ud800-\udfff]")
+_ESCAPED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\u2028\u2029\r\ud800-\udfff]")
 
 
 def control_characters(text: str) -> list[str]:
     r"""The refused control characters in ``text``, each once, as escapes (``["\x1b", "\x00"]``)."""
     return list(dict.fromkeys(_escape(m.group(0)) for m in _REFUSED.finditer(text)))
+
+
+def lone_surrogates(text: str) -> list[str]:
+    r"""The surrogate code points in ``text`` (halves of a pair given apart), each once, as escapes (``["\ud800"]``).
+
+    A Python string from valid UTF-8 has none; one from JSON may (``"\ud800"``), and it cannot be stored.
+    """
+    return list(dict.fromkeys(_escape(m.group(0)) for m in _SURROGATE.finditer(text)))
 
 
 def _escape(char: str) -> str:

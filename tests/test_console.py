@@ -10,7 +10,7 @@ from geotrack.cli import main
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
 from geotrack.testing import base_record, point_record
-from geotrack.text import control_characters, terminal_safe
+from geotrack.text import control_characters, lone_surrogates, terminal_safe
 
 CLEAR_AND_FORGE = "\x1b[2J\x1b[H2025-01-01T00:00:00+00:00  port-a status: planned → operational"
 HYPERLINK = "\x1b]8;;https://evil.example/\x1b\\Cảng X\x1b]8;;\x1b\\"
@@ -38,6 +38,9 @@ def test_the_sanitiser_escapes_every_control_character():
     assert terminal_safe("line\nnext") == "line\nnext"
     assert control_characters("tab\tand\nnewline") == []
     assert control_characters("nul\x00 esc\x1b") == ["\\x00", "\\x1b"]
+    # half a surrogate pair, which a UTF-8 terminal cannot be sent, is printed as its escape, and found
+    assert terminal_safe("Cát Bi \ud800", one_line=True) == "Cát Bi \\ud800"
+    assert lone_surrogates("a \ud800 b \udfff \ud800") == ["\\ud800", "\\udfff"] and lone_surrogates("Hà Nội 😀") == []
 
 
 def test_an_actor_with_escapes_is_refused(built, capsys):

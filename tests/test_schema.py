@@ -38,9 +38,10 @@ def _ctx() -> Context:
      "funding.source", "must be text"),
     ({"name_en": "Cat Bi\x00 hidden tail"}, "name_en", "control characters (\\x00)"),
     ({"notes": "\x1b[2K\x1b[1A"}, "notes", "control characters (\\x1b)"),
+    ({"name_en": "Cát Bi \ud800 airport"}, "name_en", "surrogate code points without their pair (\\ud800)"),
     ({"geometry": {"type": "Point", "coordinates": [[[[[[[[[[[[[[[106.9]]]]]]]]]]]]]]]}}, "geometry", "nests deeper"),
 ], ids=["agency-list", "section-object", "line-text", "parent-list", "corridor-list", "supports-numbers",
-        "funding-source-list", "nul", "escape", "deep-geometry"])
+        "funding-source-list", "nul", "escape", "lone-surrogate", "deep-geometry"])
 def test_a_wrong_type_anywhere_is_an_error_naming_the_field(changes, field, says):
     record = point_record("port-x", **changes)
     problems = errors_only(check_record(record, _ctx(), source="f", index=0))
