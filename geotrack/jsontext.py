@@ -19,7 +19,7 @@ import numpy as np
 import orjson
 import shapely
 
-from geotrack.geo import COORDINATE_BLOCK, normalise_array
+from geotrack.geo import coordinate_blocks, normalise_array
 
 #: Anything orjson does not write as the standard library would raises, and the standard library writes it.
 _STRICT = orjson.OPT_PASSTHROUGH_DATACLASS | orjson.OPT_PASSTHROUGH_DATETIME | orjson.OPT_PASSTHROUGH_SUBCLASS
@@ -94,34 +94,17 @@ def geometry_utf8(geoms: np.ndarray, precision: int) -> list[bytes | None]:
     a store writes, and a GeoJSON geometry has no other characters.
 
     Two-dimensional points and lines with plain coordinates, which need no winding, are
-    rounded and written by orjson from one coordinate array (shapely's writer and new
+    rounded and written by orjson from their coordinate arrays (shapely's writer and new
     geometries cost several times as much); every other geometry by shapely. A coordinate
     is written as its shortest decimal form, which ``shapely.to_geojson`` writes too except
     for one coordinate in a few hundred, where it gives more digits of the same number.
     """
     types = shapely.get_type_id(geoms)  # -1: None
-    simple = ((types == _POINT) | (types == _LINE)) & ~shapely.has_z(geoms) & (shapely.get_num_coordinates(geoms) > 0)
-    picked = np.nonzero(simple)[0]
-    counts = shapely.get_num_coordinates(geoms[picked])
-    coords = shapely.get_coordinates(geoms[picked])
-    np.round(coords, precision, out=coords)  # as normalise_array rounds them; in place, as _plain works
-    ends = np.cumsum(counts)
-    starts = ends - counts
-    rows_plain = np.logical_and.reduceat(_plain(coords), starts) if len(coords) else np.zeros(0, bool)
+    counts = shapely.get_num_coordinates(geoms)
+    picked = np.nonzero(((types == _POINT) | (types == _LINE)) & ~shapely.has_z(geoms) & (counts > 0))[0]
     out: list[bytes | None] = [None] * len(geoms)
-    dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
-    kinds = types.tolist()
-    # a line's whole text in one call (no copy of its kilobytes of coordinates into a concatenation)
-    line = {"type": "LineString", "coordinates": None}
-    for position, start, end, is_plain in zip(picked.tolist(), starts.tolist(), ends.tolist(), rows_plain.tolist(),
-                                              strict=True):
-        if not is_plain:
-            continue
-        if kinds[position] == _POINT:
-            out[position] = b'{"type":"Point","coordinates":' + dumps(coords[start], option=numpy) + b"}"
-        else:
-            line["coordinates"] = coords[start:end]
-            out[position] = dumps(line, option=numpy)
+    for first, last in coordinate_blocks(counts[picked]):  # a block of coordinates at a time (see there)
+        _write_simple(geoms, picked[first:last], types, counts, precision, out)
     rest = np.array([p for p, text in enumerate(out) if text is None and types[p] >= 0], dtype=np.intp)
     written = shapely.to_geojson(normalise_array(geoms[rest], precision)) if len(rest) else []
     for position, text in zip(rest.tolist(), list(written), strict=True):
@@ -129,12 +112,26 @@ def geometry_utf8(geoms: np.ndarray, precision: int) -> list[bytes | None]:
     return out
 
 
-def _plain(coords: np.ndarray) -> np.ndarray:
-    """Whether each position's coordinates are written the same by orjson and GEOS: finite and plain, or zero."""
-    out = np.empty(len(coords), dtype=bool)
-    block = COORDINATE_BLOCK  # arrays of a block at a time (see there)
-    for start in range(0, len(coords), block):
-        magnitude = np.abs(coords[start:start + block])
-        plain = (magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX))  # NaN is neither
-        out[start:start + block] = plain.all(axis=1)
-    return out
+def _write_simple(geoms: np.ndarray, rows: np.ndarray, types: np.ndarray, counts: np.ndarray, precision: int,
+                  out: list[bytes | None]) -> None:
+    """Put in ``out`` the texts of the two-dimensional points and lines ``rows`` with plain coordinates."""
+    row_counts = counts[rows]
+    coords = shapely.get_coordinates(geoms[rows])
+    np.round(coords, precision, out=coords)  # as normalise_array rounds them
+    ends = np.cumsum(row_counts)
+    starts = ends - row_counts
+    magnitude = np.abs(coords)
+    plain = ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX))).all(axis=1)  # NaN: neither
+    rows_plain = np.logical_and.reduceat(plain, starts) if len(coords) else np.zeros(0, bool)
+    dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
+    # a line's whole text in one call (no copy of its kilobytes of coordinates into a concatenation)
+    line = {"type": "LineString", "coordinates": None}
+    for position, kind, start, end, is_plain in zip(rows.tolist(), types[rows].tolist(), starts.tolist(),
+                                                    ends.tolist(), rows_plain.tolist(), strict=True):
+        if not is_plain:
+            continue
+        if kind == _POINT:
+            out[position] = b'{"type":"Point","coordinates":' + dumps(coords[start], option=numpy) + b"}"
+        else:
+            line["coordinates"] = coords[start:end]
+            out[position] = dumps(line, option=numpy)

@@ -111,7 +111,8 @@ def test_geometry_texts_do_not_depend_on_the_coordinate_blocks(monkeypatch):
     geoms = np.concatenate([geometries(), geometries()[::-1]])
     texts = geometry_texts(geoms, 6)
     assert texts[:len(geometries())] == geometry_texts(geometries(), 6)
-    monkeypatch.setattr(jsontext, "COORDINATE_BLOCK", 3)  # blocks that split lines and the odd coordinates apart
+    blocks = jsontext.coordinate_blocks
+    monkeypatch.setattr(jsontext, "coordinate_blocks", lambda counts: blocks(counts, 3))  # a geometry or two each
     assert geometry_texts(geoms, 6) == texts
 
 

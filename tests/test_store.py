@@ -449,6 +449,15 @@ def test_newer_geopackage_is_not_rebuilt_over(built_gpkg):
     assert snapshot(store) == before
 
 
+def test_folding_in_batches_is_folding_one_by_one(monkeypatch):
+    from geotrack.store import _gpkgrows
+    from geotrack.vocab import fold
+
+    texts = ["Vành đai 4 – Vùng Thủ đô", "a\x00b", "ĐƯỜNG  sắt", "e\u0301\u0323", "", "Cát Bi", "ﬁ Ǆ"] * 3
+    monkeypatch.setattr(_gpkgrows, "_FOLD_BATCH", 4)  # batches with and without a text holding the separator
+    assert _gpkgrows.fold_all(texts) == [fold(t) for t in texts]
+
+
 def test_stored_search_texts_are_what_the_filter_folds_row_by_row():
     """The store folds every row's search text in one call: the same text the filter would compute per row."""
     from geotrack.filters import search_text

@@ -151,8 +151,19 @@ def _combining() -> np.ndarray:
 _COMBINING_BELOW = 0x20000
 
 
+#: Texts :func:`fold_all` folds in one pass: a pass makes several copies of its texts (four bytes a character
+#: in one), and over all 100,000 search texts those were 440 MB of new memory, 0.8 s of the system's time.
+_FOLD_BATCH = 5_000
+
+
 def fold_all(texts: Sequence[str]) -> list[str]:
-    """:func:`geotrack.vocab.fold` of every text, decomposed and stripped in one pass rather than one per text."""
+    """:func:`geotrack.vocab.fold` of every text, decomposed and stripped a batch of texts at a time, not one by one."""
+    return [folded for start in range(0, len(texts), _FOLD_BATCH)
+            for folded in _fold_batch(texts[start:start + _FOLD_BATCH])]
+
+
+def _fold_batch(texts: Sequence[str]) -> list[str]:
+    """:func:`fold_all` of a few thousand texts, in one pass."""
     joined = "\x00".join(texts)
     if joined.count("\x00") != max(len(texts) - 1, 0):  # a text holds the separator: one by one
         return [fold(t) for t in texts]
