@@ -83,6 +83,24 @@ def test_export_geojson_is_spliced_from_the_store_as_computed(cli, tmp_path, cap
     assert f"wrote {len(json.loads(expected)['features'])} item(s)" in capsys.readouterr().err
 
 
+def test_export_writes_the_format_its_file_name_says(cli, tmp_path, capsys):
+    cli("build")
+    for name, magic in (("all.gpkg", b"SQLite format 3\x00"), ("all.parquet", b"PAR1"), ("all.json", b'{"type"'),
+                        ("all.fgb", b"fgb")):
+        assert cli("export", "-o", str(tmp_path / name)) == 0
+        assert (tmp_path / name).read_bytes().startswith(magic), name
+    capsys.readouterr()
+    # a name that says no format, or another format than --format, is refused and nothing is written
+    assert cli("export", "-o", str(tmp_path / "all.txt")) == 1
+    assert "cannot tell the export format from the file name" in capsys.readouterr().err
+    assert cli("export", "--format", "gpkg", "-o", str(tmp_path / "all.geojson")) == 1
+    assert "the name says GeoJSON, but --format gpkg writes GeoPackage; name it all.gpkg" in capsys.readouterr().err
+    assert cli("export", "--format", "csv", "-o", str(tmp_path / "sheet.txt")) == 1  # its side files go by .csv
+    assert "name it sheet.csv" in capsys.readouterr().err
+    assert not [p for p in tmp_path.iterdir() if p.stem in ("all", "sheet") and p.suffix in (".txt", ".geojson")]
+    assert cli("export", "--format", "csv-raw", "-o", str(tmp_path / "raw.csv")) == 0  # csv-raw is a .csv too
+
+
 def test_show_and_missing_item(cli, capsys):
     cli("build")
     capsys.readouterr()

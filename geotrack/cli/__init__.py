@@ -102,8 +102,9 @@ def cmd_export(args: argparse.Namespace) -> int:
     if output.is_dir():
         raise GeotrackError(f"{args.output}: is a folder; give the export file's path")
     # GeoJSON is spliced from the Feature texts the store keeps; the other formats come from the frame
-    count = _export.export_store(store, output, args.format, store.documents(), flt)
-    say(f"wrote {count} item(s) to {args.output} ({args.format})", file=sys.stderr)
+    fmt = _export.format_for_output(args.output, args.format).name
+    count = _export.export_store(store, output, fmt, store.documents(), flt)
+    say(f"wrote {count} item(s) to {args.output} ({fmt})", file=sys.stderr)
     return 0
 
 
@@ -202,8 +203,9 @@ def make_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("export", help="export the items matching the filters")
     add_filter_args(p)
-    p.add_argument("--format", default="geojson", choices=list(_export.FORMATS),
-                   help="csv guards formulas for spreadsheets; csv-raw keeps values as stored (scripts only)")
+    p.add_argument("--format", choices=list(_export.FORMATS),
+                   help="default: the one the output's extension names (.json too is geojson); csv guards formulas "
+                        "for spreadsheets, csv-raw keeps values as stored (scripts only)")
     p.add_argument("-o", "--output", required=True, help="output file")
     p.set_defaults(func=cmd_export)
 

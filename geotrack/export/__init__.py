@@ -18,7 +18,7 @@ import geopandas as gpd
 from geotrack._files import unsynced_sqlite, write_atomic, write_atomic_with
 from geotrack.errors import GeotrackError
 from geotrack.export.flat import to_flat_frame
-from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, get_format
+from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, format_for_output, get_format
 from geotrack.export.geojson import store_geojson, stored_collection, to_geojson, to_geojson_dict
 from geotrack.export.metadata import flat_metadata, sidecar_bytes, sidecar_path
 from geotrack.filters import Filter
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "EXPORT_FORMATS", "FORMATS", "ExportFormatError", "ExportPathError", "Format", "export", "export_bytes",
-    "export_store", "get_format", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
+    "export_store", "format_for_output", "get_format", "sidecar_path", "store_geojson", "to_flat_frame", "to_geojson",
     "to_geojson_dict",
 ]
 

@@ -108,3 +108,32 @@ def get_format(name: str) -> Format:
         return FORMATS[name]
     except KeyError:
         raise ExportFormatError(f"unknown export format {name!r}; one of {', '.join(EXPORT_FORMATS)}") from None
+
+
+def format_for_output(path: Path | str, name: str | None = None) -> Format:
+    """The format to write the file ``path`` in: the one its extension names, which ``name`` must be if given.
+
+    ``.json`` is GeoJSON too, and ``.csv`` the guarded CSV (``csv-raw`` only by name). GIS tools
+    open a file by its extension: GeoJSON named ``.gpkg`` (what the default format once wrote
+    there) opens in no GeoPackage reader, and the CSV's side files are named after it.
+
+    Raises
+    ------
+    ExportFormatError
+        If ``name`` is no format, or the extension is not the format's (or names none and no ``name`` is given).
+    """
+    suffix, stem = Path(path).suffix.lower(), Path(path).stem
+    named = FORMATS["geojson"] if suffix == ".json" else next(
+        (FORMATS[n] for n in EXPORT_FORMATS if FORMATS[n].extension == suffix), None)
+    if name is None:
+        if named is None:
+            extensions = ", ".join(dict.fromkeys(FORMATS[n].extension for n in EXPORT_FORMATS))
+            raise ExportFormatError(f"{path}: cannot tell the export format from the file name; name it with one of "
+                                    f"{extensions}, or give --format")
+        return named
+    chosen = get_format(name)
+    if named is None or named.extension != chosen.extension:
+        says = f"the name says {named.label}" if named else "the name has no extension of an export format"
+        raise ExportFormatError(f"{path}: {says}, but --format {name} writes {chosen.label}; name it "
+                                f"{stem}{chosen.extension}" + (" or leave out --format" if named else ""))
+    return chosen
