@@ -5,7 +5,7 @@ allow_nan=False, separators=(",", ":")).encode`` of the value made JSON-safe (Na
 tuples → lists), made by orjson where it writes the same bytes and by the standard library
 where it might not (numbers in exponent form, integers beyond 64 bits, dates, subclasses,
 numpy values, non-string keys, lone surrogates). :func:`geometry_utf8` gives the GeoJSON
-geometry of points and lines from their coordinate arrays in one pass.
+geometry of points and lines from their coordinate arrays, a block of coordinates at a time.
 """
 
 from __future__ import annotations
