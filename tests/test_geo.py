@@ -109,3 +109,14 @@ def test_a_failed_projection_is_raised_where_the_lengths_are_asked_for(monkeypat
 ])
 def test_coordinate_blocks_cover_every_geometry_once_in_order(counts, size, runs):
     assert geo.coordinate_blocks(np.array(counts, dtype=np.int64), size) == runs
+
+
+def test_line_parts_are_shapelys_parts_without_copying_the_lines():
+    line, z_line = LineString([(106, 21), (106.1, 21)]), LineString([(106, 21, 1), (106, 21.1, 2)])
+    lines = np.array([line, LineString(), MultiLineString([[(106, 20), (106.2, 20)], [(105, 20), (105, 20.1)]]),
+                      MultiLineString(), z_line], dtype=object)
+    parts, owner = geo._line_parts(lines)
+    expected_parts, expected_owner = shapely.get_parts(lines, return_index=True)
+    assert [p.wkt for p in parts] == [p.wkt for p in expected_parts]
+    assert owner.tolist() == expected_owner.tolist() == [0, 1, 2, 2, 4]
+    assert parts[0] is line and parts[4] is z_line  # the lines themselves, not copies
