@@ -120,9 +120,14 @@ def _write_simple(geoms: np.ndarray, rows: np.ndarray, types: np.ndarray, counts
     np.round(coords, precision, out=coords)  # as normalise_array rounds them
     ends = np.cumsum(row_counts)
     starts = ends - row_counts
-    magnitude = np.abs(coords)
-    plain = ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX))).all(axis=1)  # NaN: neither
-    rows_plain = np.logical_and.reduceat(plain, starts) if len(coords) else np.zeros(0, bool)
+    if len(coords) and coords.min() >= _PLAIN_MIN and coords.max() < _PLAIN_MAX:
+        # every coordinate plain, as all of Vietnam's are (NaN fails both): no row to check, and no copy of the
+        # block (four arrays of its size: 0.2-0.5 s of new memory per 100,000 lines)
+        rows_plain = np.ones(len(rows), dtype=bool)
+    else:
+        magnitude = np.abs(coords)
+        plain = ((magnitude == 0) | ((magnitude >= _PLAIN_MIN) & (magnitude < _PLAIN_MAX))).all(axis=1)  # NaN: neither
+        rows_plain = np.logical_and.reduceat(plain, starts) if len(coords) else np.zeros(0, bool)
     dumps, numpy = orjson.dumps, orjson.OPT_SERIALIZE_NUMPY
     # a line's whole text in one call (no copy of its kilobytes of coordinates into a concatenation)
     line = {"type": "LineString", "coordinates": None}
