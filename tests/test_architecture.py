@@ -20,6 +20,7 @@ LAYERS: dict[str, int] = {
     "geotrack.text": 0, "geotrack.refpoints": 0, "geotrack.geofields": 0, "geotrack.reading": 0,
     "geotrack.conflicts": 0, "geotrack.sources": 0, "geotrack.styles": 0,
     "geotrack.schema": 1, "geotrack.model": 1, "geotrack.frames": 1, "geotrack.geo": 1, "geotrack.jsontext": 1,
+    "geotrack.wkb": 1,
     "geotrack.io": 2, "geotrack.filters": 2, "geotrack.features": 2, "geotrack.changes": 2, "geotrack.safe_read": 2,
     "geotrack.field_checks": 3, "geotrack.validate": 3, "geotrack.history": 3, "geotrack.rebuild": 3,
     "geotrack.boundaries": 3,

@@ -8,19 +8,17 @@ import pandas as pd
 import pyarrow as pa
 import pyogrio
 import pytest
-import shapely
 from shapely.geometry import LineString, MultiLineString
 
 from bench import synthetic
-from geotrack import geo
 from geotrack.build import build_items
 from geotrack.features import feature_texts
 from geotrack.frames import items_to_frame
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
-from geotrack.store._gpkgfile import text_array, wkb_array
+from geotrack.store._gpkgfile import text_array
 from geotrack.store._gpkgrows import encode_frame
-from geotrack.store.base import FEATURE_COLUMN, content_hashes
+from geotrack.store.base import FEATURE_COLUMN
 
 
 def _items():
@@ -81,7 +79,7 @@ def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_wr
     items = _items()
     by_batches = GeoPackageStore(tmp_path / "batches.gpkg")
     build_items(by_batches, items, [], actor="t")
-    def a_feature_at_a_time(stored, features, tmp):
+    def a_feature_at_a_time(stored, features, wkb, tmp):  # the WKB as pyogrio makes it
         stored = stored.copy()
         stored.insert(len(stored.columns) - 1, "feature", features.to_pylist())
         pyogrio.write_dataframe(stored, tmp, layer="items", driver="GPKG", geometry_type="Unknown",
@@ -93,29 +91,6 @@ def test_the_items_written_through_arrow_batches_are_what_a_feature_at_a_time_wr
     batches, features = _tables(by_batches.path), _tables(by_features.path)
     assert len(batches["items"]) == len(items) and len(batches["rtree"]) == len(items)
     assert batches == features
-
-
-def test_wkb_of_points_and_lines_is_what_geos_writes():
-    from shapely.geometry import Point, Polygon
-
-    geoms = [item.geometry for item in _items()] + [None, Point(106, 21, 5), LineString([(0, 0, 1), (1, 1, 2)]),
-                                                   Point(), LineString(), Polygon()]
-    assert wkb_array(geoms).to_pylist() == [None if g is None else shapely.to_wkb(g, byte_order=1) for g in geoms]
-
-
-def test_wkb_and_digests_do_not_depend_on_the_coordinate_blocks(monkeypatch):
-    items = _items()
-    geoms = [item.geometry for item in items]
-    wkb, digests = wkb_array(geoms), content_hashes(items)
-    blocks = geo.coordinate_blocks
-    monkeypatch.setattr(geo, "coordinate_blocks", lambda counts: blocks(counts, 7))  # lines split over many blocks
-    assert len(blocks(shapely.get_num_coordinates(geoms), 7)) > 100
-    assert wkb_array(geoms).equals(wkb)
-    assert content_hashes(items) == digests
-    # a block, or a dataset, of polygons alone has no coordinate array to read (it raised before)
-    zones = [item for item in items if item.geometry.geom_type == "Polygon"]
-    assert len(zones) > 1 and content_hashes(zones) == [d for item, d in zip(items, digests, strict=True)
-                                                        if item.geometry.geom_type == "Polygon"]
 
 
 def test_text_array_holds_each_text_as_arrow_converts_it():

@@ -10,19 +10,16 @@ from __future__ import annotations
 import contextlib
 import os
 import sqlite3
-import struct
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyogrio
-import shapely
 
 from geotrack import geo
 from geotrack._files import unsynced_sqlite, write_atomic_with
@@ -34,6 +31,7 @@ from geotrack.model import Document, Item
 from geotrack.store._gpkgrows import DIGEST_TRIGGERS, ITEMS_LAYER, HistoryRow, documents_frame, encode_frame
 from geotrack.store._gpkgsql import DIGESTS_TABLE, SRS_ID
 from geotrack.store.base import FEATURE_COLUMN, content_hashes
+from geotrack.wkb import WKBBuffer, wkb_buffer
 
 
 @dataclass(frozen=True)
@@ -44,6 +42,8 @@ class Made:
     geometries: list[bytes | None]
     #: The rows' stored form (:func:`geotrack.store._gpkgrows.encode_frame`).
     stored: gpd.GeoDataFrame
+    #: The WKB of the rows' geometries (:func:`geotrack.wkb.wkb_buffer`), which their digests read too.
+    wkb: WKBBuffer
 
 
 def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: bool,
@@ -56,31 +56,33 @@ def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: b
     work that runs beside it, and only the lengths are set after.
     """
     with geo.lengths_in_background([item.geometry for item in items]) as lengths:
-        geometries = geometry_utf8_of([item.geometry for item in items]) if texts else None
-        hashes = list(hashes) if hashes is not None else content_hashes(items)
-        if geometries is None:
+        if not texts:
+            hashes = list(hashes) if hashes is not None else content_hashes(items)
             return items_to_frame(items, lengths=lengths), hashes, None
+        geometries = geometry_utf8_of([item.geometry for item in items])
+        wkb = wkb_buffer([item.geometry for item in items])
+        hashes = list(hashes) if hashes is not None else content_hashes(items, wkb)
         frame = items_to_frame(items, lengths=[None] * len(items))
         stored = encode_frame(frame)
         length_km = lengths()
     # as items_to_frame makes the column (Python floats or None), and as encode_frame stores it
     frame["length_km"] = pd.Series(length_km, index=frame.index, dtype=object)
     stored["length_km"] = pd.to_numeric(frame["length_km"], errors="coerce").astype("float64")
-    return frame, hashes, Made(geometries, stored)
+    return frame, hashes, Made(geometries, stored, wkb)
 
 
 def write_whole(path: Path, location: str, gdf: gpd.GeoDataFrame, features: pa.Array,
                 digests: Sequence[str | None], documents: Sequence[Document], history: Sequence[HistoryRow],
-                meta: Mapping[str, str], stored: gpd.GeoDataFrame | None = None) -> None:
+                meta: Mapping[str, str], made: Made | None = None) -> None:
     """Write the whole store to a new file and rename it into place at ``path`` (shown as ``location``).
 
     ``features``: the items' Feature texts (:func:`text_array` of :func:`geotrack.store._gpkgrows.kept_feature_texts`).
 
-    ``stored``: the stored form of ``gdf`` (:func:`~geotrack.store._gpkgrows.encode_frame`), when made before.
+    ``made``: the stored form of ``gdf`` and its WKB, when made before (:func:`fresh_frame`).
     """
     try:
         write_atomic_with(path, lambda tmp: write_file(tmp, gdf, features, digests, documents, history, meta,
-                                                       stored))
+                                                       made))
     except OSError:
         raise  # disk full, read-only: the command line names the path and what to do
     except Exception as exc:  # GDAL reports a full disk as its own error ("database or disk is full")
@@ -96,7 +98,7 @@ PAGE_SIZE = 65536
 
 def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: pa.Array, digests: Sequence[str | None],
                documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
-               stored: gpd.GeoDataFrame | None = None) -> None:
+               made: Made | None = None) -> None:
     """Write a whole new store file at ``tmp``: items with their Feature texts and digests, documents, history, meta.
 
     ``features`` are the items' Feature texts (:func:`text_array`). ``history`` holds the history table's
@@ -104,7 +106,7 @@ def write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: pa.Array, digests: Se
     file once, before it is renamed into place (:func:`geotrack._files.write_atomic_with`).
     """
     with unsynced_sqlite(), _gdal_option("OGR_SQLITE_PRAGMA", f"page_size={PAGE_SIZE}"):
-        _write_file(tmp, gdf, features, digests, documents, history, meta, stored)
+        _write_file(tmp, gdf, features, digests, documents, history, meta, made)
 
 
 @contextlib.contextmanager
@@ -128,8 +130,11 @@ def _execute(path: Path, sql: str) -> None:
 
 def _write_file(tmp: Path, gdf: gpd.GeoDataFrame, features: pa.Array, digests: Sequence[str | None],
                 documents: Sequence[Document], history: Sequence[HistoryRow], meta: Mapping[str, str],
-                stored: gpd.GeoDataFrame | None) -> None:
-    _write_items(encode_frame(gdf) if stored is None else stored, features, tmp)
+                made: Made | None) -> None:
+    if made is None:
+        _write_items(encode_frame(gdf), features, wkb_buffer(gdf.geometry.values), tmp)
+    else:
+        _write_items(made.stored, features, made.wkb, tmp)
     with _synced_meanwhile(tmp):  # most of the file, the items, goes to the disk while the other tables are written
         _write_tables(tmp, gdf, digests, documents, history, meta)
 
@@ -194,20 +199,20 @@ def _write_tables(tmp: Path, gdf: gpd.GeoDataFrame, digests: Sequence[str | None
                     " strftime('%Y-%m-%dT%H:%M:%fZ','now'))", (DIGESTS_TABLE, DIGESTS_TABLE))
 
 
-def _write_items(stored: gpd.GeoDataFrame, features: pa.Array, tmp: Path) -> None:
-    """Write the items layer of a new store file: ``stored`` (its stored form) and ``features``, by Arrow batches.
+def _write_items(stored: gpd.GeoDataFrame, features: pa.Array, wkb: WKBBuffer, tmp: Path) -> None:
+    """Write the items layer of a new store file: ``stored`` (its stored form), ``features`` and ``wkb``, by Arrow.
 
     The rows, tables and spatial index are what ``pyogrio.write_dataframe`` writes a feature at a
     time (a test compares the files table by table) for a quarter less CPU time; the table is
     made here as its Arrow path makes it, the Feature texts (after the other columns, before the
-    geometry) by :func:`text_array`, the geometries' WKB by :func:`wkb_array`.
+    geometry) by :func:`text_array`, the geometries' WKB (:func:`geotrack.wkb.wkb_buffer`) as they are.
     """
     table = pa.Table.from_pandas(pd.DataFrame(stored.drop(columns="geometry")), preserve_index=False)
     for index, field in enumerate(table.schema):
         if pa.types.is_null(field.type):  # a column of no value: text, as GDAL has no null type
             table = table.set_column(index, field.with_type(pa.string()), table[index].cast(pa.string()))
     table = table.append_column(FEATURE_COLUMN, features)
-    table = table.append_column("geometry", wkb_array(stored.geometry.values))
+    table = table.append_column("geometry", wkb.to_arrow())
     # GeoPackage 1.2: what GDAL 3.6 and its validator read without warnings (see geotrack.export.gpkg)
     pyogrio.write_arrow(table, tmp, layer=ITEMS_LAYER, driver="GPKG", geometry_name="geometry",
                         geometry_type="Unknown", crs=f"EPSG:{SRS_ID}", layer_options={"SPATIAL_INDEX": "YES"},
@@ -231,52 +236,3 @@ def text_array(texts: Iterable[bytes]) -> pa.Array:
     return pa.Array.from_buffers(pa.string() if small else pa.large_string(), len(ends) - 1,
                                  [None, pa.py_buffer(offsets.astype(np.int32) if small else offsets),
                                   pa.py_buffer(buffer)])
-
-
-#: The header of a little-endian WKB point (byte order, type), and of a line (byte order, type, number of points).
-_WKB_POINT, _WKB_LINE = struct.Struct("<BI"), struct.Struct("<BII")
-
-
-def wkb_array(geometries: Sequence[Any]) -> pa.BinaryArray:
-    """The WKB of each geometry (little-endian), ``None`` for a missing one, as an Arrow array.
-
-    Two-dimensional points and lines are written from their coordinate arrays into the array's one
-    data buffer, header and coordinates in place (GEOS's writer took a second per 100,000 items,
-    a ``bytes`` per item and Arrow's copy of them another); the others by shapely.
-    """
-    geoms = np.array(list(geometries), dtype=object)
-    types = shapely.get_type_id(geoms)
-    counts = shapely.get_num_coordinates(geoms)
-    simple = ((types == 0) | (types == 1)) & ~shapely.has_z(geoms) & (counts > 0)
-    picked = np.nonzero(simple)[0]
-    rest = np.nonzero(~simple & (types >= 0))[0]
-    others = shapely.to_wkb(geoms[rest], byte_order=1).tolist()
-    sizes = np.zeros(len(geoms), dtype=np.int64)
-    sizes[picked] = np.where(types[picked] == 0, _WKB_POINT.size, _WKB_LINE.size) + 16 * counts[picked]
-    sizes[rest] = [len(wkb) for wkb in others]
-    offsets = np.zeros(len(geoms) + 1, dtype=np.int64)
-    np.cumsum(sizes, out=offsets[1:])
-    data = bytearray(int(offsets[-1]))
-    point, line = _WKB_POINT.pack_into, _WKB_LINE.pack_into
-    for first, last in geo.coordinate_blocks(counts[picked]):  # the coordinates a block at a time (see there)
-        rows = picked[first:last]
-        coords = np.ascontiguousarray(shapely.get_coordinates(geoms[rows]), dtype="<f8")
-        raw, at = coords.reshape(-1).view(np.uint8).data, 0  # its bytes, without a copy; at: the row's in raw
-        for kind, count, offset in zip(types[rows].tolist(), counts[rows].tolist(), offsets[rows].tolist(),
-                                       strict=True):
-            if kind == 0:
-                point(data, offset, 1, 1)
-                offset += _WKB_POINT.size
-            else:
-                line(data, offset, 1, 2, count)
-                offset += _WKB_LINE.size
-            data[offset:offset + 16 * count] = raw[at:at + 16 * count]
-            at += 16 * count
-    for offset, wkb in zip(offsets[rest].tolist(), others, strict=True):
-        data[offset:offset + len(wkb)] = wkb
-    valid = types >= 0
-    small = offsets[-1] < 2**31  # a binary array's offsets are 32-bit (as pa.array makes them)
-    return pa.Array.from_buffers(pa.binary() if small else pa.large_binary(), len(geoms),
-                                 [pa.py_buffer(np.packbits(valid, bitorder="little")),
-                                  pa.py_buffer(offsets.astype(np.int32) if small else offsets), pa.py_buffer(data)],
-                                 null_count=int(len(geoms) - valid.sum()))

@@ -18,15 +18,13 @@ from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
-import shapely
 
 from geotrack import filters as _filters
-from geotrack import geo
 from geotrack.changes import HistoryEntry
 from geotrack.errors import NotFoundError
 from geotrack.frames import empty_frame, frame_to_items
 from geotrack.model import FRAME_COLUMNS, Commitment, Document, Funding, Item, Source
+from geotrack.wkb import WKBBuffer, wkb_buffer
 
 #: Version of the stored layout, the same number in both backends: 3 = items keep their Feature text
 #: (:func:`geotrack.features.feature_texts`), PostGIS keeps folded province keys; 4 = the texts carry
@@ -62,53 +60,33 @@ _PLAIN = operator.attrgetter(*(f.name for f in dataclasses.fields(Item)
 _FUNDING, _COMMITMENT, _SOURCE = _getter(Funding), _getter(Commitment), _getter(Source)
 
 
-def content_hashes(items: Sequence[Item]) -> list[str]:
+def content_hashes(items: Sequence[Item], wkb: WKBBuffer | None = None) -> list[str]:
     """A digest of each item's content: two items with the same digest are the same item.
 
     A rebuild compares these with the digests stored beside the items (GeoPackage) and reads,
     merges and writes only the items whose digest differs. The converse need not hold (``12``
     and ``12.0`` differ here): such an item is compared field by field, and found unchanged.
+
+    Each digests the item's fields, pickled, then the WKB of its geometry (with any Z), from
+    ``wkb`` (:func:`geotrack.wkb.wkb_buffer` of the items' geometries) when the caller made it
+    to write it, as a first build does.
     """
     if not items:
         return []
-    geoms = np.array([item.geometry for item in items], dtype=object)
+    if wkb is None:
+        wkb = wkb_buffer([item.geometry for item in items])
+    elif len(wkb) != len(items):
+        raise ValueError(f"the WKB of {len(wkb)} geometries for {len(items)} items")
+    data = memoryview(wkb.data)
     digests = []
-    for start, stop in geo.coordinate_blocks(shapely.get_num_coordinates(geoms)):
-        for item, parts in zip(items[start:stop], _geometry_bytes(geoms[start:stop]), strict=True):
-            key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
-                   tuple(map(_SOURCE, item.sources)))
-            digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
-            for part in parts:
-                digest.update(part)
-            digests.append(digest.hexdigest())
+    for item, start, end in zip(items, wkb.offsets[:-1].tolist(), wkb.offsets[1:].tolist(), strict=True):
+        key = (_PLAIN(item), _FUNDING(item.funding), tuple(map(_COMMITMENT, item.commitments)),
+               tuple(map(_SOURCE, item.sources)))
+        # a pickle ends where it says: the geometry's bytes after it cannot be read as part of it
+        digest = hashlib.sha1(pickle.dumps(key, 5), usedforsecurity=False)  # not a secret: a change detector
+        digest.update(data[start:end])  # none for no geometry; an empty one has its WKB
+        digests.append(digest.hexdigest())
     return digests
-
-
-def _geometry_bytes(geoms: np.ndarray) -> list[tuple[bytes | memoryview, ...]]:
-    """Bytes that differ whenever two geometries differ, in parts (hashed one after the other); none for no geometry.
-
-    The type and coordinates (with any Z) of points and lines, read in one pass and given as
-    views of that one buffer (copying 240 MB per 100,000 items in slices took a second); the
-    WKB of the other types (their rings and parts need their structure).
-    """
-    types = shapely.get_type_id(geoms)  # -1: no geometry
-    out: list[tuple[bytes | memoryview, ...]] = [()] * len(geoms)
-    simple = np.nonzero((types == 0) | (types == 1))[0]
-    # its bytes as they are (a view: none to copy; nor to cast, which a block of no point or line would refuse)
-    coords = np.ascontiguousarray(shapely.get_coordinates(geoms[simple], include_z=True)).reshape(-1).view(np.uint8)
-    sizes = shapely.get_num_coordinates(geoms[simple]) * 24
-    ends = np.cumsum(sizes)
-    kinds = types.tolist()
-    for position, start, end in zip(simple.tolist(), (ends - sizes).tolist(), ends.tolist(), strict=True):
-        out[position] = (_SIMPLE_TAGS[kinds[position]], coords[start:end].data)
-    others = np.nonzero(types > 1)[0]
-    for position, wkb in zip(others.tolist(), shapely.to_wkb(geoms[others], output_dimension=3), strict=True):
-        out[position] = (wkb,)
-    return out
-
-
-#: What starts a point's and a line's geometry bytes: never the first byte of WKB (0 or 1, the byte order).
-_SIMPLE_TAGS = {0: b"P", 1: b"L"}
 
 
 def sql_answers(flt: _filters.Filter) -> bool:

@@ -395,6 +395,5 @@ class GeoPackageStore(Store):
             full_meta[HISTORY_ROWS_KEY] = str(len(history))
         texts = _gpkgfile.text_array(_gpkgrows.kept_feature_texts(old, old_features, new, changes,
                                                                   made.geometries if made else None))
-        _gpkgfile.write_whole(self.path, self.location, new, texts, digests, documents, history, full_meta,
-                              made.stored if made else None)
+        _gpkgfile.write_whole(self.path, self.location, new, texts, digests, documents, history, full_meta, made)
         return recorded
