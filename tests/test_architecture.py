@@ -16,7 +16,8 @@ PACKAGE = ROOT / "geotrack"
 
 #: Level of each module (longest matching prefix wins); a module imports only from its level or below.
 LAYERS: dict[str, int] = {
-    "geotrack": 0, "geotrack.settings": 0, "geotrack.errors": 0, "geotrack._files": 0, "geotrack.vocab": 0,
+    "geotrack": 0, "geotrack.settings": 0, "geotrack.errors": 0, "geotrack._files": 0, "geotrack._pages": 0,
+    "geotrack.vocab": 0,
     "geotrack.text": 0, "geotrack.refpoints": 0, "geotrack.geofields": 0, "geotrack.reading": 0,
     "geotrack.conflicts": 0, "geotrack.sources": 0, "geotrack.styles": 0,
     "geotrack.schema": 1, "geotrack.model": 1, "geotrack.frames": 1, "geotrack.geo": 1, "geotrack.jsontext": 1,

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import geopandas as gpd
 
 from geotrack._files import unsynced_sqlite, write_atomic, write_atomic_with
+from geotrack._pages import small_pages
 from geotrack.errors import GeotrackError
 from geotrack.export.flat import to_flat_frame
 from geotrack.export.formats import EXPORT_FORMATS, FORMATS, ExportFormatError, Format, format_for_output, get_format
@@ -72,16 +73,17 @@ def _write_flat(fmt: Format, path: Path, gdf: gpd.GeoDataFrame, documents: Seque
     """Write a flat format and, for the formats that need one, its sidecar after it; return the rows written."""
     assert fmt.writer is not None
     writer = fmt.writer
-    table, meta = _flat_table(fmt, gdf, documents, flt)
     side_files: dict[str, bytes] = {}
+    with small_pages():  # a national export's columns are arrays of hundreds of megabytes (see there)
+        table, meta = _flat_table(fmt, gdf, documents, flt)
 
-    def write(target: Path) -> None:
-        writer(target, table, meta)
-        for extension in fmt.side_files:  # read now: the temporary folder goes with the rename
-            side_files[extension] = target.with_suffix(extension).read_bytes()
+        def write(target: Path) -> None:
+            writer(target, table, meta)
+            for extension in fmt.side_files:  # read now: the temporary folder goes with the rename
+                side_files[extension] = target.with_suffix(extension).read_bytes()
 
-    with unsynced_sqlite():  # a GeoPackage is synced once, before its rename, rather than after each transaction
-        write_atomic_with(path, write)
+        with unsynced_sqlite():  # a GeoPackage is synced once, before its rename, rather than after each transaction
+            write_atomic_with(path, write)
     for extension, data in side_files.items():
         write_atomic(path.with_suffix(extension), data)
     if fmt.sidecar:  # after the main file, so a failed export leaves the old pair

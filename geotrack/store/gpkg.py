@@ -23,6 +23,7 @@ import pyogrio
 from geotrack import filters as _filters
 from geotrack import settings
 from geotrack._files import remove_stale
+from geotrack._pages import small_pages
 from geotrack.changes import HISTORY_COLUMNS, ITEM_FIELD, Change, HistoryEntry, diff_frames, entries, merge_frames, now
 from geotrack.errors import StoreError
 from geotrack.features import feature_texts
@@ -260,7 +261,7 @@ class GeoPackageStore(Store):
         merge involves and those gone from ``items`` are read, merged, diffed and written.
         """
         meta = dict(meta or {})
-        with self._locked():
+        with self._locked(), small_pages():  # gigabytes of short-lived arrays at national scale (see there)
             hashes = None
             if self._in_place():
                 hashes = content_hashes(items)
