@@ -45,6 +45,7 @@ def test_only_the_parts_asked_for_run_and_every_row_is_reported(tmp_path):
     assert all("load avg " in line for line in rows)  # and the machine's load when it was measured
     build = next(line for line in rows if line.split(" | ")[1].startswith("store build"))
     assert re.search(r"CPU time \(every thread\) \d+\.\d s vs \d+\.\d s", build)  # and both CPU times
+    assert re.search(r"\(turns: \d+\.\d\d s vs \d+\.\d\d s\)", build)  # and each turn's time
 
 
 def test_machine_is_described():
