@@ -1,6 +1,7 @@
 """A first build writes the whole store file, its texts made beside the lengths' projection."""
 
 import contextlib
+import dataclasses
 import sqlite3
 import threading
 
@@ -16,7 +17,7 @@ from geotrack.features import feature_texts
 from geotrack.frames import items_to_frame
 from geotrack.model import Item
 from geotrack.store import GeoPackageStore
-from geotrack.store._gpkgfile import text_array
+from geotrack.store._gpkgfile import _one_arrival_each, text_array
 from geotrack.store._gpkgrows import encode_frame
 from geotrack.store.base import FEATURE_COLUMN
 
@@ -72,6 +73,9 @@ def _tables(path):
             "items": con.execute("SELECT * FROM items ORDER BY fid").fetchall(),
             "rtree": con.execute("SELECT * FROM rtree_items_geom ORDER BY id").fetchall(),
             "digests": con.execute("SELECT * FROM item_digests ORDER BY item_fid").fetchall(),
+            # all but the time each build was made at
+            "history": con.execute("SELECT fid, item_id, field, old, new, actor, source, note FROM history"
+                                   " ORDER BY fid").fetchall(),
         }
 
 
@@ -100,3 +104,28 @@ def test_text_array_holds_each_text_as_arrow_converts_it():
     assert text_array([]).equals(pa.array([], type=pa.string()))
     # texts made one at a time, as a build makes them, are taken as they come
     assert text_array(text.encode() for text in texts).equals(made)
+
+
+def test_a_first_builds_history_made_in_sql_is_what_row_by_row_inserts_write(tmp_path, monkeypatch):
+    items = _items()
+    in_sql = GeoPackageStore(tmp_path / "sql.gpkg")
+    build_items(in_sql, items, [], actor="t", source="data/")
+    monkeypatch.setattr("geotrack.store._gpkgfile._one_arrival_each", lambda history, ids: False)
+    by_rows = GeoPackageStore(tmp_path / "rows.gpkg")
+    build_items(by_rows, items, [], actor="t", source="data/")
+    sql_tables, row_tables = _tables(in_sql.path), _tables(by_rows.path)
+    assert len(sql_tables["history"]) == len(items) and sql_tables == row_tables
+    assert [e.item_id for e in in_sql.history()] == [item.id for item in items]
+    assert in_sql.history() == [dataclasses.replace(e, at=in_sql.history()[0].at) for e in by_rows.history()]
+
+
+def test_only_one_alike_arrival_per_item_in_order_is_written_in_sql():
+    ids = ["a", "b"]
+    rows = [("t", item_id, "item", None, "added", "x", "data/", None) for item_id in ids]
+    assert _one_arrival_each(rows, ids)
+    assert not _one_arrival_each(rows[::-1], ids)  # another order
+    assert not _one_arrival_each(rows[:1], ids) and not _one_arrival_each([], [])
+    assert not _one_arrival_each([rows[0], ("t2", *rows[1][1:])], ids)  # made at another time
+    assert not _one_arrival_each([rows[0], (*rows[1][:6], "other", None)], ids)  # from another source
+    changed = [("t", "a", "status", '"planned"', '"built"', "x", "data/", None), rows[1]]
+    assert not _one_arrival_each(changed, ids)
