@@ -48,12 +48,12 @@ class Made:
 
 def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: bool,
                 ) -> tuple[gpd.GeoDataFrame, list[str], Made | None]:
-    """The working frame of ``items``, their content digests and, if ``texts``, their texts (:class:`Made`).
+    """The working frame of ``items``, their content digests and, if ``texts``, what a new file needs (:class:`Made`).
 
     ``hashes`` are the digests when already made. The lengths are projected in a worker
     thread meanwhile (:func:`geotrack.geo.lengths_in_background`): the Feature texts'
-    geometries, the digests, the frame's other columns and their stored form are the Python
-    work that runs beside it, and only the lengths are set after.
+    geometries, the WKB (and the digests, read from it), the frame's other columns and their
+    stored form are the Python work that runs beside it, and only the lengths are set after.
     """
     with geo.lengths_in_background([item.geometry for item in items]) as lengths:
         if not texts:
