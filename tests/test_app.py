@@ -11,6 +11,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
 import pytest
 from mapfixtures import XSS_NAME, build_fixture_store
 from streamlit.testing.v1 import AppTest
@@ -254,7 +255,9 @@ def test_summary_equals_the_cli_reports_and_its_views_select_exactly_them(run_ap
     assert metrics == {"Items": "6", "Overdue": str(len(overdue)), "Docs disagree": str(len(disputed))}
     lengths = re.findall(r"<tr><th scope='row'>[^<]+</th><td>([^<]+)</td><td>([^<]+)</td></tr>", shown)
     cli = history.lengths_by_mode(frame)
-    assert [float(km.replace(",", "")) for _, km in lengths] == list(cli["length_km"])
+    assert [None if km == "—" else float(km.replace(",", "")) for _, km in lengths] == \
+        [None if pd.isna(km) else km for km in cli["length_km"]]  # a mode of points: no length, not 0 km
+    assert "—" in [km for _, km in lengths]
     assert [int(n) for n, _ in lengths] == list(cli["items"])
     at.button(key="only_overdue").click().run()
     assert _ids_in_table(at) == overdue and at.query_params["ids"] == ",".join(overdue)

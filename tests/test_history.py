@@ -1,5 +1,6 @@
 import datetime as dt
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -92,6 +93,16 @@ def test_lengths_by_mode_count_as_a_groupby_does():
     assert table.to_dict("list") == {"mode": ["rail", "road", "port"], "items": [2, 2, 2], "length_km": [3.8, 3.0, 0.0]}
 
 
+def test_a_mode_with_no_length_has_none_and_comes_after_the_measured_ones():
+    frame = pd.DataFrame({"mode": ["seaport", "airport", "rail", "seaport", "road", "airport"],
+                          "length_km": [None, None, 2.5, "n/a", 0.0, None]})
+    table = history.lengths_by_mode(frame)
+    assert table["mode"].tolist() == ["rail", "road", "airport", "seaport"]
+    assert table["items"].tolist() == [1, 1, 2, 2]
+    assert table["length_km"].tolist()[:2] == [2.5, 0.0]  # a measured 0 km stays 0 km
+    assert table["length_km"].isna().tolist() == [False, False, True, True]
+
+
 def test_changes_since():
     entries = [_entry("2026-01-01T10:00:00+00:00", "a", "status", "1", "2"),
                _entry("2026-03-01T10:00:00+00:00", "b", "status", "1", "2")]
@@ -104,4 +115,4 @@ def test_lengths_by_mode_in_metric_crs():
     table = history.lengths_by_mode(frame)
     ring = table[table["mode"] == "ring_road"].iloc[0]
     assert ring["items"] == 1 and 80 < ring["length_km"] < 120
-    assert table[table["mode"] == "seaport"].iloc[0]["length_km"] == 0
+    assert np.isnan(table[table["mode"] == "seaport"].iloc[0]["length_km"])  # a point has no length, not 0 km

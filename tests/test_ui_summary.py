@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
 import pytest
 from mapfixtures import fixture_records
 
@@ -88,14 +89,15 @@ def test_summary_html_gives_the_cli_figures_in_the_language_escaped(frame):
     details = summary.details_html(figures, "en")
     rows = re.findall(r"<tr><th scope='row'>([^<]+)</th><td>([^<]+)</td><td>([^<]+)</td></tr>", details)
     cli = history.lengths_by_mode(frame)
-    assert [float(km.replace(",", "")) for *_, km in rows] == list(cli["length_km"])
+    assert [None if km == "—" else float(km.replace(",", "")) for *_, km in rows] == \
+        [None if pd.isna(km) else km for km in cli["length_km"]]  # a mode of points: no length, not 0 km
     assert [int(n) for _, n, _ in rows] == list(cli["items"])
     assert [mode for mode, *_ in rows] == [i18n.mode_label(m, "en") for m in cli["mode"]]
     # Vietnamese: its labels and its decimal comma; a name with markup stays text
     vi = summary.details_html(figures, "vi")
     assert i18n.t("sum_by_status", "vi") in vi and i18n.t("sum_by_status", "en") not in vi
     kms = [km for _, km in re.findall(r"<td>([^<]+)</td><td>([^<]+)</td>", vi)]
-    assert kms and all(re.fullmatch(r"[\d.]+,\d", km) for km in kms)  # 1.234,5
+    assert kms and all(km == "—" or re.fullmatch(r"[\d.]+,\d", km) for km in kms)  # 1.234,5
     hostile = summary.Summary(count=1, by_status={}, overdue=[], conflicts=[],
                               investment={"<script>": (1.0, 1)}, lengths=cli.iloc[:0])
     out = summary.details_html(hostile, "en")

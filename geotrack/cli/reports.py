@@ -116,6 +116,6 @@ def cmd_lengths(args: argparse.Namespace) -> int:
     """Print drawn against stated lengths of linear works (``geotrack lengths``)."""
     store = ensure_store(args)
     table = history.lengths_by_mode(store.load(filter_from_args(args)))
-    say(table.to_string(index=False))
+    say(table.to_string(index=False, na_rep="—"))  # a mode of points or areas has no length, not 0 km
     return 0
 

@@ -89,9 +89,10 @@ def status_lines(summary: Summary, lang: str) -> list[tuple[str, int]]:
     return [(i18n.status_label(s, lang), n) for s, n in summary.by_status.items()]
 
 
-def length_rows(summary: Summary, lang: str) -> list[tuple[str, int, float]]:
-    """(mode label, items, km) as ``geotrack lengths`` orders them."""
-    return [(i18n.mode_label(str(r["mode"]), lang), int(r["items"]), float(r["length_km"]))
+def length_rows(summary: Summary, lang: str) -> list[tuple[str, int, float | None]]:
+    """(mode label, items, km) as ``geotrack lengths`` orders them; km ``None`` for a mode of no measured length."""
+    return [(i18n.mode_label(str(r["mode"]), lang), int(r["items"]),
+             None if pd.isna(r["length_km"]) else float(r["length_km"]))
             for r in summary.lengths.to_dict("records")]
 
 
@@ -137,7 +138,8 @@ def details_html(summary: Summary, lang: str) -> str:
     statuses = [f"{_e(label)}: <b>{_e(i18n.number(n, lang, 0))}</b>" for label, n in status_lines(summary, lang)]
     money = [_e(line) for line in investment_lines(summary, lang)]
     rows = "".join(f"<tr><th scope='row'>{_e(mode)}</th><td>{_e(i18n.number(n, lang, 0))}</td>"
-                   f"<td>{_e(i18n.number(km, lang, 1))}</td></tr>" for mode, n, km in length_rows(summary, lang))
+                   f"<td>{EMPTY if km is None else _e(i18n.number(km, lang, 1))}</td></tr>"
+                   for mode, n, km in length_rows(summary, lang))
     table = (f"<table class='gt-lengths'><thead><tr><th scope='col'>{_e(i18n.t('col_mode', lang))}</th>"
              f"<th scope='col'>{_e(i18n.t('sum_items', lang))}</th><th scope='col'>km</th></tr></thead>"
              f"<tbody>{rows}</tbody></table>" if rows else f"<p class='gt-sum-list'>{EMPTY}</p>")
