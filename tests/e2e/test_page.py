@@ -282,14 +282,19 @@ def _conflict_ids(out: str) -> list[str]:
     return list(dict.fromkeys(ids))
 
 
-def _lengths(page: Page) -> dict[str, tuple[int, float]]:
+def _km(text: str) -> float | None:
+    """A km figure as the page and ``geotrack lengths`` write it: ``None`` for "—", a mode with no length."""
+    return None if text == "—" else float(text.replace(",", ""))
+
+
+def _lengths(page: Page) -> dict[str, tuple[int, float | None]]:
     """Mode → (items, km) of the summary's length table."""
     rows = page.locator("table.gt-lengths tbody tr")
     expect(rows.first).to_be_visible()
     out = {}
     for row in rows.all():
         mode, n, km = (t.strip() for t in row.locator("th, td").all_inner_texts())
-        out[mode] = (int(n), float(km.replace(",", "")))
+        out[mode] = (int(n), _km(km))
     return out
 
 
@@ -316,9 +321,10 @@ def test_summary_figures_equal_the_cli_and_open_exactly_those_items(desktop: Pag
     assert _metric(desktop, "Overdue") == len(overdue) and _metric(desktop, "Docs disagree") == len(disputed)
     listed = _cli(real_store, "list", *args)
     assert _metric(desktop, "Items") == int(re.search(r"(\d+) item\(s\)\s*$", listed).group(1))
-    cli_km = {i18n.mode_label(line.split()[0], "en"): (int(line.split()[1]), float(line.split()[2]))
+    cli_km = {i18n.mode_label(line.split()[0], "en"): (int(line.split()[1]), _km(line.split()[2]))
               for line in _cli(real_store, "lengths", *args).splitlines()[1:] if line.strip()}
     assert cli_km and _lengths(desktop) == cli_km
+    assert (None in [km for _, km in cli_km.values()]) == (not args)  # all modes: some of points (rail: none)
     if overdue:
         _one_click_view(desktop, rf"Show the {len(overdue)} overdue", overdue)
         open_app(desktop, url)
