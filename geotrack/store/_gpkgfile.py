@@ -55,12 +55,13 @@ def fresh_frame(items: Sequence[Item], hashes: Sequence[str] | None, *, texts: b
     geometries, the WKB (and the digests, read from it), the frame's other columns and their
     stored form are the Python work that runs beside it, and only the lengths are set after.
     """
-    with geo.lengths_in_background([item.geometry for item in items]) as lengths:
+    geoms = [item.geometry for item in items]
+    with geo.lengths_in_background(geoms) as lengths:
         if not texts:
             hashes = list(hashes) if hashes is not None else content_hashes(items)
             return items_to_frame(items, lengths=lengths), hashes, None
-        geometries = geometry_utf8_of([item.geometry for item in items])
-        wkb = wkb_buffer([item.geometry for item in items])
+        geometries = geometry_utf8_of(geoms)
+        wkb = wkb_buffer(geoms)
         hashes = list(hashes) if hashes is not None else content_hashes(items, wkb)
         frame = items_to_frame(items, lengths=[None] * len(items))
         stored = encode_frame(frame)
